@@ -1,0 +1,66 @@
+using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Persistence;
+using Ladybug.Engine.Secrets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ladybug.Engine.Clusters;
+
+/// <summary>Read side for the console, the API and the CLI. Returns detached entities.</summary>
+public sealed class ClusterQueries(IDbContextFactory<LadybugDbContext> dbFactory, ISecretSealer sealer, TimeProvider time)
+{
+    public async Task<IReadOnlyList<Cluster>> ListAsync(string? ns = null, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Clusters.AsNoTracking().Include(c => c.Pools).Include(c => c.Nodes.Where(n => n.DeletedAt == null)).AsSplitQuery();
+        if (ns is not null) query = query.Where(c => c.Namespace == ns);
+        if (!includeDeleted) query = query.Where(c => c.Phase != ClusterPhase.Deleted);
+        return await query.OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    public async Task<Cluster?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Clusters.AsNoTracking().Include(c => c.Pools).Include(c => c.Nodes.Where(n => n.DeletedAt == null)).AsSplitQuery()
+            .SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+    }
+
+    /// <summary>The live cluster of that name; a deleted one only when no live one has the name.</summary>
+    public async Task<Cluster?> GetAsync(string ns, string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Clusters.AsNoTracking().Include(c => c.Pools).Include(c => c.Nodes.Where(n => n.DeletedAt == null)).AsSplitQuery()
+            .Where(c => c.Namespace == ns && c.Name == name)
+            .OrderBy(c => c.Phase == ClusterPhase.Deleted).ThenByDescending(c => c.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Job>> JobsAsync(Guid clusterId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AsNoTracking().Where(j => j.ClusterId == clusterId).OrderByDescending(j => j.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Job>> RecentJobsAsync(int count, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AsNoTracking().OrderByDescending(j => j.CreatedAt).Take(count).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobStep>> StepsAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.JobSteps.AsNoTracking().Where(s => s.JobId == jobId).OrderBy(s => s.Order).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The admin kubeconfig in plain text, or null before it exists. Every read is audited.</summary>
+    public async Task<string?> ReadKubeconfigAsync(Guid clusterId, string user, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cluster = await db.Clusters.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clusterId, cancellationToken);
+        if (cluster?.SealedKubeconfig is null || cluster.Phase is ClusterPhase.Deleted or ClusterPhase.Deleting)
+            return null;
+        db.AuditEntries.Add(new AuditEntry { ClusterId = clusterId, User = user, Action = "kubeconfig.download", Detail = cluster.Name, Time = time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        return sealer.Unseal(cluster.SealedKubeconfig);
+    }
+}

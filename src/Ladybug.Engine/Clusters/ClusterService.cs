@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Ladybug.Engine.Events;
+using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ladybug.Engine.Clusters;
+
+/// <summary>
+/// The only way to change clusters: validates, stores, queues a job and returns at once.
+/// The wizard, the REST API and the CLI (through the API) all come through here.
+/// </summary>
+public sealed class ClusterService(
+    IDbContextFactory<LadybugDbContext> dbFactory,
+    IJobQueue queue,
+    IProvisioningEvents events,
+    TimeProvider time,
+    IEnumerable<IClusterSpecCheck> checks)
+{
+    /// <summary>The validator's rules, plus the ones that need stored data (unique name) or the cloud (known connections).</summary>
+    public async Task<ValidationErrors> ValidateAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
+    {
+        var errors = ClusterSpecValidator.Validate(spec);
+        if (errors.First("name") is null && errors.First("namespace") is null && await NameTakenAsync(spec.Namespace, spec.Name, cancellationToken))
+            errors.Add("name", $"A cluster named '{spec.Name}' already exists in namespace '{spec.Namespace}'.");
+        foreach (var check in checks)
+            await check.CheckAsync(spec, errors, cancellationToken);
+        return errors;
+    }
+
+    public async Task<bool> NameTakenAsync(string ns, string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Clusters.AnyAsync(c => c.Namespace == ns && c.Name == name && c.Phase != ClusterPhase.Deleted, cancellationToken);
+    }
+
+    public async Task<Cluster> CreateAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
+    {
+        var errors = await ValidateAsync(spec, cancellationToken);
+        if (!errors.IsValid) throw new ClusterValidationException(errors);
+
+        var now = time.GetUtcNow();
+        var cluster = Cluster.FromSpec(spec, now);
+        var job = new Job { ClusterId = cluster.Id, Kind = JobKind.Create, CreatedAt = now };
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Clusters.Add(cluster);
+            db.Jobs.Add(job);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                if (!await NameTakenAsync(spec.Namespace, spec.Name, CancellationToken.None)) throw;
+                // Lost a race with another create of the same name: the unique index decided.
+                var duplicate = new ValidationErrors();
+                duplicate.Add("name", $"A cluster named '{spec.Name}' already exists in namespace '{spec.Namespace}'.");
+                throw new ClusterValidationException(duplicate);
+            }
+        }
+        await EnqueueAsync(job, cancellationToken);
+        return cluster;
+    }
+
+    /// <summary>Adds worker pools to a provisioned cluster.</summary>
+    public async Task<Cluster> AddNodesAsync(Guid clusterId, IReadOnlyList<NodePoolSpec> workerPools, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        if (workerPools.Count == 0) errors.Add("workerPools", "Add at least one worker pool.");
+        for (var i = 0; i < workerPools.Count; i++)
+            ClusterSpecValidator.ValidatePool($"workerPools[{i}]", workerPools[i], NodeRole.Worker, errors);
+        foreach (var check in checks)
+            await check.CheckPoolsAsync(workerPools, errors, cancellationToken);
+        if (!errors.IsValid) throw new ClusterValidationException(errors);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cluster = await LoadAsync(db, clusterId, cancellationToken);
+        await EnsureIdleAsync(db, cluster, ClusterPhase.Provisioned, "add nodes to", cancellationToken);
+        var pools = new List<NodePool>();
+        foreach (var spec in workerPools)
+        {
+            var pool = NodePool.FromSpec(cluster, cluster.NextWorkerPoolName(), NodeRole.Worker, spec);
+            pool.CreatedAt = time.GetUtcNow();
+            cluster.Pools.Add(pool);
+            db.NodePools.Add(pool);
+            pools.Add(pool);
+        }
+        var job = NewJob(cluster, JobKind.AddNodes, new AddNodesPayload(pools.Select(p => p.Id).ToList()));
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        await EnqueueAsync(job, cancellationToken);
+        return cluster;
+    }
+
+    public async Task<Cluster> RemoveNodeAsync(Guid clusterId, string nodeName, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cluster = await LoadAsync(db, clusterId, cancellationToken);
+        var node = cluster.Nodes.FirstOrDefault(n => n.Name == nodeName && n.DeletedAt is null)
+            ?? throw new ClusterNotFoundException($"Node '{nodeName}' was not found in cluster '{cluster.Name}'.");
+        if (node.Name == cluster.LeaderNodeName)
+            throw new ClusterStateException($"Node '{nodeName}' is the control-plane leader and cannot be removed.");
+        if (node.Role == NodeRole.ControlPlane)
+            throw new ClusterStateException($"Node '{nodeName}' is a control-plane node; only workers can be removed, to keep etcd quorum.");
+        await EnsureIdleAsync(db, cluster, ClusterPhase.Provisioned, "remove nodes from", cancellationToken);
+        var job = NewJob(cluster, JobKind.RemoveNode, new RemoveNodePayload(node.Name));
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        await EnqueueAsync(job, cancellationToken);
+        return cluster;
+    }
+
+    /// <summary>Deletes the machines; the cluster stays visible as Deleted. A running job is cancelled first.</summary>
+    public async Task<Cluster> DeleteAsync(Guid clusterId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cluster = await LoadAsync(db, clusterId, cancellationToken);
+        if (cluster.Phase == ClusterPhase.Deleted)
+            throw new ClusterNotFoundException($"Cluster '{cluster.Name}' is already deleted.");
+        var active = await db.Jobs.Where(j => j.ClusterId == clusterId && (j.State == JobState.Queued || j.State == JobState.Running)).ToListAsync(cancellationToken);
+        if (active.Any(j => j.Kind == JobKind.DeleteCluster))
+            return cluster;
+        var job = NewJob(cluster, JobKind.DeleteCluster, null);
+        db.Jobs.Add(job);
+        cluster.SetPhase(ClusterPhase.Deleting, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        events.Publish(new PhaseChanged(cluster.Id, cluster.Phase, null, null));
+        foreach (var running in active.Where(j => j.Kind != JobKind.Rollback))
+            await queue.CancelAsync(running.Id, cancellationToken);
+        await EnqueueAsync(job, cancellationToken);
+        return cluster;
+    }
+
+    /// <summary>Cancels the cluster's queued or running job, if any. Returns false when there was nothing to cancel.</summary>
+    public async Task<bool> CancelAsync(Guid clusterId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var active = await db.Jobs.Where(j => j.ClusterId == clusterId && (j.State == JobState.Queued || j.State == JobState.Running)
+            && j.Kind != JobKind.Rollback && j.Kind != JobKind.DeleteCluster).ToListAsync(cancellationToken);
+        foreach (var job in active)
+            await queue.CancelAsync(job.Id, cancellationToken);
+        return active.Count > 0;
+    }
+
+    private async Task EnsureIdleAsync(LadybugDbContext db, Cluster cluster, ClusterPhase required, string action, CancellationToken cancellationToken)
+    {
+        if (cluster.Phase != required)
+            throw new ClusterStateException($"Cannot {action} cluster '{cluster.Name}' while it is {cluster.Phase}; it must be {required}.");
+        if (await db.Jobs.AnyAsync(j => j.ClusterId == cluster.Id && (j.State == JobState.Queued || j.State == JobState.Running), cancellationToken))
+            throw new ClusterStateException($"Cluster '{cluster.Name}' is busy with another job; try again when it finishes.");
+    }
+
+    private static async Task<Cluster> LoadAsync(LadybugDbContext db, Guid clusterId, CancellationToken cancellationToken) =>
+        await db.Clusters.Include(c => c.Pools).Include(c => c.Nodes).SingleOrDefaultAsync(c => c.Id == clusterId, cancellationToken)
+        ?? throw new ClusterNotFoundException($"Cluster {clusterId} was not found.");
+
+    private Job NewJob(Cluster cluster, JobKind kind, object? payload) => new()
+    {
+        ClusterId = cluster.Id, Kind = kind, CreatedAt = time.GetUtcNow(),
+        Payload = payload is null ? null : JsonSerializer.Serialize(payload, payload.GetType()),
+    };
+
+    private async Task EnqueueAsync(Job job, CancellationToken cancellationToken)
+    {
+        events.Publish(new JobChanged(job.ClusterId, job.Id, job.Kind, job.State, null, null));
+        await queue.EnqueueAsync(job.Id, cancellationToken);
+    }
+}
+
+public sealed record AddNodesPayload(IReadOnlyList<Guid> PoolIds);
+
+public sealed record RemoveNodePayload(string NodeName);
+
+/// <summary>A rule that needs the outside world (the cloud's connections and specs). Registered by the infrastructure.</summary>
+public interface IClusterSpecCheck
+{
+    Task CheckAsync(ClusterSpec spec, ValidationErrors errors, CancellationToken cancellationToken);
+    Task CheckPoolsAsync(IReadOnlyList<NodePoolSpec> workerPools, ValidationErrors errors, CancellationToken cancellationToken);
+}
+
+public sealed class ClusterNotFoundException(string message) : Exception(message);
+
+/// <summary>The request is valid but the cluster is not in a state that allows it (409 in the API).</summary>
+public sealed class ClusterStateException(string message) : Exception(message);

@@ -1,0 +1,57 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Events;
+using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Persistence;
+using Ladybug.Engine.Secrets;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Ladybug.Engine;
+
+public static class EngineExtensions
+{
+    /// <summary>Persistence, secrets, events, the job log and the job runner.</summary>
+    public static IHostApplicationBuilder AddLadybugEngine(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LadybugOptions>().BindConfiguration(LadybugOptions.Section);
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section);
+
+        var ladybug = builder.Configuration.GetSection(LadybugOptions.Section).Get<LadybugOptions>() ?? new LadybugOptions();
+        Directory.CreateDirectory(ladybug.DataDir);
+        Directory.CreateDirectory(ladybug.KeysPath);
+
+        services.AddDbContextFactory<LadybugDbContext>(options =>
+            options.UseSqlite($"Data Source={ladybug.DatabasePath};Default Timeout=30"));
+        services.AddDataProtection()
+            .SetApplicationName("Ladybug")
+            .PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));
+
+        services.TryAddSingletonTimeProvider();
+        services.AddSingleton<ISecretSealer, DataProtectionSecretSealer>();
+        services.AddSingleton<IProvisioningEvents, ProvisioningEventBroadcaster>();
+
+        // Order matters: hosted services start in registration order, so the database is ready first.
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<BatchedJobLog>();
+        services.AddSingleton<IJobLog>(sp => sp.GetRequiredService<BatchedJobLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<BatchedJobLog>());
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobRunner>());
+        services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+
+        services.AddSingleton<ClusterService>();
+        services.AddSingleton<ClusterQueries>();
+        return builder;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+            services.AddSingleton(TimeProvider.System);
+    }
+}

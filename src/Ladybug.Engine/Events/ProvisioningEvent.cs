@@ -1,0 +1,24 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Jobs;
+
+namespace Ladybug.Engine.Events;
+
+/// <summary>Something a watcher of a cluster wants to see. Published only after it is stored.</summary>
+public abstract record ProvisioningEvent(Guid ClusterId);
+
+public sealed record LogLineView(long Sequence, DateTimeOffset Time, string? NodeName, string? Step, LogStream Stream, string Text)
+{
+    public static LogLineView From(LogLine line) => new(line.Sequence, line.Time, line.NodeName, line.Step, line.Stream, line.Text);
+}
+
+/// <summary>Consecutive log lines of one cluster, in sequence order.</summary>
+public sealed record LogLinesAppended(Guid ClusterId, IReadOnlyList<LogLineView> Lines) : ProvisioningEvent(ClusterId);
+
+public sealed record StepChanged(Guid ClusterId, Guid JobId, int Order, string Name, string? NodeName, StepState State,
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int? ExitCode, string? Message) : ProvisioningEvent(ClusterId);
+
+public sealed record NodeChanged(Guid ClusterId, string NodeName, NodeStatus Status, string? Message) : ProvisioningEvent(ClusterId);
+
+public sealed record PhaseChanged(Guid ClusterId, ClusterPhase Phase, string? Reason, string? Message) : ProvisioningEvent(ClusterId);
+
+public sealed record JobChanged(Guid ClusterId, Guid JobId, JobKind Kind, JobState State, string? CurrentStep, string? Error) : ProvisioningEvent(ClusterId);

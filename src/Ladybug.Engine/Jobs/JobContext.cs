@@ -1,0 +1,139 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Events;
+using Ladybug.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ladybug.Engine.Jobs;
+
+/// <summary>What a running step can see and do: its job, the database, the log and the live events.</summary>
+public sealed class JobContext(
+    Job job,
+    IDbContextFactory<LadybugDbContext> dbFactory,
+    IJobLog log,
+    IProvisioningEvents events,
+    TimeProvider time,
+    IServiceProvider services)
+{
+    private int _planOrder;
+
+    public Job Job { get; } = job;
+    public Guid ClusterId => Job.ClusterId;
+    public IServiceProvider Services { get; } = services;
+    public TimeProvider Time { get; } = time;
+    public IJobLog Log { get; } = log;
+    public IProvisioningEvents Events { get; } = events;
+    /// <summary>What earlier steps found, for later steps of the same run. Lost on restart: repeatable steps rebuild it from stored facts.</summary>
+    public Dictionary<string, object> Scope { get; } = [];
+
+    /// <summary>The plan step currently running (set by the runner).</summary>
+    public string? CurrentStep { get; internal set; }
+
+    internal void EnterPlanStep(int order, string name)
+    {
+        _planOrder = order;
+        CurrentStep = name;
+    }
+
+    public Task<LadybugDbContext> OpenDbAsync(CancellationToken cancellationToken) => dbFactory.CreateDbContextAsync(cancellationToken);
+
+    public void Info(string text, string? nodeName = null) =>
+        Log.Append(ClusterId, Job.Id, nodeName, CurrentStep, LogStream.System, text);
+
+    public void Output(string? nodeName, LogStream stream, string text, string? step = null) =>
+        Log.Append(ClusterId, Job.Id, nodeName, step ?? CurrentStep, stream, text);
+
+    /// <summary>Runs <paramref name="body"/> as a recorded sub-step on one node: start and end are stored and published.</summary>
+    public async Task<T> RunOnNodeAsync<T>(string name, string? nodeName, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        var step = await StartStepAsync(name, nodeName, cancellationToken);
+        try
+        {
+            var result = await body(cancellationToken);
+            await FinishStepAsync(step, StepState.Succeeded, result as int? ?? (result is IHasExitCode e ? e.ExitCode : null), null);
+            return result;
+        }
+        catch (StepFailedException ex)
+        {
+            await FinishStepAsync(step, StepState.Failed, ex.ExitCode, ex.Message);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishStepAsync(step, StepState.Failed, null, "Cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await FinishStepAsync(step, StepState.Failed, null, ex.Message);
+            throw;
+        }
+    }
+
+    public Task RunOnNodeAsync(string name, string? nodeName, Func<CancellationToken, Task> body, CancellationToken cancellationToken) =>
+        RunOnNodeAsync<int?>(name, nodeName, async ct => { await body(ct); return null; }, cancellationToken);
+
+    internal async Task<JobStep> StartStepAsync(string name, string? nodeName, CancellationToken cancellationToken)
+    {
+        var step = new JobStep
+        {
+            JobId = Job.Id, Order = _planOrder, Name = name, NodeName = nodeName,
+            State = StepState.Running, StartedAt = Time.GetUtcNow(),
+        };
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.JobSteps.Add(step);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        Publish(step);
+        return step;
+    }
+
+    internal async Task FinishStepAsync(JobStep step, StepState state, int? exitCode, string? message)
+    {
+        step.State = state;
+        step.FinishedAt = Time.GetUtcNow();
+        step.ExitCode = exitCode;
+        step.Message = message;
+        // Not cancellable: a step's end must be recorded even when the job is being cancelled.
+        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+        {
+            db.JobSteps.Update(step);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        Publish(step);
+    }
+
+    private void Publish(JobStep step) => Events.Publish(new StepChanged(ClusterId, Job.Id, step.Order, step.Name, step.NodeName,
+        step.State, step.StartedAt, step.FinishedAt, step.ExitCode, step.Message));
+
+    /// <summary>Loads the cluster with pools and nodes, tracked, for a step to change and save.</summary>
+    public static Task<Cluster> LoadClusterAsync(LadybugDbContext db, Guid clusterId, CancellationToken cancellationToken) =>
+        db.Clusters.Include(c => c.Pools).Include(c => c.Nodes).SingleAsync(c => c.Id == clusterId, cancellationToken);
+
+    public async Task SetPhaseAsync(ClusterPhase phase, string? reason = null, string? message = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cluster = await db.Clusters.SingleAsync(c => c.Id == ClusterId, cancellationToken);
+        cluster.SetPhase(phase, Time.GetUtcNow(), reason, message);
+        await db.SaveChangesAsync(cancellationToken);
+        Events.Publish(new PhaseChanged(ClusterId, phase, cluster.Reason, cluster.Message));
+    }
+
+    public async Task SetNodeStatusAsync(string nodeName, NodeStatus status, string? message = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var node = await db.Nodes.Where(n => n.ClusterId == ClusterId && n.Name == nodeName && n.DeletedAt == null).SingleOrDefaultAsync(cancellationToken);
+        if (node is null) return;
+        node.Status = status;
+        node.StatusMessage = message;
+        if (status == NodeStatus.Deleted) node.DeletedAt ??= Time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        Events.Publish(new NodeChanged(ClusterId, nodeName, status, message));
+    }
+}
+
+/// <summary>A sub-step result that carries the exit code of what ran remotely.</summary>
+public interface IHasExitCode
+{
+    int? ExitCode { get; }
+}

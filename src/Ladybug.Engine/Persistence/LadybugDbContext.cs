@@ -1,0 +1,27 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Ladybug.Engine.Persistence;
+
+public sealed class LadybugDbContext(DbContextOptions<LadybugDbContext> options) : DbContext(options)
+{
+    public DbSet<Cluster> Clusters => Set<Cluster>();
+    public DbSet<NodePool> NodePools => Set<NodePool>();
+    public DbSet<Node> Nodes => Set<Node>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<JobStep> JobSteps => Set<JobStep>();
+    public DbSet<LogLine> LogLines => Set<LogLine>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(LadybugDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot order or compare DateTimeOffset text; all times are UTC, so ticks order correctly.
+        builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        builder.Properties<Enum>().HaveConversion<string>();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+
+namespace Ladybug.Engine.Secrets;
+
+/// <summary>
+/// Removes secrets from log text before it is stored or streamed: kubeadm bootstrap tokens,
+/// certificate keys, discovery hashes, PEM private-key blocks and base64 client keys in kubeconfigs.
+/// One instance per output stream, because a PEM block spans lines.
+/// </summary>
+public sealed partial class LogRedactor
+{
+    public const string Mask = "[REDACTED]";
+
+    private bool _insidePrivateKey;
+
+    [GeneratedRegex(@"\b[a-z0-9]{6}\.[a-z0-9]{16}\b")]
+    private static partial Regex BootstrapToken();
+
+    [GeneratedRegex(@"(?i)(--certificate-key[ =]+|certificateKey:\s*|certificate key:\s*\n?\s*)[a-f0-9]{64}")]
+    private static partial Regex CertificateKeyFlag();
+
+    [GeneratedRegex(@"\b[a-f0-9]{64}\b")]
+    private static partial Regex Hex64();
+
+    [GeneratedRegex(@"sha256:[a-f0-9]{64}")]
+    private static partial Regex DiscoveryHash();
+
+    [GeneratedRegex(@"(?i)(client-key-data|client-certificate-data|token|password)(""?\s*[:=]\s*""?)[^\s""]{8,}")]
+    private static partial Regex KeyValueSecret();
+
+    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----")]
+    private static partial Regex PemBegin();
+
+    [GeneratedRegex(@"-----END [A-Z ]*PRIVATE KEY-----")]
+    private static partial Regex PemEnd();
+
+    public string Redact(string line)
+    {
+        if (_insidePrivateKey)
+        {
+            if (PemEnd().IsMatch(line))
+                _insidePrivateKey = false;
+            return Mask;
+        }
+        if (PemBegin().IsMatch(line))
+        {
+            _insidePrivateKey = !PemEnd().IsMatch(line);
+            return Mask;
+        }
+        if (line.Length < 16)
+            return line;
+        var text = BootstrapToken().Replace(line, Mask);
+        text = DiscoveryHash().Replace(text, "sha256:" + Mask);
+        text = CertificateKeyFlag().Replace(text, m => m.Groups[1].Value + Mask);
+        // kubeadm prints the certificate key alone on the line after "Using certificate key:".
+        text = Hex64().Replace(text, Mask);
+        text = KeyValueSecret().Replace(text, m => m.Groups[1].Value + m.Groups[2].Value + Mask);
+        return text;
+    }
+}

@@ -1,0 +1,40 @@
+using Ladybug.Web.Components;
+using Microsoft.Extensions.FileProviders;
+using MudBlazor.Services;
+
+namespace Ladybug.Web.Extensions;
+
+public static class ConsoleExtensions
+{
+    /// <summary>Blazor Server with MudBlazor.</summary>
+    public static IHostApplicationBuilder AddLadybugConsole(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseLadybugConsole(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapLadybugConsole(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>/healthz answers 200 once the database is migrated and the engine is running.</summary>
+    public static WebApplication MapLadybugHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every Ladybug test on a fresh machine: installs what is missing (apt: chromium for the
+# browser tests, openssh-server for the sandbox VMs, shellcheck for the bootstrap scripts),
+# restores NuGet packages, builds with warnings as errors, runs unit and end-to-end tests, and
+# checks that a published console serves the top-level wwwroot.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-liberation >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet restore Ladybug.sln
+dotnet build Ladybug.sln -c Release --no-restore
+dotnet test tests/Unit/Ladybug.Tests.Unit.csproj -c Release --no-build --logger "console;verbosity=normal"
+dotnet test tests/E2E/Ladybug.Tests.E2E.csproj -c Release --no-build --logger "console;verbosity=normal"
+./scripts/check-publish.sh
+echo "All tests passed."

@@ -1,0 +1,30 @@
+using Microsoft.Playwright;
+
+namespace Ladybug.Tests.E2E;
+
+/// <summary>Debian's Chromium driven by Playwright; no browser download ever happens.</summary>
+public static class Browser
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>Screenshots go under the ignored artifacts/ folder, one per journey step.</summary>
+    public static async Task ScreenshotAsync(IPage page, string journey, string step)
+    {
+        var dir = Path.Combine(ConsoleHost.RepositoryRoot(), "artifacts", "screenshots", journey);
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, $"{step}.png"), FullPage = true });
+    }
+}
