@@ -1,3 +1,4 @@
+using Ladybug.Engine.Accounts;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
@@ -44,6 +45,8 @@ public static class EngineExtensions
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
 
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddSingleton<AccountService>();
         services.AddSingleton<ClusterService>();
         services.AddSingleton<ClusterQueries>();
         return builder;

@@ -1,15 +1,19 @@
 using Ladybug.Engine;
+using Ladybug.Web.Auth;
 using Ladybug.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLadybugEngine();
+builder.AddLadybugAuth();
 builder.AddLadybugConsole();
 
 var app = builder.Build();
 
 app.UseLadybugConsole();
+app.UseLadybugAuth();
 app.MapLadybugHealth();
+app.MapAccountEndpoints();
 app.MapLadybugConsole();
 
 app.Run();

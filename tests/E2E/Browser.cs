@@ -20,6 +20,16 @@ public static class Browser
         return (playwright, browser);
     }
 
+    /// <summary>Signs in through the real sign-in page and lands on <paramref name="path"/>.</summary>
+    public static async Task SignInAsync(IPage page, ConsoleHost console, string path = "/")
+    {
+        await page.GotoAsync(new Uri(console.BaseAddress, path).ToString());
+        await page.GetByLabel("User name").FillAsync(ConsoleHost.AdminUser);
+        await page.GetByLabel("Password").FillAsync(ConsoleHost.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+    }
+
     /// <summary>Screenshots go under the ignored artifacts/ folder, one per journey step.</summary>
     public static async Task ScreenshotAsync(IPage page, string journey, string step)
     {

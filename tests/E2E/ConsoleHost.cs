@@ -25,6 +25,9 @@ public sealed class ConsoleHost : IAsyncDisposable
         DataDir = dataDir;
     }
 
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "e2e-Secret-pass";
+
     public static async Task<ConsoleHost> StartAsync(IDictionary<string, string>? settings = null, string? dataDir = null)
     {
         var root = RepositoryRoot();
@@ -42,6 +45,8 @@ public sealed class ConsoleHost : IAsyncDisposable
             start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Ladybug__DataDir"] = dataDir;
+        start.Environment["Ladybug__Admin__User"] = AdminUser;
+        start.Environment["Ladybug__Admin__Password"] = AdminPassword;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key.Replace(":", "__")] = value;
 

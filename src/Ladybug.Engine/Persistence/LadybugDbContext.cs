@@ -1,3 +1,4 @@
+using Ladybug.Engine.Accounts;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,8 @@ public sealed class LadybugDbContext(DbContextOptions<LadybugDbContext> options)
     public DbSet<JobStep> JobSteps => Set<JobStep>();
     public DbSet<LogLine> LogLines => Set<LogLine>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LadybugDbContext).Assembly);

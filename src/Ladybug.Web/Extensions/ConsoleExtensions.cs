@@ -1,5 +1,5 @@
 using Ladybug.Web.Components;
-using Microsoft.Extensions.FileProviders;
+using Ladybug.Web.Auth;
 using MudBlazor.Services;
 
 namespace Ladybug.Web.Extensions;
@@ -20,13 +20,12 @@ public static class ConsoleExtensions
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseAntiforgery();
         return app;
     }
 
     public static WebApplication MapLadybugConsole(this WebApplication app)
     {
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -34,7 +33,7 @@ public static class ConsoleExtensions
     /// <summary>/healthz answers 200 once the database is migrated and the engine is running.</summary>
     public static WebApplication MapLadybugHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz").AllowAnonymous();
         return app;
     }
 }

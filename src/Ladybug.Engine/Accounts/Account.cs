@@ -1,0 +1,34 @@
+namespace Ladybug.Engine.Accounts;
+
+public sealed class User
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public string Name { get; set; } = "";
+    /// <summary>ASP.NET Identity's PBKDF2 hash; the password itself is never stored.</summary>
+    public string PasswordHash { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A bearer token for the REST API and the CLI. Only its SHA-256 is stored; the token is shown once.</summary>
+public sealed class ApiToken
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public string Name { get; set; } = "";
+    public string UserName { get; set; } = "";
+    public string TokenHash { get; set; } = "";
+    /// <summary>The first characters, so a person can tell tokens apart.</summary>
+    public string Prefix { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>Section "Ladybug:Admin": the first administrator.</summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Ladybug:Admin";
+
+    public string User { get; set; } = "admin";
+    /// <summary>When unset, a random password is generated at first start and printed once.</summary>
+    public string? Password { get; set; }
+}
