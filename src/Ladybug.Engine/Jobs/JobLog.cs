@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
@@ -34,15 +33,24 @@ internal sealed class BatchedJobLog(
 
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<Guid, long> _lastSequence = [];
-    private readonly ConcurrentDictionary<(Guid, string?, string?, LogStream), LogRedactor> _redactors = new();
+    private readonly Dictionary<(Guid, string?, string?, LogStream), LogRedactor> _redactors = [];
 
     private sealed record Pending(Guid ClusterId, Guid? JobId, string? NodeName, string? Step, LogStream Stream, string Text, DateTimeOffset Time);
 
     public void Append(Guid clusterId, Guid? jobId, string? nodeName, string? step, LogStream stream, string text)
     {
-        var redactor = _redactors.GetOrAdd((clusterId, nodeName, step, stream), _ => new LogRedactor());
+        var key = (clusterId, nodeName, step, stream);
         string clean;
-        lock (redactor) clean = redactor.Redact(text);
+        lock (_redactors)
+        {
+            if (!_redactors.TryGetValue(key, out var redactor))
+                redactor = new LogRedactor();
+            clean = redactor.Redact(text);
+            // Only a stream inside a private-key block needs memory; forgetting the rest keeps this map from
+            // growing with every node and step the console ever ran.
+            if (redactor.InsidePrivateKey) _redactors[key] = redactor;
+            else _redactors.Remove(key);
+        }
         _queue.Writer.TryWrite(new Pending(clusterId, jobId, nodeName, step, stream, clean, time.GetUtcNow()));
     }
 
@@ -90,7 +98,8 @@ internal sealed class BatchedJobLog(
                     var waitForMore = reader.WaitToReadAsync(stoppingToken).AsTask();
                     if (await Task.WhenAny(waitForMore, Task.Delay(left, time, stoppingToken)) != waitForMore) break;
                 }
-                await WriteAsync(batch, stoppingToken);
+                // Not cancellable: a batch cut off half-way would have taken sequence numbers it never stored.
+                await WriteAsync(batch, CancellationToken.None);
                 batch.Clear();
                 foreach (var marker in markers) marker.TrySetResult();
                 markers.Clear();
@@ -101,7 +110,9 @@ internal sealed class BatchedJobLog(
         }
         finally
         {
-            // Drain on shutdown: the stored log must be complete even when the console stops.
+            // Drain on shutdown: the stored log must be complete even when the console stops. Completing the
+            // writer first means a later Append is refused and a later FlushAsync returns instead of waiting forever.
+            _queue.Writer.TryComplete();
             while (reader.TryRead(out var item))
             {
                 if (item is Pending p) batch.Add(p);
