@@ -98,8 +98,7 @@ internal sealed class BatchedJobLog(
                     var waitForMore = reader.WaitToReadAsync(stoppingToken).AsTask();
                     if (await Task.WhenAny(waitForMore, Task.Delay(left, time, stoppingToken)) != waitForMore) break;
                 }
-                // Not cancellable: a batch cut off half-way would have taken sequence numbers it never stored.
-                await WriteAsync(batch, CancellationToken.None);
+                await WriteAsync(batch);
                 batch.Clear();
                 foreach (var marker in markers) marker.TrySetResult();
                 markers.Clear();
@@ -110,31 +109,47 @@ internal sealed class BatchedJobLog(
         }
         finally
         {
-            // Drain on shutdown: the stored log must be complete even when the console stops. Completing the
-            // writer first means a later Append is refused and a later FlushAsync returns instead of waiting forever.
-            _queue.Writer.TryComplete();
-            while (reader.TryRead(out var item))
-            {
-                if (item is Pending p) batch.Add(p);
-                else markers.Add((TaskCompletionSource)item);
-            }
-            if (batch.Count > 0)
-                await WriteAsync(batch, CancellationToken.None);
-            foreach (var marker in markers) marker.TrySetResult();
+            await DrainAsync(batch, markers);
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // A BackgroundService stopped before its ExecuteAsync got going never runs it (its Task.Run is cancelled),
+        // so the drain cannot rely on the loop's finally alone. After a completed loop this finds nothing left.
+        if (ExecuteTask is null || ExecuteTask.IsCompleted)
+            await DrainAsync([], []);
+    }
+
+    /// <summary>
+    /// The stored log must be complete even when the console stops. Completing the writer first means a later
+    /// Append is refused and a later FlushAsync returns instead of waiting forever.
+    /// </summary>
+    private async Task DrainAsync(List<Pending> batch, List<TaskCompletionSource> markers)
+    {
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.TryRead(out var item))
+        {
+            if (item is Pending p) batch.Add(p);
+            else markers.Add((TaskCompletionSource)item);
+        }
+        await WriteAsync(batch);
+        foreach (var marker in markers) marker.TrySetResult();
+    }
+
+    /// <summary>Not cancellable: a batch cut off half-way would have taken sequence numbers it never stored.</summary>
+    private async Task WriteAsync(List<Pending> batch)
     {
         if (batch.Count == 0) return;
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync();
             var rows = new List<LogLine>(batch.Count);
             foreach (var p in batch)
             {
                 if (!_lastSequence.TryGetValue(p.ClusterId, out var last))
-                    last = await db.LogLines.Where(l => l.ClusterId == p.ClusterId).MaxAsync(l => (long?)l.Sequence, cancellationToken) ?? 0;
+                    last = await db.LogLines.Where(l => l.ClusterId == p.ClusterId).MaxAsync(l => (long?)l.Sequence) ?? 0;
                 _lastSequence[p.ClusterId] = ++last;
                 rows.Add(new LogLine
                 {
@@ -143,11 +158,11 @@ internal sealed class BatchedJobLog(
                 });
             }
             db.LogLines.AddRange(rows);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync();
             foreach (var group in rows.GroupBy(r => r.ClusterId))
                 events.Publish(new LogLinesAppended(group.Key, group.Select(LogLineView.From).ToList()));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // Forget cached sequences: the next batch re-reads them from what was really stored.
             _lastSequence.Clear();

@@ -12,6 +12,7 @@ public sealed class ClusterServiceTests : IAsyncLifetime
     private readonly ScriptedJobHandler _create = new(JobKind.Create) { PhaseOnSuccess = ClusterPhase.Provisioned };
     private readonly ScriptedJobHandler _delete = new(JobKind.DeleteCluster) { PhaseOnSuccess = ClusterPhase.Deleted };
     private readonly ScriptedJobHandler _addNodes = new(JobKind.AddNodes) { PhaseOnSuccess = ClusterPhase.Provisioned };
+    private readonly ScriptedJobHandler _removeNode = new(JobKind.RemoveNode);
     private readonly ScriptedJobHandler _rollback = new(JobKind.Rollback);
     private readonly StepGate _provisioning;
     private readonly StepGate _adding;
@@ -21,13 +22,14 @@ public sealed class ClusterServiceTests : IAsyncLifetime
     {
         _provisioning = _create.Gate("provision");
         _adding = _addNodes.Gate("add");
+        _removeNode.Gate("remove");
         _delete.Step("delete machines");
         _rollback.Step("delete machines");
     }
 
     public async Task InitializeAsync() => _engine = await EngineHost.StartAsync(services =>
     {
-        foreach (var handler in new[] { _create, _delete, _addNodes, _rollback })
+        foreach (var handler in new[] { _create, _delete, _addNodes, _removeNode, _rollback })
             services.AddSingleton<IJobHandler>(handler);
     });
 
@@ -50,8 +52,8 @@ public sealed class ClusterServiceTests : IAsyncLifetime
 
         await _provisioning.WaitEnteredAsync(job.Id);
         _provisioning.Release(job.Id);
-        await _engine.WaitForClusterAsync(cluster.Id, ClusterPhase.Provisioned);
-        Assert.Equal(JobState.Succeeded, (await _engine.GetJobAsync(job.Id)).State);
+        await _engine.WaitForJobAsync(job.Id, JobState.Succeeded);
+        Assert.Equal(ClusterPhase.Provisioned, (await _engine.GetClusterAsync(cluster.Id)).Phase);
     }
 
     [Fact]
@@ -303,10 +305,10 @@ public sealed class ClusterServiceTests : IAsyncLifetime
         var cancelled = await _engine.WaitForJobToFinishAsync(create.Id);
         Assert.Equal(JobState.Cancelled, cancelled.State);
         Assert.Equal(FailureReason.Cancelled, Assert.Single(_create.Failures).Failure.Reason);
-        await _engine.WaitForClusterAsync(cluster.Id, ClusterPhase.Deleted);
         var jobs = await _engine.JobsOfAsync(cluster.Id);
         Assert.Equal([JobKind.Create, JobKind.DeleteCluster], jobs.Select(j => j.Kind));
-        Assert.Equal(JobState.Succeeded, jobs[1].State);
+        Assert.Equal(JobState.Succeeded, (await _engine.WaitForJobToFinishAsync(jobs[1].Id)).State);
+        Assert.Equal(ClusterPhase.Deleted, (await _engine.GetClusterAsync(cluster.Id)).Phase);
         // The delete removes every machine, so a rollback of the cancelled create would only repeat it.
         Assert.Empty(_rollback.Started);
     }

@@ -93,6 +93,35 @@ public sealed class ProvisioningEventsTests
     }
 
     [Fact]
+    public async Task EventsStillBufferedWhenASubscriptionIsDisposedAreNotDelivered()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new ConcurrentQueue<long>();
+        var watcher = new ConcurrentQueue<long>();
+        var subscription = _events.Subscribe(ClusterId, async e =>
+        {
+            seen.Enqueue(SequenceOf(e));
+            entered.TrySetResult();
+            await release.Task;
+        });
+        using var control = _events.Subscribe(ClusterId, e => { watcher.Enqueue(SequenceOf(e)); return ValueTask.CompletedTask; });
+        _events.Publish(Line(1));
+        await Eventually.CompletesAsync(entered.Task, "the subscriber to take the first event");
+        _events.Publish(Line(2));
+        _events.Publish(Line(3));
+
+        subscription.Dispose();
+        release.SetResult();
+        _events.Publish(Line(4));
+
+        await Eventually.TrueAsync(() => Task.FromResult(watcher.Count == 4), "the control subscriber to see every event");
+        // A short settle, not a timing assertion: gives a wrongly delivered event the chance to show up.
+        await Task.Delay(200);
+        Assert.Equal([1L], seen);
+    }
+
+    [Fact]
     public async Task FailingSubscriberKeepsReceivingLaterEvents()
     {
         var seen = new ConcurrentQueue<long>();

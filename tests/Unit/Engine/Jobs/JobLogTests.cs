@@ -94,6 +94,42 @@ public sealed class JobLogTests
     }
 
     [Fact]
+    public async Task StoppingWhileABatchIsBeingSavedLeavesNoGapInSequences()
+    {
+        var saves = new LogLineSaves { DelayBeforeSave = TimeSpan.FromMilliseconds(300) };
+        var clusterId = Guid.NewGuid();
+        await using var first = await EngineHost.StartAsync(saves.AddTo);
+        AppendLines(first.JobLog, clusterId, 5);
+        await Eventually.CompletesAsync(saves.FirstSaveStarted, "the first batch to start saving");
+
+        await using var second = await first.RestartAsync();
+
+        var stored = await second.JobLog.ReadAsync(clusterId, 0, 100);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], stored.Select(l => l.Sequence));
+    }
+
+    [Fact]
+    public async Task PrivateKeyBlockIsRedactedWhileOtherStreamsInterleave()
+    {
+        await using var engine = await EngineHost.StartAsync();
+        var clusterId = Guid.NewGuid();
+        void Node(string node, string text) => engine.JobLog.Append(clusterId, JobId, node, "fetch key", LogStream.Stdout, text);
+
+        Node("cp-1", "-----BEGIN OPENSSH PRIVATE KEY-----");
+        Node("w1-1", "reading packages");
+        Node("cp-1", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ");
+        Node("w1-2", "reading packages");
+        Node("cp-1", "-----END OPENSSH PRIVATE KEY-----");
+        Node("cp-1", "key written");
+        await engine.JobLog.FlushAsync();
+
+        var stored = await engine.JobLog.ReadAsync(clusterId, 0, 100);
+        Assert.Equal(
+            [("cp-1", LogRedactor.Mask), ("w1-1", "reading packages"), ("cp-1", LogRedactor.Mask), ("w1-2", "reading packages"), ("cp-1", LogRedactor.Mask), ("cp-1", "key written")],
+            stored.Select(l => (l.NodeName, l.Text)));
+    }
+
+    [Fact]
     public async Task FlushAfterTheLogHasStoppedDoesNotHang()
     {
         await using var engine = await EngineHost.StartAsync();

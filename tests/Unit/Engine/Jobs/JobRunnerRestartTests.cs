@@ -94,6 +94,62 @@ public sealed class JobRunnerRestartTests
         Assert.Equal(["delete machines"], rollback.StepsStartedBy(jobs[1].Id));
     }
 
+    [Fact]
+    public async Task StepThatFailsBecauseTheConsoleIsStoppingIsResumedNotFailed()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ScriptedJobHandler(JobKind.Create).Step("resolve").Step("join", run: async (_, ct) =>
+        {
+            entered.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // What a remote command reports when its connection is torn down: not a cancellation.
+                throw new IOException("Connection reset by peer");
+            }
+        });
+        await using var first = await EngineHost.StartAsync(With(handler));
+        var cluster = await first.Clusters.CreateAsync(ClusterSpecs.Valid());
+        var job = Assert.Single(await first.JobsOfAsync(cluster.Id));
+        await Eventually.CompletesAsync(entered.Task, "the join step to start");
+
+        await first.StopAsync();
+
+        Assert.Equal(JobState.Running, (await first.GetJobAsync(job.Id)).State);
+        Assert.Empty(handler.Failures);
+        var (resumed, _) = CreateHandler();
+        await using var second = await first.RestartAsync(With(resumed));
+        Assert.Equal(JobState.Succeeded, (await second.WaitForJobToFinishAsync(job.Id)).State);
+        Assert.Equal(["create machines", "init", "join"], resumed.StepsStartedBy(job.Id));
+    }
+
+    [Fact]
+    public async Task MoreUnfinishedJobsThanTheQueueHoldsAllRunAfterAStart()
+    {
+        await using var first = await EngineHost.StartAsync();
+        var jobs = new List<Job>();
+        await using (var db = await first.OpenDbAsync())
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                var cluster = await first.AddClusterAsync(ClusterSpecs.Valid($"c{i}"));
+                jobs.Add(new Job { ClusterId = cluster.Id, Kind = JobKind.AddNodes, CreatedAt = DateTimeOffset.UtcNow });
+            }
+            db.Jobs.AddRange(jobs);
+            await db.SaveChangesAsync();
+        }
+        var handler = new ScriptedJobHandler(JobKind.AddNodes).Step("add");
+        var settings = new Dictionary<string, string?> { [$"{EngineOptions.Section}:{nameof(EngineOptions.QueueCapacity)}"] = "2" };
+
+        await using var second = await first.RestartAsync(With(handler), settings);
+
+        foreach (var job in jobs)
+            await second.WaitForJobAsync(job.Id, JobState.Succeeded);
+    }
+
     /// <summary>Writes the database as a process killed at that moment leaves it, then starts a console on it.</summary>
     private static async Task<(EngineHost First, Guid ClusterId, Job Job)> CrashedAsync(JobState state, int attempts, params (string Name, StepState State)[] steps)
     {

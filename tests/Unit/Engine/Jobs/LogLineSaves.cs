@@ -13,10 +13,13 @@ namespace Ladybug.Tests.Unit.Engine.Jobs;
 public sealed class LogLineSaves : SaveChangesInterceptor
 {
     private int _count;
+    private readonly TaskCompletionSource _firstSaveStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Count => Volatile.Read(ref _count);
     /// <summary>Held before each log-line save reaches the database.</summary>
     public TimeSpan DelayBeforeSave { get; init; }
+    /// <summary>Completes when the first log-line save begins.</summary>
+    public Task FirstSaveStarted => _firstSaveStarted.Task;
 
     public void AddTo(IServiceCollection services) =>
         services.ConfigureDbContext<LadybugDbContext>(options => options.AddInterceptors(this), ServiceLifetime.Singleton);
@@ -26,6 +29,7 @@ public sealed class LogLineSaves : SaveChangesInterceptor
         if (eventData.Context!.ChangeTracker.Entries<LogLine>().Any(e => e.State == EntityState.Added))
         {
             Interlocked.Increment(ref _count);
+            _firstSaveStarted.TrySetResult();
             if (DelayBeforeSave > TimeSpan.Zero)
                 await Task.Delay(DelayBeforeSave, cancellationToken);
         }
