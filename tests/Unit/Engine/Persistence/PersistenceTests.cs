@@ -41,11 +41,30 @@ public sealed class PersistenceTests
         Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
         Assert.NotEmpty(db.Database.GetMigrations());
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration describes: add a migration.");
-        await using var connection = new SqliteConnection($"Data Source={engine.DatabasePath}");
+        Assert.Equal("wal", await JournalModeAsync(engine.DatabasePath));
+    }
+
+    [Fact]
+    public async Task MigratorSwitchesADatabaseInRollbackJournalModeToWal()
+    {
+        // EF Core creates new files in WAL already; a database copied in or restored from a backup may not be.
+        await using var first = await EngineHost.StartAsync();
+        await first.StopAsync();
+        Assert.Equal("delete", await JournalModeAsync(first.DatabasePath, "delete"));
+
+        await using var second = await first.RestartAsync();
+
+        Assert.Equal("wal", await JournalModeAsync(second.DatabasePath));
+    }
+
+    /// <summary>Reads, or sets and reads back, the journal mode through a connection of its own.</summary>
+    private static async Task<string?> JournalModeAsync(string databasePath, string? set = null)
+    {
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
         await connection.OpenAsync();
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode";
-        Assert.Equal("wal", (string?)await pragma.ExecuteScalarAsync());
+        pragma.CommandText = set is null ? "PRAGMA journal_mode" : $"PRAGMA journal_mode={set}";
+        return (string?)await pragma.ExecuteScalarAsync();
     }
 
     [Fact]
