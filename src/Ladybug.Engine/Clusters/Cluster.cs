@@ -59,8 +59,8 @@ public sealed class Cluster
         {
             Namespace = spec.Namespace,
             Name = spec.Name,
-            Description = spec.Description,
-            Label = spec.Label,
+            Description = spec.Description ?? "",
+            Label = spec.Label ?? "",
             KubernetesVersion = version,
             Cni = spec.Cni,
             PodCidr = spec.PodCidr.Trim(),

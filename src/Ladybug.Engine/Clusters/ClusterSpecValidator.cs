@@ -29,20 +29,22 @@ public static partial class ClusterSpecValidator
         var errors = new ValidationErrors();
         ValidateName("namespace", spec.Namespace, "Namespace", errors);
         ValidateName("name", spec.Name, "Cluster name", errors);
-        if (spec.Description.Length > MaxDescriptionLength)
+        // Request bodies can carry an explicit null where the record has a default: an error, never a crash.
+        if (spec.Description?.Length > MaxDescriptionLength)
             errors.Add("description", $"Description must be at most {MaxDescriptionLength} characters.");
-        if (spec.Label.Length > MaxLabelLength)
+        if (spec.Label?.Length > MaxLabelLength)
             errors.Add("label", $"Label must be at most {MaxLabelLength} characters.");
 
         ValidateKubernetes(spec, errors);
         ValidatePool("controlPlane", spec.ControlPlane, NodeRole.ControlPlane, errors);
 
-        if (spec.WorkerPools.Count == 0)
+        var workerPools = spec.WorkerPools ?? [];
+        if (workerPools.Count == 0)
             errors.Add("workerPools", "Add at least one worker pool.");
-        else if (spec.WorkerPools.Count > MaxWorkerPools)
+        else if (workerPools.Count > MaxWorkerPools)
             errors.Add("workerPools", $"At most {MaxWorkerPools} worker pools are supported.");
-        for (var i = 0; i < spec.WorkerPools.Count; i++)
-            ValidatePool($"workerPools[{i}]", spec.WorkerPools[i], NodeRole.Worker, errors);
+        for (var i = 0; i < workerPools.Count; i++)
+            ValidatePool($"workerPools[{i}]", workerPools[i], NodeRole.Worker, errors);
         return errors;
     }
 
@@ -51,7 +53,7 @@ public static partial class ClusterSpecValidator
     {
         if (pool is null)
         {
-            errors.Add(path, role == NodeRole.ControlPlane ? "The control plane is required." : "The worker pool is empty.");
+            errors.Add(path, role == NodeRole.ControlPlane ? "The control plane is required." : "The worker pool is missing.");
             return;
         }
         if (string.IsNullOrWhiteSpace(pool.Connection))

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Ladybug.Engine.Clusters;
 
 public enum ContainerRuntime
@@ -40,7 +42,7 @@ public sealed record KubernetesMinor(
 /// The Kubernetes versions Ladybug installs. 1.18 and 1.23 are what cb-mcks offered; the
 /// rest are the current minors. This is data: add a row when a minor ships.
 /// </summary>
-public static class KubernetesVersionCatalog
+public static partial class KubernetesVersionCatalog
 {
     public static IReadOnlyList<KubernetesMinor> Minors { get; } =
     [
@@ -57,26 +59,29 @@ public static class KubernetesVersionCatalog
     /// <summary>cb-mcks's API default, kept for request bodies that omit the version.</summary>
     public const string McksDefaultVersion = "1.23.13";
 
-    /// <summary>Accepts "1.23.13", "v1.23.13" and cb-mcks's apt form "1.23.13-00".</summary>
+    /// <summary>Accepts "1.23.13", "v1.23.13" and cb-mcks's apt form "1.23.13-00"; nothing looser (no "-rc.1", "+1" or "013").</summary>
     public static bool TryFind(string? version, out KubernetesMinor minor, out string normalized)
     {
         minor = null!;
         normalized = Normalize(version);
-        var parts = normalized.Split('.');
-        if (parts.Length != 3 || !int.TryParse(parts[2], out var patch) || patch < 0)
+        var match = VersionPattern().Match((version ?? "").Trim());
+        if (!match.Success || !int.TryParse(match.Groups["patch"].ValueSpan, out var patch))
             return false;
-        var found = Minors.FirstOrDefault(m => m.Minor == $"{parts[0]}.{parts[1]}");
+        var found = Minors.FirstOrDefault(m => m.Minor == match.Groups["minor"].Value);
         if (found is null || patch > found.LatestPatch)
             return false;
         minor = found;
         return true;
     }
 
+    /// <summary>"v1.23.13" and "1.23.13-00" become "1.23.13"; text that is not a version comes back trimmed.</summary>
     public static string Normalize(string? version)
     {
         var v = (version ?? "").Trim();
-        if (v.StartsWith('v')) v = v[1..];
-        var dash = v.IndexOf('-');
-        return dash >= 0 ? v[..dash] : v;
+        var match = VersionPattern().Match(v);
+        return match.Success ? $"{match.Groups["minor"].Value}.{match.Groups["patch"].Value}" : v;
     }
+
+    [GeneratedRegex(@"^v?(?<minor>(0|[1-9][0-9]*)\.(0|[1-9][0-9]*))\.(?<patch>0|[1-9][0-9]{0,5})(-[0-9]+)?$")]
+    private static partial Regex VersionPattern();
 }

@@ -45,12 +45,16 @@ internal sealed class ProvisioningEventBroadcaster(ILogger<ProvisioningEventBroa
         public Channel<ProvisioningEvent> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<ProvisioningEvent>(
             new BoundedChannelOptions(SubscriberBufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+        private volatile bool _disposed;
+
         public void Start() => _ = Task.Run(PumpAsync);
 
         private async Task PumpAsync()
         {
             await foreach (var e in Channel.Reader.ReadAllAsync())
             {
+                // Events still buffered when the subscriber left are not delivered: a disposed component must not be called.
+                if (_disposed) return;
                 try
                 {
                     await handler(e);
@@ -64,6 +68,7 @@ internal sealed class ProvisioningEventBroadcaster(ILogger<ProvisioningEventBroa
 
         public void Dispose()
         {
+            _disposed = true;
             owner._subscriptions.TryRemove(this, out _);
             Channel.Writer.TryComplete();
         }

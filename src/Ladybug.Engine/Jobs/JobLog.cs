@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
@@ -34,15 +33,24 @@ internal sealed class BatchedJobLog(
 
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<Guid, long> _lastSequence = [];
-    private readonly ConcurrentDictionary<(Guid, string?, string?, LogStream), LogRedactor> _redactors = new();
+    private readonly Dictionary<(Guid, string?, string?, LogStream), LogRedactor> _redactors = [];
 
     private sealed record Pending(Guid ClusterId, Guid? JobId, string? NodeName, string? Step, LogStream Stream, string Text, DateTimeOffset Time);
 
     public void Append(Guid clusterId, Guid? jobId, string? nodeName, string? step, LogStream stream, string text)
     {
-        var redactor = _redactors.GetOrAdd((clusterId, nodeName, step, stream), _ => new LogRedactor());
+        var key = (clusterId, nodeName, step, stream);
         string clean;
-        lock (redactor) clean = redactor.Redact(text);
+        lock (_redactors)
+        {
+            if (!_redactors.TryGetValue(key, out var redactor))
+                redactor = new LogRedactor();
+            clean = redactor.Redact(text);
+            // Only a stream inside a private-key block needs memory; forgetting the rest keeps this map from
+            // growing with every node and step the console ever ran.
+            if (redactor.InsidePrivateKey) _redactors[key] = redactor;
+            else _redactors.Remove(key);
+        }
         _queue.Writer.TryWrite(new Pending(clusterId, jobId, nodeName, step, stream, clean, time.GetUtcNow()));
     }
 
@@ -90,7 +98,7 @@ internal sealed class BatchedJobLog(
                     var waitForMore = reader.WaitToReadAsync(stoppingToken).AsTask();
                     if (await Task.WhenAny(waitForMore, Task.Delay(left, time, stoppingToken)) != waitForMore) break;
                 }
-                await WriteAsync(batch, stoppingToken);
+                await WriteAsync(batch);
                 batch.Clear();
                 foreach (var marker in markers) marker.TrySetResult();
                 markers.Clear();
@@ -101,29 +109,47 @@ internal sealed class BatchedJobLog(
         }
         finally
         {
-            // Drain on shutdown: the stored log must be complete even when the console stops.
-            while (reader.TryRead(out var item))
-            {
-                if (item is Pending p) batch.Add(p);
-                else markers.Add((TaskCompletionSource)item);
-            }
-            if (batch.Count > 0)
-                await WriteAsync(batch, CancellationToken.None);
-            foreach (var marker in markers) marker.TrySetResult();
+            await DrainAsync(batch, markers);
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // A BackgroundService stopped before its ExecuteAsync got going never runs it (its Task.Run is cancelled),
+        // so the drain cannot rely on the loop's finally alone. After a completed loop this finds nothing left.
+        if (ExecuteTask is null || ExecuteTask.IsCompleted)
+            await DrainAsync([], []);
+    }
+
+    /// <summary>
+    /// The stored log must be complete even when the console stops. Completing the writer first means a later
+    /// Append is refused and a later FlushAsync returns instead of waiting forever.
+    /// </summary>
+    private async Task DrainAsync(List<Pending> batch, List<TaskCompletionSource> markers)
+    {
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.TryRead(out var item))
+        {
+            if (item is Pending p) batch.Add(p);
+            else markers.Add((TaskCompletionSource)item);
+        }
+        await WriteAsync(batch);
+        foreach (var marker in markers) marker.TrySetResult();
+    }
+
+    /// <summary>Not cancellable: a batch cut off half-way would have taken sequence numbers it never stored.</summary>
+    private async Task WriteAsync(List<Pending> batch)
     {
         if (batch.Count == 0) return;
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync();
             var rows = new List<LogLine>(batch.Count);
             foreach (var p in batch)
             {
                 if (!_lastSequence.TryGetValue(p.ClusterId, out var last))
-                    last = await db.LogLines.Where(l => l.ClusterId == p.ClusterId).MaxAsync(l => (long?)l.Sequence, cancellationToken) ?? 0;
+                    last = await db.LogLines.Where(l => l.ClusterId == p.ClusterId).MaxAsync(l => (long?)l.Sequence) ?? 0;
                 _lastSequence[p.ClusterId] = ++last;
                 rows.Add(new LogLine
                 {
@@ -132,11 +158,11 @@ internal sealed class BatchedJobLog(
                 });
             }
             db.LogLines.AddRange(rows);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync();
             foreach (var group in rows.GroupBy(r => r.ClusterId))
                 events.Publish(new LogLinesAppended(group.Key, group.Select(LogLineView.From).ToList()));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // Forget cached sequences: the next batch re-reads them from what was really stored.
             _lastSequence.Clear();

@@ -60,29 +60,14 @@ internal sealed class JobRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        await RequeueUnfinishedJobsAsync(stoppingToken);
         try
         {
+            // Dispatched directly, not through the bounded channel: more jobs may be unfinished than it holds,
+            // and nothing reads it until this loop is done.
+            foreach (var jobId in await UnfinishedJobsAsync(stoppingToken))
+                await DispatchAsync(jobId, stoppingToken);
             await foreach (var jobId in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                Guid clusterId;
-                await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
-                {
-                    var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, stoppingToken);
-                    if (job is null || job.IsFinished) continue;
-                    clusterId = job.ClusterId;
-                }
-                lock (_gate)
-                {
-                    if (_waitingByCluster.TryGetValue(clusterId, out var waiting))
-                    {
-                        if (!waiting.Contains(jobId)) waiting.Enqueue(jobId);
-                        continue;
-                    }
-                    _waitingByCluster[clusterId] = new Queue<Guid>();
-                    Start(clusterId, jobId);
-                }
-            }
+                await DispatchAsync(jobId, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -92,18 +77,46 @@ internal sealed class JobRunner(
         await Task.WhenAll(running);
     }
 
-    /// <summary>On start-up the database, not memory, says what still has to run.</summary>
-    private async Task RequeueUnfinishedJobsAsync(CancellationToken cancellationToken)
+    /// <summary>On start-up the database, not memory, says what still has to run, oldest first.</summary>
+    private async Task<IReadOnlyList<Guid>> UnfinishedJobsAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var unfinished = await db.Jobs.AsNoTracking()
             .Where(j => j.State == JobState.Queued || j.State == JobState.Running)
             .OrderBy(j => j.CreatedAt).Select(j => new { j.Id, j.State }).ToListAsync(cancellationToken);
-        foreach (var job in unfinished)
+        foreach (var job in unfinished.Where(j => j.State == JobState.Running))
+            logger.LogWarning("Job {JobId} was running when the console stopped; resuming or rolling back", job.Id);
+        return [.. unfinished.Select(j => j.Id)];
+    }
+
+    /// <summary>Starts the job now, or queues it behind the job its cluster is running.</summary>
+    private async Task DispatchAsync(Guid jobId, CancellationToken stoppingToken)
+    {
+        Guid clusterId;
+        try
         {
-            if (job.State == JobState.Running)
-                logger.LogWarning("Job {JobId} was running when the console stopped; resuming or rolling back", job.Id);
-            await _queue.Writer.WriteAsync(job.Id, cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+            var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, stoppingToken);
+            if (job is null || job.IsFinished) return;
+            clusterId = job.ClusterId;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The job stays Queued in the database; the next start picks it up. Never stop dispatching others.
+            logger.LogError(ex, "Could not dispatch job {JobId}", jobId);
+            return;
+        }
+        lock (_gate)
+        {
+            // The same job can be woken twice (enqueued while the start-up scan also found it).
+            if (_running.ContainsKey(jobId)) return;
+            if (_waitingByCluster.TryGetValue(clusterId, out var waiting))
+            {
+                if (!waiting.Contains(jobId)) waiting.Enqueue(jobId);
+                return;
+            }
+            _waitingByCluster[clusterId] = new Queue<Guid>();
+            Start(clusterId, jobId);
         }
     }
 
@@ -168,13 +181,16 @@ internal sealed class JobRunner(
         var handler = scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
         if (handler is null)
         {
-            await FinishAsync(context, JobState.Failed, $"No handler is registered for {job.Kind} jobs.");
-            await SetClusterFailedAsync(context, FailureReason.InternalError, $"No handler is registered for {job.Kind} jobs.");
+            var missing = $"No handler is registered for {job.Kind} jobs.";
+            await SetClusterFailedAsync(context, FailureReason.InternalError, missing);
+            await FinishAsync(context, JobState.Failed, $"{FailureReason.InternalError}: {missing}");
             return;
         }
 
         var plan = handler.Plan(context);
-        var completed = previousSteps.Where(s => s.NodeName is null && s.State is StepState.Succeeded or StepState.Skipped)
+        // Plan steps are the cluster-wide records named like a step of the plan; node sub-steps never count.
+        var planNames = plan.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var completed = previousSteps.Where(s => s.NodeName is null && planNames.Contains(s.Name) && s.State is StepState.Succeeded or StepState.Skipped)
             .Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var interrupted = previousSteps.Where(s => s.State == StepState.Running).ToList();
         foreach (var step in interrupted)
@@ -186,7 +202,7 @@ internal sealed class JobRunner(
             return;
         }
 
-        var interruptedPlanStep = interrupted.FirstOrDefault(s => s.NodeName is null);
+        var interruptedPlanStep = interrupted.FirstOrDefault(s => s.NodeName is null && planNames.Contains(s.Name));
         var unsafeStep = interruptedPlanStep is null ? null : plan.FirstOrDefault(p => p.Name == interruptedPlanStep.Name && !p.Repeatable);
         if (unsafeStep is not null || (job.State == JobState.Running && job.Attempts >= options.Value.MaxAttempts))
         {
@@ -223,9 +239,11 @@ internal sealed class JobRunner(
                 await planStep.Run(context, cancellationToken);
                 await context.FinishStepAsync(record, StepState.Succeeded, null, null);
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (Exception) when (_stopping.IsCancellationRequested)
             {
-                // The console is stopping: leave the job Running so the next start resumes it.
+                // The console is stopping, and a step may fail in any way when its work is cut off (an SSH
+                // error rather than a cancellation): leave the job and the step Running so the next start
+                // resumes or rolls it back, instead of recording a failure the user never caused.
                 await log.FlushAsync(CancellationToken.None);
                 return;
             }
@@ -264,6 +282,11 @@ internal sealed class JobRunner(
             await SetClusterFailedAsync(context, failure.Reason, failure.Message);
             rollback = false;
         }
+        if (rollback && await DeletionQueuedAsync(context.Job))
+        {
+            context.Info("No rollback: the cluster is being deleted, which removes its machines anyway.");
+            rollback = false;
+        }
         await FinishAsync(context, state, $"{failure.Reason}: {failure.Message}");
         if (rollback)
         {
@@ -278,14 +301,23 @@ internal sealed class JobRunner(
         }
     }
 
+    /// <summary>A delete waits behind this job; it removes every machine, so a rollback would only run after it on nothing.</summary>
+    private async Task<bool> DeletionQueuedAsync(Job job)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        return await db.Jobs.AnyAsync(j => j.ClusterId == job.ClusterId && j.Id != job.Id && j.Kind == JobKind.DeleteCluster
+            && (j.State == JobState.Queued || j.State == JobState.Running));
+    }
+
     private async Task FinishAsync(JobContext context, JobState state, string? error)
     {
         var job = context.Job;
         job.State = state;
         job.Error = error;
         job.FinishedAt = time.GetUtcNow();
-        await SaveJobAsync(job);
+        // The log is stored before the job shows as finished, so whoever sees it finished can read every line.
         await log.FlushAsync(CancellationToken.None);
+        await SaveJobAsync(job);
         PublishJob(job);
     }
 

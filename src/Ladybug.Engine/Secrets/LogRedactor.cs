@@ -13,6 +13,9 @@ public sealed partial class LogRedactor
 
     private bool _insidePrivateKey;
 
+    /// <summary>True between a PEM private-key header and its footer: the next line is masked whatever it says.</summary>
+    public bool InsidePrivateKey => _insidePrivateKey;
+
     [GeneratedRegex(@"\b[a-z0-9]{6}\.[a-z0-9]{16}\b")]
     private static partial Regex BootstrapToken();
 

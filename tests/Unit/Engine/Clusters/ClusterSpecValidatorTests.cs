@@ -1,0 +1,392 @@
+using Ladybug.Engine.Clusters;
+
+namespace Ladybug.Tests.Unit.Engine.Clusters;
+
+public sealed class ClusterSpecValidatorTests
+{
+    private const string NamePatternRule = "must start with a lowercase letter and contain only lowercase letters, digits and '-', not ending with '-'.";
+    private const string RootDiskRule = "Root disk size must be between 10 and 4096 GB, or left to the cloud's default.";
+
+    /// <summary>The spec has errors on exactly one field, and they are exactly these messages.</summary>
+    private static void AssertOnlyError(ClusterSpec spec, string field, params string[] messages)
+    {
+        var errors = ClusterSpecValidator.Validate(spec);
+        Assert.Equal([field], errors.ByField.Keys);
+        Assert.Equal(messages, errors.For(field));
+    }
+
+    private static void AssertValid(ClusterSpec spec)
+    {
+        var errors = ClusterSpecValidator.Validate(spec);
+        Assert.True(errors.IsValid, errors.ToString());
+    }
+
+    [Fact]
+    public void ValidSpecHasNoErrors() => AssertValid(ClusterSpecs.Valid());
+
+    [Fact]
+    public void ErrorsOfDifferentFieldsAreAllReported()
+    {
+        var spec = ClusterSpecs.Valid() with { Name = "Bad", PodCidr = "nonsense", ControlPlane = ClusterSpecs.Pool(2), WorkerPools = [ClusterSpecs.Pool(0)] };
+
+        var errors = ClusterSpecValidator.Validate(spec);
+
+        Assert.Equal(["controlPlane.count", "name", "podCidr", "workerPools[0].count"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+    }
+
+    // --- name and namespace ---
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void NameIsRequired(string name) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Name = name }, "name", "Cluster name is required.");
+
+    [Theory]
+    [InlineData("Demo")]
+    [InlineData("DEMO")]
+    [InlineData("demo-")]
+    [InlineData("-demo")]
+    [InlineData("1demo")]
+    [InlineData("de_mo")]
+    [InlineData("de.mo")]
+    [InlineData("de mo")]
+    [InlineData("démo")]
+    public void NameMustBeALowercaseDnsLabel(string name) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Name = name }, "name", $"Cluster name {NamePatternRule}");
+
+    [Fact]
+    public void NameLongerThan63CharactersIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Name = new string('a', 64) }, "name", "Cluster name must be at most 63 characters (got 64).");
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("demo-1")]
+    [InlineData("a-b-c9")]
+    public void LowercaseDnsLabelNamesAreAccepted(string name) => AssertValid(ClusterSpecs.Valid() with { Name = name });
+
+    [Fact]
+    public void NameOf63CharactersIsAccepted() => AssertValid(ClusterSpecs.Valid() with { Name = "a" + new string('b', 62) });
+
+    [Fact]
+    public void NamespaceIsRequired() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Namespace = "" }, "namespace", "Namespace is required.");
+
+    [Theory]
+    [InlineData("Default")]
+    [InlineData("ns_1")]
+    [InlineData("team-")]
+    public void NamespaceMustBeALowercaseDnsLabel(string ns) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Namespace = ns }, "namespace", $"Namespace {NamePatternRule}");
+
+    [Fact]
+    public void NamespaceLongerThan63CharactersIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Namespace = new string('n', 64) }, "namespace", "Namespace must be at most 63 characters (got 64).");
+
+    [Fact]
+    public void DescriptionLongerThan1024CharactersIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Description = new string('d', 1025) }, "description", "Description must be at most 1024 characters.");
+
+    [Fact]
+    public void LabelLongerThan255CharactersIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Label = new string('l', 256) }, "label", "Label must be at most 255 characters.");
+
+    [Fact]
+    public void NullTextFieldsFromJsonAreErrorsNotCrashes()
+    {
+        // System.Text.Json writes an explicit null over the initializer's default.
+        var spec = ClusterSpecs.Valid() with { Name = null!, Namespace = null!, Description = null!, Label = null!, KubernetesVersion = null!, PodCidr = null!, ServiceCidr = null!, DnsDomain = null! };
+
+        var errors = ClusterSpecValidator.Validate(spec);
+
+        Assert.Equal(["dnsDomain", "kubernetesVersion", "name", "namespace", "podCidr", "serviceCidr"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+    }
+
+    // --- Kubernetes version ---
+
+    public static TheoryData<string> SupportedVersions()
+    {
+        var data = new TheoryData<string> { "1.18.0", "1.18.20", "1.23.0", "1.23.13", "v1.23.13", "1.23.13-00", "1.23.17", " 1.23.13 ", KubernetesVersionCatalog.DefaultVersion };
+        foreach (var minor in KubernetesVersionCatalog.Minors)
+            data.Add(minor.LatestVersion);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SupportedVersions))]
+    public void LegacyAndCurrentVersionsAreAccepted(string version) =>
+        AssertValid(ClusterSpecs.Valid() with { KubernetesVersion = version });
+
+    [Theory]
+    [InlineData("1.19.0")]
+    [InlineData("1.22.17")]
+    [InlineData("1.18.21")]
+    [InlineData("1.23.18")]
+    [InlineData("1.23")]
+    [InlineData("1.23.x")]
+    [InlineData("latest")]
+    [InlineData("")]
+    [InlineData("v")]
+    [InlineData("2.0.0")]
+    [InlineData("1.23.13-rc.1")]
+    [InlineData("1.23.13-")]
+    [InlineData("1.23.+1")]
+    [InlineData("1.23.013")]
+    [InlineData("1.23.-1")]
+    [InlineData("vv1.23.13")]
+    public void UnknownVersionIsRejectedWithTheSupportedRanges(string version)
+    {
+        var errors = ClusterSpecValidator.Validate(ClusterSpecs.Valid() with { KubernetesVersion = version });
+
+        Assert.Equal(["kubernetesVersion"], errors.ByField.Keys);
+        var message = Assert.Single(errors.For("kubernetesVersion"));
+        Assert.StartsWith($"Kubernetes version '{version}' is not supported. Choose one of: ", message);
+        Assert.Contains("1.18.0–1.18.20", message);
+        Assert.Contains("1.23.0–1.23.17", message);
+        Assert.Contains($"{KubernetesVersionCatalog.Minors[0].Minor}.0–{KubernetesVersionCatalog.DefaultVersion}", message);
+    }
+
+    [Theory]
+    [InlineData("v1.23.13", "1.23.13")]
+    [InlineData("1.23.13-00", "1.23.13")]
+    [InlineData(" 1.18.20 ", "1.18.20")]
+    public void StoredVersionIsNormalized(string asked, string stored)
+    {
+        var cluster = Cluster.FromSpec(ClusterSpecs.Valid() with { KubernetesVersion = asked }, DateTimeOffset.UtcNow);
+
+        Assert.Equal(stored, cluster.KubernetesVersion);
+    }
+
+    [Fact]
+    public void UnknownCniIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { Cni = (Cni)42 }, "cni", "CNI must be canal or kilo.");
+
+    [Fact]
+    public void UnknownLoadBalancerModeIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { LoadBalancer = (LoadBalancerMode)42 }, "loadBalancer", "Load balancer must be haproxy or nlb.");
+
+    // --- networks ---
+
+    [Theory]
+    [InlineData("10.244.0.0")]
+    [InlineData("10.244.0.0/33")]
+    [InlineData("10.244.0.0/-1")]
+    [InlineData("300.244.0.0/16")]
+    [InlineData("10.244.0/16")]
+    [InlineData("10.244.0.0.0/16")]
+    [InlineData("abc")]
+    [InlineData("10.244.0.0/16/1")]
+    [InlineData("fd00::/64")]
+    [InlineData("010.244.0.0/16")]
+    [InlineData("0x0a.244.0.0/16")]
+    [InlineData("10.244.0.0/+16")]
+    [InlineData("10.244.0.0/ 16")]
+    [InlineData("10.244.0.0/016")]
+    [InlineData("10. 244.0.0/16")]
+    public void MalformedPodCidrIsRejected(string cidr) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { PodCidr = cidr }, "podCidr", $"Pod CIDR '{cidr}' is not an IPv4 CIDR like 10.244.0.0/16.");
+
+    [Fact]
+    public void MalformedServiceCidrIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ServiceCidr = "10.96.0.0/xx" }, "serviceCidr", "Service CIDR '10.96.0.0/xx' is not an IPv4 CIDR like 10.244.0.0/16.");
+
+    [Theory]
+    [InlineData("podCidr")]
+    [InlineData("serviceCidr")]
+    public void CidrsAreRequired(string field)
+    {
+        var spec = field == "podCidr" ? ClusterSpecs.Valid() with { PodCidr = " " } : ClusterSpecs.Valid() with { ServiceCidr = "" };
+
+        AssertOnlyError(spec, field, field == "podCidr" ? "Pod CIDR is required." : "Service CIDR is required.");
+    }
+
+    [Fact]
+    public void PodCidrWithHostBitsSetIsRejectedWithTheNetworkMeant() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { PodCidr = "10.244.1.0/16" }, "podCidr", "Pod CIDR '10.244.1.0/16' has host bits set: did you mean 10.244.0.0/16?");
+
+    [Fact]
+    public void ServiceCidrWithHostBitsSetIsRejectedWithTheNetworkMeant() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ServiceCidr = "10.96.0.1/12" }, "serviceCidr", "Service CIDR '10.96.0.1/12' has host bits set: did you mean 10.96.0.0/12?");
+
+    [Theory]
+    [InlineData("10.96.0.0/16", "10.96.0.0/12")]
+    [InlineData("10.0.0.0/8", "10.96.0.0/12")]
+    [InlineData("10.100.0.0/16", "10.96.0.0/12")]
+    [InlineData("172.16.0.0/16", "172.16.255.0/24")]
+    public void OverlappingPodAndServiceCidrsAreRejectedOnBothFields(string pod, string service)
+    {
+        var errors = ClusterSpecValidator.Validate(ClusterSpecs.Valid() with { PodCidr = pod, ServiceCidr = service });
+
+        Assert.Equal(["podCidr", "serviceCidr"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([$"Pod CIDR {pod} overlaps service CIDR {service}."], errors.For("podCidr"));
+        Assert.Equal([$"Service CIDR {service} overlaps pod CIDR {pod}."], errors.For("serviceCidr"));
+    }
+
+    [Theory]
+    [InlineData("10.112.0.0/16", "10.96.0.0/12")]
+    [InlineData("10.95.0.0/16", "10.96.0.0/12")]
+    [InlineData("192.168.0.0/16", "10.96.0.0/12")]
+    public void AdjacentPodAndServiceCidrsAreAccepted(string pod, string service) =>
+        AssertValid(ClusterSpecs.Valid() with { PodCidr = pod, ServiceCidr = service });
+
+    [Theory]
+    [InlineData(25)]
+    [InlineData(28)]
+    [InlineData(32)]
+    public void PodCidrSmallerThanSlash24IsRejected(int prefix) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { PodCidr = $"10.244.0.0/{prefix}" }, "podCidr",
+            $"Pod CIDR /{prefix} is too small: each node takes a /24, so use /24 or larger (e.g. /16).");
+
+    [Fact]
+    public void PodCidrOfSlash24IsAccepted() => AssertValid(ClusterSpecs.Valid() with { PodCidr = "10.244.0.0/24" });
+
+    [Theory]
+    [InlineData("10.0.0.0/11")]
+    [InlineData("64.0.0.0/2")]
+    public void ServiceCidrLargerThanSlash12IsRejected(string service) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ServiceCidr = service }, "serviceCidr",
+            $"Service CIDR /{service.Split('/')[1]} is too large: the API server accepts /12 or smaller.");
+
+    [Theory]
+    [InlineData("10.96.0.0/12")]
+    [InlineData("10.96.0.0/24")]
+    public void ServiceCidrOfSlash12OrSmallerIsAccepted(string service) => AssertValid(ClusterSpecs.Valid() with { ServiceCidr = service });
+
+    [Fact]
+    public void DnsDomainIsRequired() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { DnsDomain = "" }, "dnsDomain", "DNS domain is required (usually cluster.local).");
+
+    [Theory]
+    [InlineData("Cluster.local")]
+    [InlineData("cluster..local")]
+    [InlineData("-cluster.local")]
+    [InlineData("cluster-.local")]
+    [InlineData("cluster.local.")]
+    [InlineData(".cluster.local")]
+    [InlineData("cluster_local")]
+    [InlineData("cluster local")]
+    public void BadDnsDomainIsRejected(string domain) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { DnsDomain = domain }, "dnsDomain",
+            $"DNS domain '{domain}' must be lowercase DNS labels separated by dots, like cluster.local.");
+
+    [Fact]
+    public void DnsDomainWithALabelLongerThan63CharactersIsRejected()
+    {
+        var domain = new string('a', 64) + ".local";
+
+        AssertOnlyError(ClusterSpecs.Valid() with { DnsDomain = domain }, "dnsDomain",
+            $"DNS domain '{domain}' must be lowercase DNS labels separated by dots, like cluster.local.");
+    }
+
+    [Theory]
+    [InlineData("cluster.local")]
+    [InlineData("k8s.example.com")]
+    [InlineData("local")]
+    public void DnsDomainsMadeOfLowercaseLabelsAreAccepted(string domain) => AssertValid(ClusterSpecs.Valid() with { DnsDomain = domain });
+
+    // --- pools ---
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(-1)]
+    public void ControlPlaneCountOutsideOneThreeFiveIsRejected(int count) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool(count) }, "controlPlane.count",
+            $"Control-plane count must be 1, 3 or 5 (got {count}).");
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void EvenControlPlaneCountIsRejectedForEtcdQuorum(int count) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool(count) }, "controlPlane.count",
+            $"A control plane needs an odd number of nodes for etcd quorum: choose 1, 3 or 5 (not {count}).");
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void ControlPlaneCountOfOneThreeOrFiveIsAccepted(int count) =>
+        AssertValid(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool(count) });
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    [InlineData(-3)]
+    public void WorkerCountOutsideOneToHundredIsRejected(int count) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [ClusterSpecs.Pool(1), ClusterSpecs.Pool(count)] }, "workerPools[1].count",
+            $"Worker count must be between 1 and 100 (got {count}).");
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    public void WorkerCountFromOneToHundredIsAccepted(int count) =>
+        AssertValid(ClusterSpecs.Valid() with { WorkerPools = [ClusterSpecs.Pool(count)] });
+
+    [Fact]
+    public void SpecWithoutWorkerPoolsIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [] }, "workerPools", "Add at least one worker pool.");
+
+    [Fact]
+    public void NullWorkerPoolListIsRejectedLikeAnEmptyOne() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = null! }, "workerPools", "Add at least one worker pool.");
+
+    [Fact]
+    public void MoreThanTwentyWorkerPoolsAreRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [.. Enumerable.Range(0, 21).Select(_ => ClusterSpecs.Pool())] }, "workerPools",
+            "At most 20 worker pools are supported.");
+
+    [Fact]
+    public void TwentyWorkerPoolsAreAccepted() =>
+        AssertValid(ClusterSpecs.Valid() with { WorkerPools = [.. Enumerable.Range(0, 20).Select(_ => ClusterSpecs.Pool())] });
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void ControlPlaneWithoutConnectionIsRejected(string connection) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool(connection: connection) }, "controlPlane.connection", "Choose a cloud connection.");
+
+    [Fact]
+    public void WorkerPoolWithoutConnectionIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [ClusterSpecs.Pool(), ClusterSpecs.Pool(connection: "")] }, "workerPools[1].connection", "Choose a cloud connection.");
+
+    [Fact]
+    public void ControlPlaneWithoutVmSpecIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool(spec: "") }, "controlPlane.spec", "Choose a VM spec.");
+
+    [Fact]
+    public void WorkerPoolWithoutVmSpecIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [ClusterSpecs.Pool(), ClusterSpecs.Pool(spec: " ")] }, "workerPools[1].spec", "Choose a VM spec.");
+
+    [Fact]
+    public void MissingControlPlaneIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = null! }, "controlPlane", "The control plane is required.");
+
+    [Fact]
+    public void MissingWorkerPoolIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [ClusterSpecs.Pool(), null!] }, "workerPools[1]", "The worker pool is missing.");
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(4097)]
+    [InlineData(0)]
+    [InlineData(-10)]
+    public void ControlPlaneRootDiskSizeOutOfRangeIsRejected(int size) =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool() with { RootDiskSizeGb = size } }, "controlPlane.rootDiskSizeGb", RootDiskRule);
+
+    [Fact]
+    public void WorkerRootDiskSizeOutOfRangeIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [ClusterSpecs.Pool() with { RootDiskSizeGb = 5000 }] }, "workerPools[0].rootDiskSizeGb", RootDiskRule);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(10)]
+    [InlineData(4096)]
+    public void RootDiskSizeInRangeOrUnsetIsAccepted(int? size) =>
+        AssertValid(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool() with { RootDiskSizeGb = size }, WorkerPools = [ClusterSpecs.Pool() with { RootDiskSizeGb = size }] });
+
+    [Fact]
+    public void EmptyRootDiskTypeIsRejected() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool() with { RootDiskType = "" } }, "controlPlane.rootDiskType",
+            "Root disk type must be \"default\" or a disk type the cloud knows.");
+}

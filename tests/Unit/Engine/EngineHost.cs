@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using Ladybug.Engine;
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Events;
+using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Persistence;
+using Ladybug.Engine.Secrets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ladybug.Tests.Unit.Engine;
+
+/// <summary>
+/// The real engine (<see cref="EngineExtensions.AddLadybugEngine"/>: SQLite with migrations, Data Protection,
+/// job log, job runner) in a generic host on a temporary data dir. <see cref="RestartAsync"/> starts a new host
+/// on the same dir, which is how tests prove what survives a stop. Disposing deletes the dir it owns.
+/// </summary>
+public sealed class EngineHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private bool _ownsDataDir;
+    private bool _stopped;
+
+    private EngineHost(IHost host, string dataDir, bool ownsDataDir, CapturedLogs logs)
+    {
+        _host = host;
+        DataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
+        Logs = logs;
+    }
+
+    public string DataDir { get; }
+    public string DatabasePath => Path.Combine(DataDir, "ladybug.db");
+    public IServiceProvider Services => _host.Services;
+    /// <summary>Everything the engine logged at Warning or above.</summary>
+    public CapturedLogs Logs { get; }
+
+    public ClusterService Clusters => Services.GetRequiredService<ClusterService>();
+    public ClusterQueries Queries => Services.GetRequiredService<ClusterQueries>();
+    public IJobLog JobLog => Services.GetRequiredService<IJobLog>();
+    public IJobQueue JobQueue => Services.GetRequiredService<IJobQueue>();
+    public IProvisioningEvents Events => Services.GetRequiredService<IProvisioningEvents>();
+    public ISecretSealer Sealer => Services.GetRequiredService<ISecretSealer>();
+
+    /// <summary>Starts an engine on a new temporary data dir. <paramref name="configureServices"/> runs after AddLadybugEngine, so it can add handlers or replace services.</summary>
+    public static Task<EngineHost> StartAsync(Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices, settings);
+
+    /// <summary>Stops this engine (if running) and starts a new one on the same data dir, which the new host then owns.</summary>
+    public async Task<EngineHost> RestartAsync(Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        await StopAsync();
+        var next = await StartOnAsync(DataDir, _ownsDataDir, configureServices, settings);
+        _ownsDataDir = false;
+        return next;
+    }
+
+    private static async Task<EngineHost> StartOnAsync(string dataDir, bool ownsDataDir, Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            EnvironmentName = "Testing",
+            ContentRootPath = dataDir,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{LadybugOptions.Section}:{nameof(LadybugOptions.DataDir)}"] = dataDir,
+            // Short flush interval keeps tests quick; batching is still proven by counting saves.
+            [$"{EngineOptions.Section}:{nameof(EngineOptions.LogFlushIntervalMs)}"] = "10",
+        });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
+
+        var logs = new CapturedLogs();
+        builder.Logging.AddProvider(logs);
+        builder.AddLadybugEngine();
+        configureServices?.Invoke(builder.Services);
+
+        var host = builder.Build();
+        await host.StartAsync();
+        return new EngineHost(host, dataDir, ownsDataDir, logs);
+    }
+
+    private static string NewDataDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ladybug-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Stops the host the way the console stops: jobs in a step stay Running for the next start. Services stay usable for reading the database.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        await _host.StopAsync(timeout.Token);
+    }
+
+    public Task<LadybugDbContext> OpenDbAsync() =>
+        Services.GetRequiredService<IDbContextFactory<LadybugDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Stores a cluster straight from a spec, in the given phase, without queuing a job.</summary>
+    public async Task<Cluster> AddClusterAsync(ClusterSpec spec, ClusterPhase phase = ClusterPhase.Provisioned, Action<Cluster>? shape = null)
+    {
+        var cluster = Cluster.FromSpec(spec, DateTimeOffset.UtcNow);
+        cluster.SetPhase(phase, cluster.CreatedAt);
+        shape?.Invoke(cluster);
+        await using var db = await OpenDbAsync();
+        db.Clusters.Add(cluster);
+        await db.SaveChangesAsync();
+        return cluster;
+    }
+
+    /// <summary>Stores a Queued job and wakes the runner, as ClusterService does, but without its state checks.</summary>
+    public async Task<Job> QueueJobAsync(Guid clusterId, JobKind kind, string? payload = null)
+    {
+        var job = new Job { ClusterId = clusterId, Kind = kind, Payload = payload, CreatedAt = DateTimeOffset.UtcNow };
+        await using (var db = await OpenDbAsync())
+        {
+            db.Jobs.Add(job);
+            await db.SaveChangesAsync();
+        }
+        await JobQueue.EnqueueAsync(job.Id);
+        return job;
+    }
+
+    public async Task<Job> GetJobAsync(Guid jobId)
+    {
+        await using var db = await OpenDbAsync();
+        return await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId);
+    }
+
+    public async Task<IReadOnlyList<Job>> JobsOfAsync(Guid clusterId)
+    {
+        await using var db = await OpenDbAsync();
+        return await db.Jobs.AsNoTracking().Where(j => j.ClusterId == clusterId).OrderBy(j => j.CreatedAt).ToListAsync();
+    }
+
+    public async Task<IReadOnlyList<JobStep>> StepsOfAsync(Guid jobId)
+    {
+        await using var db = await OpenDbAsync();
+        return await db.JobSteps.AsNoTracking().Where(s => s.JobId == jobId).OrderBy(s => s.Id).ToListAsync();
+    }
+
+    public async Task<Cluster> GetClusterAsync(Guid clusterId) =>
+        await Queries.GetAsync(clusterId) ?? throw new InvalidOperationException($"Cluster {clusterId} is not stored.");
+
+    public Task<Job> WaitForJobAsync(Guid jobId, JobState state) =>
+        Eventually.ReturnsAsync(() => GetJobAsync(jobId), j => j.State == state, $"job {jobId} to be {state}");
+
+    /// <summary>Waits until the job has finished in any way, and returns it.</summary>
+    public Task<Job> WaitForJobToFinishAsync(Guid jobId) =>
+        Eventually.ReturnsAsync(() => GetJobAsync(jobId), j => j.IsFinished, $"job {jobId} to finish");
+
+    public Task<Cluster> WaitForClusterAsync(Guid clusterId, ClusterPhase phase) =>
+        Eventually.ReturnsAsync(() => GetClusterAsync(clusterId), c => c.Phase == phase, $"cluster {clusterId} to be {phase}");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            _host.Dispose();
+            if (_ownsDataDir)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                try { Directory.Delete(DataDir, recursive: true); }
+                catch (IOException) { /* A leftover temp dir is harmless; never fail a test for it. */ }
+            }
+        }
+    }
+}
+
+/// <summary>Warnings and errors the engine logged, for tests that prove nothing went wrong quietly.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<CapturedLog> _entries = new();
+
+    public IReadOnlyList<CapturedLog> Entries => [.. _entries];
+    public IReadOnlyList<CapturedLog> Errors => [.. _entries.Where(e => e.Level >= LogLevel.Error)];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+                owner._entries.Enqueue(new CapturedLog(logLevel, category, formatter(state, exception), exception));
+        }
+    }
+}
+
+public sealed record CapturedLog(LogLevel Level, string Category, string Message, Exception? Exception)
+{
+    public override string ToString() => $"{Level} {Category}: {Message} {Exception}";
+}
