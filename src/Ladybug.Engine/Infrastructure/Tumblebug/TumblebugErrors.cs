@@ -21,8 +21,15 @@ public static class TumblebugErrors
         _ => false,
     };
 
-    public static bool IsNotFound(Exception exception) =>
-        exception is ApiException { StatusCode: HttpStatusCode.NotFound } or InfrastructureException { NotFound: true };
+    /// <summary>
+    /// Tumblebug answers 404 only for an unknown namespace. A missing Infra is a 500 "The infra X does not exist."
+    /// (400 "Not found [/ns/N/infra/X]" for ?option=status): its handlers choose the status from whether they have
+    /// a response object, not from the error. So the words decide.
+    /// </summary>
+    public static bool IsNotFound(ApiException api) =>
+        api.StatusCode == HttpStatusCode.NotFound
+        || MessageOf(api) is var message
+            && (message.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || message.StartsWith("Not found [", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Tumblebug's own words from a {"message"} body, or null when the failure never reached it.</summary>
     public static string? ServerMessage(Exception exception) =>
@@ -34,8 +41,8 @@ public static class TumblebugErrors
         InfrastructureException known => known,
         ApiException { StatusCode: HttpStatusCode.Unauthorized } =>
             new($"Tumblebug at {endpoint} refused the user name or password (401) when asked to {action}. Check {TumblebugOptions.Section}:User and Password.", inner: exception),
-        ApiException { StatusCode: HttpStatusCode.NotFound } api =>
-            new($"Tumblebug could not {action}: {MessageOf(api)} (not found).", notFound: true, inner: exception),
+        ApiException api when IsNotFound(api) =>
+            new($"Tumblebug could not {action}: {MessageOf(api)}", notFound: true, inner: exception),
         ApiException api =>
             new($"Tumblebug could not {action}: {MessageOf(api)} ({(int)api.StatusCode}).", inner: exception),
         ApiRequestException { InnerException: { } inner } => Transport(inner, action, endpoint, exception),

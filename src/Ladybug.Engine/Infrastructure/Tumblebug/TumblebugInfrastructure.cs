@@ -71,8 +71,10 @@ public sealed partial class TumblebugInfrastructure(
         {
             await CallAsync($"delete machine '{machineId}' of '{groupId}'", ct => api.DeleteNodeAsync(ns, groupId, machineId, ct), cancellationToken);
         }
-        catch (InfrastructureException ex) when (ex.NotFound)
+        catch (InfrastructureException ex)
         {
+            // Tumblebug says only "Failed to delete the Node info" (400), whatever the reason: what exists decides.
+            if (!ex.NotFound && !await IsGoneAsync(ns, groupId, machineId, cancellationToken)) throw;
             logger.LogInformation("Machine {Machine} of {Group} was already gone", machineId, groupId);
         }
     }
@@ -88,6 +90,9 @@ public sealed partial class TumblebugInfrastructure(
             logger.LogInformation("Infra {Group} in {Namespace} was already gone", groupId, ns);
         }
     }
+
+    private async Task<bool> IsGoneAsync(string ns, string groupId, string machineId, CancellationToken cancellationToken) =>
+        await FindInfraAsync(ns, groupId, cancellationToken) is not { } infra || infra.Node.All(n => n.Id != machineId);
 
     private async Task<List<SpecInfo>> ListSpecInfosAsync(string connection, CancellationToken cancellationToken)
     {
@@ -110,11 +115,15 @@ public sealed partial class TumblebugInfrastructure(
             .ToList();
     }
 
-    /// <summary>The Infra, or null when Tumblebug does not know it.</summary>
+    /// <summary>
+    /// The Infra, or null when Tumblebug does not know it. Asked through ?option=status first: for a missing Infra
+    /// that answers 400, while the full read answers 500, which would be retried as if Tumblebug were failing.
+    /// </summary>
     private async Task<InfraInfo?> FindInfraAsync(string ns, string groupId, CancellationToken cancellationToken)
     {
         try
         {
+            await CallAsync($"read the status of '{groupId}'", ct => api.GetInfraStatusAsync(ns, groupId, ct), cancellationToken);
             return await CallAsync($"read Infra '{groupId}'", ct => api.GetInfraAsync(ns, groupId, ct), cancellationToken);
         }
         catch (InfrastructureException ex) when (ex.NotFound)
