@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -63,6 +64,8 @@ public sealed class SandboxCloud : IAsyncDisposable
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(SandboxCloud).Assembly.GetName().Name });
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
             builder.Services.AddRoutingCore();
+            // The host owning this process (the console, a test) handles Ctrl+C and SIGTERM, not the emulator.
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
             builder.Services.AddSingleton(options).AddSingleton(machines).AddSingleton(control)
@@ -96,6 +99,12 @@ public sealed class SandboxCloud : IAsyncDisposable
         {
             await _machines.DisposeAsync();
         }
+    }
+
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>The sandbox only ever listens on loopback.</summary>

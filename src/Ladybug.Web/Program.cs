@@ -4,6 +4,7 @@ using Ladybug.Web.Extensions;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLadybugEngine();
+builder.AddLadybugInfrastructure();
 builder.AddLadybugConsole();
 
 var app = builder.Build();
