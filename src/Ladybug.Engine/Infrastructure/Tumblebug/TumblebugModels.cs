@@ -5,240 +5,241 @@ namespace Ladybug.Engine.Infrastructure.Tumblebug;
 // The subset of Tumblebug v0.13's wire JSON the client reads and writes (src/core/model/*.go).
 // Names follow the camelCase policy of TumblebugJsonContext; [JsonPropertyName] marks where the wire
 // differs from it — the PascalCase keys Go emits for untagged fields, and the odd "connectionconfig".
+// Setters, not init: the source-generated reader passes null for a missing init-only property, overriding its default.
 
 public sealed class SimpleMsg
 {
-    public string Message { get; init; } = "";
+    public string Message { get; set; } = "";
 }
 
 public sealed class ReadyzResponse
 {
-    public string Message { get; init; } = "";
-    public bool Ready { get; init; }
-    public bool Initialized { get; init; }
+    public string Message { get; set; } = "";
+    public bool Ready { get; set; }
+    public bool Initialized { get; set; }
 }
 
 public sealed class NsReq
 {
-    public string Name { get; init; } = "";
-    public string Description { get; init; } = "";
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
 }
 
 public sealed class NsInfo
 {
-    public string Id { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string Description { get; init; } = "";
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
 }
 
 public sealed class IdList
 {
-    public List<string> Output { get; init; } = [];
+    public List<string> Output { get; set; } = [];
 }
 
 public sealed class ConnConfigList
 {
     [JsonPropertyName("connectionconfig")]
-    public List<ConnConfig> ConnectionConfig { get; init; } = [];
+    public List<ConnConfig> ConnectionConfig { get; set; } = [];
 }
 
 public sealed class ConnConfig
 {
-    public string ConfigName { get; init; } = "";
-    public string ProviderName { get; init; } = "";
-    public string RegionZoneInfoName { get; init; } = "";
-    public RegionZoneInfo RegionZoneInfo { get; init; } = new();
-    public RegionDetail RegionDetail { get; init; } = new();
-    public bool Verified { get; init; }
+    public string ConfigName { get; set; } = "";
+    public string ProviderName { get; set; } = "";
+    public string RegionZoneInfoName { get; set; } = "";
+    public RegionZoneInfo RegionZoneInfo { get; set; } = new();
+    public RegionDetail RegionDetail { get; set; } = new();
+    public bool Verified { get; set; }
 }
 
 public sealed class RegionZoneInfo
 {
-    public string AssignedRegion { get; init; } = "";
-    public string AssignedZone { get; init; } = "";
+    public string AssignedRegion { get; set; } = "";
+    public string AssignedZone { get; set; } = "";
 }
 
 public sealed class RegionDetail
 {
-    public string RegionId { get; init; } = "";
-    public string RegionName { get; init; } = "";
-    public string Description { get; init; } = "";
-    public Location? Location { get; init; }
-    public List<string> Zones { get; init; } = [];
+    public string RegionId { get; set; } = "";
+    public string RegionName { get; set; } = "";
+    public string Description { get; set; } = "";
+    public Location? Location { get; set; }
+    public List<string> Zones { get; set; } = [];
 }
 
 public sealed class Location
 {
-    public string Display { get; init; } = "";
-    public double Latitude { get; init; }
-    public double Longitude { get; init; }
+    public string Display { get; set; } = "";
+    public double Latitude { get; set; }
+    public double Longitude { get; set; }
 }
 
 public sealed class FilterSpecsByRangeRequest
 {
-    public string? ConnectionName { get; init; }
-    public string? ProviderName { get; init; }
-    public string? RegionName { get; init; }
+    public string? ConnectionName { get; set; }
+    public string? ProviderName { get; set; }
+    public string? RegionName { get; set; }
     /// <summary>0 returns every match.</summary>
-    public int Limit { get; init; }
+    public int Limit { get; set; }
 }
 
 public sealed class FilterSpecsResponse
 {
-    public List<SpecInfo> Spec { get; init; } = [];
+    public List<SpecInfo> Spec { get; set; } = [];
 }
 
 public sealed class SpecInfo
 {
-    public string Id { get; init; } = "";
-    public string CspSpecName { get; init; } = "";
-    public string ConnectionName { get; init; } = "";
-    public string ProviderName { get; init; } = "";
-    public string RegionName { get; init; } = "";
-    public string Architecture { get; init; } = "";
+    public string Id { get; set; } = "";
+    public string CspSpecName { get; set; } = "";
+    public string ConnectionName { get; set; } = "";
+    public string ProviderName { get; set; } = "";
+    public string RegionName { get; set; } = "";
+    public string Architecture { get; set; } = "";
     [JsonPropertyName("vCPU")]
-    public int VCpu { get; init; }
-    public double MemoryGiB { get; init; }
-    public double CostPerHour { get; init; }
+    public int VCpu { get; set; }
+    public double MemoryGiB { get; set; }
+    public double CostPerHour { get; set; }
 }
 
 public sealed class SearchImageRequest
 {
-    public string? MatchedSpecId { get; init; }
-    public string? ProviderName { get; init; }
-    public string? RegionName { get; init; }
+    public string? MatchedSpecId { get; set; }
+    public string? ProviderName { get; set; }
+    public string? RegionName { get; set; }
     /// <summary>e.g. "ubuntu 22.04".</summary>
-    public string? OsType { get; init; }
-    public string? OsArchitecture { get; init; }
-    public bool? IncludeBasicImageOnly { get; init; }
-    public int? MaxResults { get; init; }
+    public string? OsType { get; set; }
+    public string? OsArchitecture { get; set; }
+    public bool? IncludeBasicImageOnly { get; set; }
+    public int? MaxResults { get; set; }
 }
 
 public sealed class SearchImageResponse
 {
-    public int ImageCount { get; init; }
-    public List<ImageInfo> ImageList { get; init; } = [];
+    public int ImageCount { get; set; }
+    public List<ImageInfo> ImageList { get; set; } = [];
 }
 
 public sealed class ImageInfo
 {
-    public string Id { get; init; } = "";
-    public string CspImageName { get; init; } = "";
-    public string ProviderName { get; init; } = "";
-    public string OsType { get; init; } = "";
-    public string OsArchitecture { get; init; } = "";
-    public string OsDistribution { get; init; } = "";
-    public bool IsBasicImage { get; init; }
+    public string Id { get; set; } = "";
+    public string CspImageName { get; set; } = "";
+    public string ProviderName { get; set; } = "";
+    public string OsType { get; set; } = "";
+    public string OsArchitecture { get; set; } = "";
+    public string OsDistribution { get; set; } = "";
+    public bool IsBasicImage { get; set; }
 }
 
 public sealed class InfraDynamicReq
 {
-    public string Name { get; init; } = "";
-    public string Description { get; init; } = "";
-    public Dictionary<string, string> Label { get; init; } = [];
-    public string InstallMonAgent { get; init; } = "no";
-    public string PolicyOnPartialFailure { get; init; } = "continue";
-    public List<CreateNodeGroupDynamicReq> NodeGroups { get; init; } = [];
+    public string Name { get; set; } = "";
+    public string Description { get; set; } = "";
+    public Dictionary<string, string> Label { get; set; } = [];
+    public string InstallMonAgent { get; set; } = "no";
+    public string PolicyOnPartialFailure { get; set; } = "continue";
+    public List<CreateNodeGroupDynamicReq> NodeGroups { get; set; } = [];
 }
 
 /// <summary>Also the body of POST .../nodeGroupDynamic (AddNodeGroupDynamicReq has the same fields plus post commands we do not use).</summary>
 public sealed class CreateNodeGroupDynamicReq
 {
-    public string Name { get; init; } = "";
-    public int NodeGroupSize { get; init; } = 1;
-    public string Description { get; init; } = "";
-    public Dictionary<string, string> Label { get; init; } = [];
-    public string SpecId { get; init; } = "";
-    public string ImageId { get; init; } = "";
-    public string ConnectionName { get; init; } = "";
-    public string RootDiskType { get; init; } = "default";
+    public string Name { get; set; } = "";
+    public int NodeGroupSize { get; set; } = 1;
+    public string Description { get; set; } = "";
+    public Dictionary<string, string> Label { get; set; } = [];
+    public string SpecId { get; set; } = "";
+    public string ImageId { get; set; } = "";
+    public string ConnectionName { get; set; } = "";
+    public string RootDiskType { get; set; } = "default";
     /// <summary>GB; 0 lets the CSP choose.</summary>
-    public int RootDiskSize { get; init; }
+    public int RootDiskSize { get; set; }
 }
 
 public sealed class InfraInfo
 {
-    public string Id { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string Status { get; init; } = "";
-    public string TargetAction { get; init; } = "";
-    public List<NodeInfo> Node { get; init; } = [];
-    public List<string>? NewNodeList { get; init; }
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string TargetAction { get; set; } = "";
+    public List<NodeInfo> Node { get; set; } = [];
+    public List<string>? NewNodeList { get; set; }
 }
 
 public sealed class NodeInfo
 {
-    public string Id { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string NodeGroupId { get; init; } = "";
-    public Location? Location { get; init; }
-    public string Status { get; init; } = "";
-    public string SystemMessage { get; init; } = "";
-    public NodeRegion? Region { get; init; }
-    public string PublicIP { get; init; } = "";
-    public string PrivateIP { get; init; } = "";
-    public int SshPort { get; init; }
-    public string ConnectionName { get; init; } = "";
-    public ConnConfig? ConnectionConfig { get; init; }
-    public string SpecId { get; init; } = "";
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string NodeGroupId { get; set; } = "";
+    public Location? Location { get; set; }
+    public string Status { get; set; } = "";
+    public string SystemMessage { get; set; } = "";
+    public NodeRegion? Region { get; set; }
+    public string PublicIP { get; set; } = "";
+    public string PrivateIP { get; set; } = "";
+    public int SshPort { get; set; }
+    public string ConnectionName { get; set; } = "";
+    public ConnConfig? ConnectionConfig { get; set; }
+    public string SpecId { get; set; } = "";
 }
 
 public sealed class NodeRegion
 {
-    public string Region { get; init; } = "";
-    public string Zone { get; init; } = "";
+    public string Region { get; set; } = "";
+    public string Zone { get; set; } = "";
 }
 
 public sealed class InfraStatusResponse
 {
-    public InfraStatusInfo Status { get; init; } = new();
+    public InfraStatusInfo Status { get; set; } = new();
 }
 
 public sealed class InfraStatusInfo
 {
-    public string Id { get; init; } = "";
-    public string Status { get; init; } = "";
+    public string Id { get; set; } = "";
+    public string Status { get; set; } = "";
     /// <summary>"Create" while Tumblebug is still creating; "None" once every node reached a final state.</summary>
-    public string TargetAction { get; init; } = "";
-    public List<NodeStatusInfo> Node { get; init; } = [];
+    public string TargetAction { get; set; } = "";
+    public List<NodeStatusInfo> Node { get; set; } = [];
 }
 
 public sealed class NodeStatusInfo
 {
-    public string Id { get; init; } = "";
-    public string Status { get; init; } = "";
-    public string SystemMessage { get; init; } = "";
-    public string PublicIp { get; init; } = "";
-    public string PrivateIp { get; init; } = "";
+    public string Id { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string SystemMessage { get; set; } = "";
+    public string PublicIp { get; set; } = "";
+    public string PrivateIp { get; set; } = "";
 }
 
 /// <summary>Go emits these untagged fields in PascalCase, whatever the swagger says.</summary>
 public sealed class InfraAccessInfo
 {
     [JsonPropertyName("InfraId")]
-    public string InfraId { get; init; } = "";
+    public string InfraId { get; set; } = "";
     [JsonPropertyName("InfraNodeGroupAccessInfo")]
-    public List<InfraNodeGroupAccessInfo> NodeGroups { get; init; } = [];
+    public List<InfraNodeGroupAccessInfo> NodeGroups { get; set; } = [];
 }
 
 public sealed class InfraNodeGroupAccessInfo
 {
     [JsonPropertyName("NodeGroupId")]
-    public string NodeGroupId { get; init; } = "";
+    public string NodeGroupId { get; set; } = "";
     [JsonPropertyName("BastionNodeId")]
-    public string BastionNodeId { get; init; } = "";
+    public string BastionNodeId { get; set; } = "";
     [JsonPropertyName("NodeAccessInfo")]
-    public List<InfraNodeAccessInfo> Nodes { get; init; } = [];
+    public List<InfraNodeAccessInfo> Nodes { get; set; } = [];
 }
 
 public sealed class InfraNodeAccessInfo
 {
-    public string NodeId { get; init; } = "";
-    public string PublicIP { get; init; } = "";
-    public string PrivateIP { get; init; } = "";
-    public int SshPort { get; init; }
-    public string PrivateKey { get; init; } = "";
-    public string NodeUserName { get; init; } = "";
+    public string NodeId { get; set; } = "";
+    public string PublicIP { get; set; } = "";
+    public string PrivateIP { get; set; } = "";
+    public int SshPort { get; set; }
+    public string PrivateKey { get; set; } = "";
+    public string NodeUserName { get; set; } = "";
 }
 
 [JsonSourceGenerationOptions(
