@@ -24,7 +24,8 @@ public static class TumblebugExtensions
         services.TryAddSingleton<ITumblebugEndpoint, ConfiguredTumblebugEndpoint>();
         services.AddTransient<TumblebugEndpointHandler>();
 
-        services.AddRefitClient<ITumblebugApi>(_ => RefitSettings.ForJsonContext(TumblebugJsonContext.Default))
+        // The source-generated client (Refit 16): requests are built inline, JSON through TumblebugJsonContext.
+        services.AddRefitGeneratedClient<ITumblebugApi>(TumblebugJsonContext.Default)
             .ConfigureHttpClient(http =>
             {
                 http.BaseAddress = TumblebugEndpointHandler.PlaceholderBase;
