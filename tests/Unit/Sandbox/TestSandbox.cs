@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Ladybug.Sandbox;
 
 namespace Ladybug.Tests.Unit.Sandbox;
@@ -40,11 +42,38 @@ internal static class TestSandbox
         return found;
     }
 
+    /// <summary>The VMs' sshd processes (listeners and sessions) under <paramref name="directory"/>, named now.</summary>
+    public static IReadOnlyList<int> SshdsUsing(string directory) =>
+        ProcessesUsing(directory).Where(pid => NameOf(pid) == "sshd").ToList();
+
+    private static string NameOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>A loopback port nothing listens on (for a moment).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; false if it never did within <paramref name="timeout"/>.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
+    public static Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout) =>
+        EventuallyAsync(() => Task.FromResult(condition()), timeout);
+
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) return false;
             await Task.Delay(25);

@@ -1,4 +1,3 @@
-using System.Net;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Unit.Sandbox;
@@ -233,7 +232,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     [Fact]
     public async Task AnUnreachableTumblebugIsReportedNotThrownByCheck()
     {
-        var port = FreePort();
+        var port = TestSandbox.FreePort();
         await using var client = TumblebugTestClient.For($"http://127.0.0.1:{port}/tumblebug", "default", "default",
             new Dictionary<string, string?> { ["MaxRetries"] = "1" });
 
@@ -244,12 +243,5 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
         Assert.False(health.IsSandbox);
         Assert.Contains($"127.0.0.1:{port}", health.Message);
         Assert.Contains("cannot be reached", error.Message);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
