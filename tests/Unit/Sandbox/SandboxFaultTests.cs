@@ -129,15 +129,17 @@ public sealed class SandboxFaultTests
     {
         const string expected = "The sandbox cloud runs every VM as an OpenSSH server, but /nonexistent/sshd was not found. Install it with: sudo apt-get install openssh-server";
         await using var cloud = await TestSandbox.StartAsync(o => o.SshdPath = "/nonexistent/sshd");
-        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["MaxRetries"] = "1" });
+        await using var client = TumblebugTestClient.For(cloud);
 
         var health = await client.Infrastructure.CheckAsync(CancellationToken.None);
+        var readinessAsked = cloud.Control.Requests.Count(r => r.Path == "/readyz");
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
             client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], null, CancellationToken.None));
 
         Assert.Equal(expected, SandboxPrerequisites.Problem(new SandboxOptions { SshdPath = "/nonexistent/sshd" }));
         Assert.Equal(expected, cloud.Problem);
         Assert.False(health.Ready);
+        Assert.Equal(1, readinessAsked);
         Assert.Contains(expected, health.Message);
         Assert.Contains(expected, error.Message);
     }

@@ -55,9 +55,13 @@ public static class TumblebugExtensions
         // Only idempotent calls are retried: a POST that timed out may have created machines (and the searches
         // that are POSTs are cheap to ask again one level up).
         resilience.Retry.DisableFor(HttpMethod.Post, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Connect);
+        // Readiness is a question about now: asking again would only hide the answer behind the backoff.
+        var transient = resilience.Retry.ShouldHandle;
+        resilience.Retry.ShouldHandle = args =>
+            options.MaxRetries <= 0 || args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath.EndsWith("/readyz", StringComparison.Ordinal) == true
+                ? PredicateResult.False()
+                : transient(args);
         resilience.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
-        if (options.MaxRetries <= 0)
-            resilience.Retry.ShouldHandle = _ => PredicateResult.False();
         resilience.Retry.Delay = options.RetryDelay;
         resilience.Retry.BackoffType = DelayBackoffType.Exponential;
         resilience.Retry.UseJitter = true;
