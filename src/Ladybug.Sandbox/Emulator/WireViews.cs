@@ -76,8 +76,8 @@ internal static class WireViews
         Name = infra.Id,
         Status = StatusText(infra),
         StatusCount = Counts(infra),
-        TargetStatus = IsCreating(infra) ? NodeStatus.Running : NodeStatus.None,
-        TargetAction = IsCreating(infra) ? "Create" : NodeStatus.None,
+        TargetStatus = TargetStatus(infra),
+        TargetAction = TargetAction(infra),
         InstallMonAgent = infra.InstallMonAgent,
         Label = InfraLabel(infra),
         Description = infra.Description,
@@ -91,7 +91,7 @@ internal static class WireViews
         Id = node.Id,
         Uid = node.Uid,
         CspResourceName = node.Uid,
-        CspResourceId = node.Machine is null ? "" : $"sandbox-{node.Uid}",
+        CspResourceId = CspResourceId(node),
         Name = node.Id,
         NodeGroupId = node.NodeGroupId,
         Location = Location(node.Region),
@@ -139,8 +139,8 @@ internal static class WireViews
             Name = infra.Id,
             Status = StatusText(infra),
             StatusCount = Counts(infra),
-            TargetStatus = IsCreating(infra) ? NodeStatus.Running : NodeStatus.None,
-            TargetAction = IsCreating(infra) ? "Create" : NodeStatus.None,
+            TargetStatus = TargetStatus(infra),
+            TargetAction = TargetAction(infra),
             InstallMonAgent = infra.InstallMonAgent,
             MasterNodeId = master?.Id ?? "",
             MasterIp = master is null ? "" : PublicIp(master),
@@ -151,7 +151,7 @@ internal static class WireViews
                 Id = n.Id,
                 Uid = n.Uid,
                 CspResourceName = n.Uid,
-                CspResourceId = n.Machine is null ? "" : $"sandbox-{n.Uid}",
+                CspResourceId = CspResourceId(n),
                 Name = n.Id,
                 Status = n.Status,
                 TargetStatus = n.TargetStatus,
@@ -192,7 +192,14 @@ internal static class WireViews
         return $"{partial}{dominant}:{counts[dominant]} (R:{running}/{infra.Nodes.Count})";
     }
 
+    /// <summary>While any node is still being created the Infra aims at Running through Create; afterwards at nothing.</summary>
     private static bool IsCreating(InfraRecord infra) => infra.Nodes.Any(n => n.TargetAction == "Create");
+
+    private static string TargetStatus(InfraRecord infra) => IsCreating(infra) ? NodeStatus.Running : NodeStatus.None;
+
+    private static string TargetAction(InfraRecord infra) => IsCreating(infra) ? "Create" : NodeStatus.None;
+
+    private static string CspResourceId(NodeRecord node) => node.Machine is null ? "" : $"sandbox-{node.Uid}";
 
     private static StatusCountInfo Counts(InfraRecord infra)
     {

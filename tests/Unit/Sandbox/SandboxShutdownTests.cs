@@ -61,6 +61,21 @@ public sealed class SandboxShutdownTests
         Assert.True(await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(stateDir).Count == 0, TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task AStandaloneSandboxWithoutSshdExitsSayingWhatToInstall()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { typeof(SandboxCloud).Assembly.Location, $"--Ladybug:Sandbox:Url=http://127.0.0.1:{TestSandbox.FreePort()}", "--Ladybug:Sandbox:SshdPath=/nonexistent/sshd" })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Equal("The sandbox cloud runs every VM as an OpenSSH server, but /nonexistent/sshd was not found. Install it with: sudo apt-get install openssh-server", error.Trim());
+    }
+
     private static async Task CreateMachinesAsync(Standalone sandbox)
     {
         await using var client = TumblebugTestClient.For(sandbox.TumblebugUrl, "default", "default");

@@ -58,4 +58,18 @@ public sealed class InfrastructureExtensionsTests : IDisposable
         Assert.False(health.Ready);
         Assert.False(Directory.Exists(Path.Combine(_dataDir, "sandbox")));
     }
+
+    [Fact]
+    public async Task ASandboxThatCannotStartIsReportedByHealthAndTheConsoleStaysUp()
+    {
+        await using var console = Console(("Ladybug:Sandbox:Url", "http://192.0.2.1:1323"));
+
+        var health = await console.Services.GetRequiredService<IInfrastructure>().CheckAsync(CancellationToken.None);
+        var page = await console.CreateClient().GetAsync("/healthz");
+
+        Assert.False(health.Ready);
+        Assert.True(health.IsSandbox);
+        Assert.Equal("The embedded sandbox cloud could not start: Ladybug:Sandbox:Url 'http://192.0.2.1:1323' is not a loopback address; the sandbox listens on 127.x.y.z only.", health.Message);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+    }
 }

@@ -31,12 +31,15 @@ public static class TumblebugExtensions
                 http.BaseAddress = TumblebugEndpointHandler.PlaceholderBase;
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns every timeout
             })
+            // The client lives as long as IInfrastructure (a singleton); pooled connections, not handler rotation, pick up DNS changes.
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<TumblebugEndpointHandler>()
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<TumblebugOptions>>().Value));
 
-        services.AddTransient<IInfrastructure, TumblebugInfrastructure>();
-        services.AddTransient<IClusterSpecCheck, InfrastructureSpecCheck>();
+        services.AddSingleton<IInfrastructure, TumblebugInfrastructure>();
+        services.AddSingleton<IClusterSpecCheck, InfrastructureSpecCheck>();
         return builder;
     }
 
