@@ -18,7 +18,7 @@ public sealed class SandboxControl
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Lock _lock = new();
     private SandboxFaults _faults;
-    private readonly List<int> _requestFaultsLeft = [];
+    private readonly List<(int Skip, int Left)> _requestFaults = [];
     private int _createResponsesToLose;
 
     internal SandboxControl(SandboxOptions options, SandboxMachines machines)
@@ -45,18 +45,20 @@ public sealed class SandboxControl
 
     internal void Record(RecordedRequest request) => _requests.Enqueue(request);
 
-    /// <summary>The first request fault that matches and still has uses; counts the use.</summary>
-    internal RequestFault? ClaimRequestFault(string method, string path)
+    /// <summary>The first request fault that matches and still has uses; counts the use (or the call it lets through first).</summary>
+    internal RequestFault? ClaimRequestFault(string method, string pathAndQuery)
     {
         lock (_lock)
         {
             for (var i = 0; i < _faults.FailRequests.Count; i++)
             {
                 var fault = _faults.FailRequests[i];
-                if (_requestFaultsLeft[i] <= 0) continue;
+                var (skip, left) = _requestFaults[i];
+                if (left <= 0) continue;
                 if (fault.Method.Length > 0 && !fault.Method.Equals(method, StringComparison.OrdinalIgnoreCase)) continue;
-                if (fault.PathContains.Length > 0 && !path.Contains(fault.PathContains, StringComparison.Ordinal)) continue;
-                _requestFaultsLeft[i]--;
+                if (fault.PathContains.Length > 0 && !pathAndQuery.Contains(fault.PathContains, StringComparison.Ordinal)) continue;
+                _requestFaults[i] = skip > 0 ? (skip - 1, left) : (0, left - 1);
+                if (skip > 0) return null;
                 return fault;
             }
             return null;
@@ -77,8 +79,8 @@ public sealed class SandboxControl
     private void Apply(SandboxFaults faults)
     {
         _faults = faults;
-        _requestFaultsLeft.Clear();
-        _requestFaultsLeft.AddRange(faults.FailRequests.Select(f => f.Count));
+        _requestFaults.Clear();
+        _requestFaults.AddRange(faults.FailRequests.Select(f => (f.Skip, f.Count)));
         _createResponsesToLose = faults.LoseCreateResponses;
         _machines.WriteSettings(SimulatorSettings.From(_options, faults));
     }

@@ -55,9 +55,11 @@ public sealed class RequestFault
 {
     /// <summary>GET, POST, DELETE…; empty matches any.</summary>
     public string Method { get; set; } = "";
-    /// <summary>Substring of the path after /tumblebug; empty matches any.</summary>
+    /// <summary>Substring of the path and query after /tumblebug (e.g. "/connConfig", "option=status"); empty matches any.</summary>
     public string PathContains { get; set; } = "";
     public int StatusCode { get; set; } = 503;
+    /// <summary>Matching calls let through before the fault starts.</summary>
+    public int Skip { get; set; }
     public int Count { get; set; } = 1;
 }
 

@@ -40,7 +40,7 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
                 http.Response.Headers.WWWAuthenticate = "basic realm=Restricted";
                 await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status401Unauthorized, "Unauthorized"));
             }
-            else if (control.ClaimRequestFault(http.Request.Method, path) is { } fault)
+            else if (control.ClaimRequestFault(http.Request.Method, path + http.Request.QueryString) is { } fault)
                 await WriteAsync(http, TumblebugEmulatorApi.Error(fault.StatusCode,
                     $"Sandbox fault: {http.Request.Method} {path} answered {fault.StatusCode} on purpose (Ladybug:Sandbox:Faults:FailRequests)."));
             else

@@ -180,10 +180,20 @@ public sealed partial class TumblebugInfrastructure
         var interval = Options.PollInterval;
         while (true)
         {
-            var status = (await CallAsync($"read the status of '{groupId}'", ct => api.GetInfraStatusAsync(ns, groupId, ct), cancellationToken)).Status;
-            reporter.Report(status);
-            var reason = waitingFor(status);
-            if (reason is null) return;
+            string? reason;
+            try
+            {
+                var status = (await CallAsync($"read the status of '{groupId}'", ct => api.GetInfraStatusAsync(ns, groupId, ct), cancellationToken)).Status;
+                reporter.Report(status);
+                reason = waitingFor(status);
+                if (reason is null) return;
+            }
+            catch (InfrastructureException ex) when (!ex.NotFound && ex.InnerException is not null)
+            {
+                // Tumblebug itself failed (already retried): the machines may be fine, so keep waiting until the deadline.
+                reporter.Note($"{ex.Message} Still waiting.");
+                reason = ex.Message;
+            }
 
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)

@@ -104,4 +104,24 @@ public sealed class TumblebugResilienceTests
         Assert.Equal("w1-1", Assert.Single(added).Id);
         Assert.Single(cloud.Control.Requests, r => r.Method == "POST" && r.Path == "/ns/default/infra/c1/nodeGroupDynamic");
     }
+
+    [Fact]
+    public async Task WaitingOutlastsAStatusReadThatFailsEvenAfterRetries()
+    {
+        // The first status read (the existence probe) passes; the next call's two attempts fail. The wait after the
+        // create call polls at once, so it meets those failures (the watch during the call would only poll after 3 s).
+        await using var cloud = await TestSandbox.StartAsync(o =>
+        {
+            o.VmCreateDelay = TimeSpan.Zero;
+            o.Faults.FailRequests.Add(new RequestFault { Method = "GET", PathContains = "option=status", StatusCode = 500, Skip = 1, Count = 2 });
+        });
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["MaxRetries"] = "1", ["PollInterval"] = "00:00:03" });
+        var progress = new ProgressLog();
+
+        var machines = await client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], progress, CancellationToken.None);
+
+        Assert.Equal("Running", Assert.Single(machines).Status);
+        Assert.Equal(2, cloud.Control.Requests.Count(r => r.Query.Contains("option=status") && r.StatusCode == 500));
+        Assert.Contains(progress.Lines, l => l.StartsWith("Tumblebug could not read the status of 'c1'") && l.EndsWith("Still waiting."));
+    }
 }
