@@ -5,6 +5,7 @@ using Ladybug.Web.Extensions;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLadybugEngine();
+builder.AddLadybugInfrastructure();
 builder.AddLadybugAuth();
 builder.AddLadybugConsole();
 

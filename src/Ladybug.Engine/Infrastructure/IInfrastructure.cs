@@ -49,13 +49,19 @@ public sealed record CloudConnection(
     double? Latitude,
     double? Longitude);
 
+/// <summary>A VM spec. <paramref name="Id"/> is the broker's spec id (Tumblebug: "aws+ap-northeast-1+t3.medium"), <paramref name="Name"/> the CSP's name ("t3.medium").</summary>
 public sealed record MachineSpec(
     string Id,
     string Name,
     string Connection,
     int VCpu,
     double MemoryGiB,
-    double? CostPerHour);
+    double? CostPerHour)
+{
+    /// <summary>A pool may name its spec by id or by the CSP's name, in any case.</summary>
+    public bool Matches(string spec) =>
+        Id.Equals(spec.Trim(), StringComparison.OrdinalIgnoreCase) || Name.Equals(spec.Trim(), StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>What one pool asks of the cloud. <paramref name="UbuntuRelease"/> comes from the version catalog (e.g. "22.04").</summary>
 public sealed record MachinePoolRequest(

@@ -1,0 +1,56 @@
+using Refit;
+
+namespace Ladybug.Engine.Infrastructure.Tumblebug;
+
+/// <summary>
+/// The CB-Tumblebug v0.13 ("Infra/Node/NodeGroup") calls Ladybug makes, relative to the base URL that ends in
+/// "/tumblebug". Only <see cref="TumblebugInfrastructure"/> uses it; an adapter for the older "MCI" names would get
+/// its own interface beside this one.
+/// </summary>
+public interface ITumblebugApi
+{
+    /// <summary>200 when ready, 503 (same body) when not.</summary>
+    [Get("/readyz")]
+    Task<ReadyzResponse> GetReadyzAsync(CancellationToken cancellationToken);
+
+    [Get("/ns/{nsId}")]
+    Task<NsInfo> GetNamespaceAsync(string nsId, CancellationToken cancellationToken);
+
+    [Post("/ns")]
+    Task<NsInfo> CreateNamespaceAsync([Body] NsReq request, CancellationToken cancellationToken);
+
+    [Get("/connConfig?filterVerified=true")]
+    Task<ConnConfigList> ListConnectionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>There is no spec list GET in v0.13: filtering by range with only a connection name lists its specs.</summary>
+    [Post("/ns/{nsId}/resources/filterSpecsByRange")]
+    Task<FilterSpecsResponse> FilterSpecsByRangeAsync(string nsId, [Body] FilterSpecsByRangeRequest filter, CancellationToken cancellationToken);
+
+    [Post("/ns/{nsId}/resources/searchImage")]
+    Task<SearchImageResponse> SearchImageAsync(string nsId, [Body] SearchImageRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Synchronous: answers only when every node reached a final state. Never retried blindly.</summary>
+    [Post("/ns/{nsId}/infraDynamic")]
+    Task<InfraInfo> CreateInfraAsync(string nsId, [Header("X-Request-Id")] string requestId, [Body] InfraDynamicReq request, CancellationToken cancellationToken);
+
+    /// <summary>Synchronous like <see cref="CreateInfraAsync"/>. Never retried blindly.</summary>
+    [Post("/ns/{nsId}/infra/{infraId}/nodeGroupDynamic")]
+    Task<InfraInfo> AddNodeGroupAsync(string nsId, string infraId, [Header("X-Request-Id")] string requestId, [Body] CreateNodeGroupDynamicReq request, CancellationToken cancellationToken);
+
+    [Get("/ns/{nsId}/infra/{infraId}")]
+    Task<InfraInfo> GetInfraAsync(string nsId, string infraId, CancellationToken cancellationToken);
+
+    [Get("/ns/{nsId}/infra/{infraId}?option=status")]
+    Task<InfraStatusResponse> GetInfraStatusAsync(string nsId, string infraId, CancellationToken cancellationToken);
+
+    /// <summary>The reply uses PascalCase keys (see <see cref="InfraAccessInfo"/>).</summary>
+    [Get("/ns/{nsId}/infra/{infraId}?option=accessinfo&accessInfoOption=showSshKey")]
+    Task<InfraAccessInfo> GetInfraAccessInfoAsync(string nsId, string infraId, CancellationToken cancellationToken);
+
+    [Delete("/ns/{nsId}/infra/{infraId}/node/{nodeId}")]
+    Task<SimpleMsg> DeleteNodeAsync(string nsId, string infraId, string nodeId, CancellationToken cancellationToken);
+
+    /// <summary>Terminates every node, then deletes the records.</summary>
+    [Delete("/ns/{nsId}/infra/{infraId}?option=terminate")]
+    Task<IdList> DeleteInfraAsync(string nsId, string infraId, CancellationToken cancellationToken);
+}

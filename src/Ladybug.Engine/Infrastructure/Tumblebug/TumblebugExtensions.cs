@@ -1,0 +1,81 @@
+using Ladybug.Engine.Clusters;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+namespace Ladybug.Engine.Infrastructure.Tumblebug;
+
+public static class TumblebugExtensions
+{
+    /// <summary>
+    /// The Tumblebug client behind <see cref="IInfrastructure"/>, plus the cloud-dependent cluster checks.
+    /// The endpoint comes from <see cref="TumblebugOptions.Url"/> unless another <see cref="ITumblebugEndpoint"/>
+    /// (the embedded sandbox) is registered.
+    /// </summary>
+    public static IHostApplicationBuilder AddTumblebugInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TumblebugOptions>().BindConfiguration(TumblebugOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITumblebugEndpoint, ConfiguredTumblebugEndpoint>();
+        services.AddTransient<TumblebugEndpointHandler>();
+
+        // The source-generated client (Refit 16): requests are built inline, JSON through TumblebugJsonContext.
+        services.AddRefitGeneratedClient<ITumblebugApi>(TumblebugJsonContext.Default)
+            .ConfigureHttpClient(http =>
+            {
+                http.BaseAddress = TumblebugEndpointHandler.PlaceholderBase;
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns every timeout
+            })
+            // The client lives as long as IInfrastructure (a singleton); pooled connections, not handler rotation, pick up DNS changes.
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<TumblebugEndpointHandler>()
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<TumblebugOptions>>().Value));
+
+        services.AddSingleton<IInfrastructure, TumblebugInfrastructure>();
+        services.AddSingleton<IClusterSpecCheck, InfrastructureSpecCheck>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Deletes and creating POSTs wait for the clouds (Tumblebug answers only when the VMs reached a final state),
+    /// so they get the creation timeout; everything else gets the request timeout.
+    /// </summary>
+    public static bool IsLongRunning(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Delete
+        || (request.Method == HttpMethod.Post && request.RequestUri is { } uri
+            && (uri.AbsolutePath.EndsWith("/infraDynamic", StringComparison.Ordinal)
+                || uri.AbsolutePath.EndsWith("/nodeGroupDynamic", StringComparison.Ordinal)));
+
+    private static void ConfigureResilience(HttpStandardResilienceOptions resilience, TumblebugOptions options)
+    {
+        // Only idempotent calls are retried: a POST that timed out may have created machines (and the searches
+        // that are POSTs are cheap to ask again one level up).
+        resilience.Retry.DisableFor(HttpMethod.Post, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Connect);
+        // Readiness is a question about now: asking again would only hide the answer behind the backoff.
+        var transient = resilience.Retry.ShouldHandle;
+        resilience.Retry.ShouldHandle = args =>
+            options.MaxRetries <= 0 || args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath.EndsWith("/readyz", StringComparison.Ordinal) == true
+                ? PredicateResult.False()
+                : transient(args);
+        resilience.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
+        resilience.Retry.Delay = options.RetryDelay;
+        resilience.Retry.BackoffType = DelayBackoffType.Exponential;
+        resilience.Retry.UseJitter = true;
+
+        var longest = options.CreationTimeout > options.RequestTimeout ? options.CreationTimeout : options.RequestTimeout;
+        resilience.AttemptTimeout.Timeout = options.RequestTimeout;
+        resilience.AttemptTimeout.TimeoutGenerator = args => ValueTask.FromResult(
+            args.Context.GetRequestMessage() is { } request && IsLongRunning(request) ? longest : options.RequestTimeout);
+        // Room for every attempt of the longest call plus the backoff between them.
+        resilience.TotalRequestTimeout.Timeout = longest * (resilience.Retry.MaxRetryAttempts + 1) + options.RetryDelay * 16;
+        var sampling = options.RequestTimeout * 2;
+        resilience.CircuitBreaker.SamplingDuration = sampling > TimeSpan.FromSeconds(30) ? sampling : TimeSpan.FromSeconds(30);
+    }
+}

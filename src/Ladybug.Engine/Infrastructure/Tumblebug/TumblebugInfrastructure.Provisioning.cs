@@ -1,0 +1,324 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ladybug.Engine.Infrastructure.Tumblebug;
+
+// Creating machines. Tumblebug's creating calls are synchronous (they answer when every node reached a final
+// state) and must never be sent twice blindly: each one carries its own X-Request-Id, progress is read from
+// ?option=status while it runs, and when its answer is lost the Infra is looked up and work continues from what
+// exists.
+public sealed partial class TumblebugInfrastructure
+{
+    private static readonly HashSet<string> FailedStatuses =
+        new(["Failed", "Terminated", "Terminating", "Undefined", "Suspended", "Suspending"], StringComparer.OrdinalIgnoreCase);
+
+    public async Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(pools.Count);
+        var deadline = time.GetUtcNow() + Options.CreationTimeout;
+        var reporter = new ProgressReporter(progress, groupId);
+        await EnsureNamespaceAsync(ns, cancellationToken);
+
+        var infra = await FindInfraAsync(ns, groupId, cancellationToken);
+        if (infra is not null)
+        {
+            reporter.Note($"Infra '{groupId}' already exists; continuing from what exists.");
+            infra = await SettleAsync(ns, groupId, reporter, deadline, cancellationToken);
+        }
+        else
+        {
+            var request = new InfraDynamicReq
+            {
+                Name = groupId,
+                Description = $"Machines of Ladybug cluster {groupId}",
+                Label = new() { ["managed-by"] = "ladybug" },
+                NodeGroups = [.. await BuildNodeGroupsAsync(pools, cancellationToken)],
+            };
+            reporter.Note($"Asking Tumblebug for {Describe(pools)} in Infra '{groupId}'.");
+            infra = await SendCreatingCallAsync(ns, groupId, $"create the machines of '{groupId}'",
+                (requestId, ct) => api.CreateInfraAsync(ns, requestId, request, ct),
+                applied: _ => true, reporter, deadline, cancellationToken);
+        }
+        await AddMissingGroupsAsync(ns, groupId, infra, pools, reporter, deadline, cancellationToken);
+        await WaitUntilRunningAsync(ns, groupId, pools, reporter, deadline, cancellationToken);
+        return await GetMachinesAsync(ns, groupId, pools: null, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(pools.Count);
+        var deadline = time.GetUtcNow() + Options.CreationTimeout;
+        var reporter = new ProgressReporter(progress, groupId);
+        if (await FindInfraAsync(ns, groupId, cancellationToken) is null)
+            throw new InfrastructureException($"Infra '{groupId}' does not exist in namespace '{ns}', so no machines can be added to it.", notFound: true);
+        var infra = await SettleAsync(ns, groupId, reporter, deadline, cancellationToken);
+        await AddMissingGroupsAsync(ns, groupId, infra, pools, reporter, deadline, cancellationToken);
+        await WaitUntilRunningAsync(ns, groupId, pools, reporter, deadline, cancellationToken);
+        return await GetMachinesAsync(ns, groupId, pools.Select(p => p.PoolName).ToHashSet(StringComparer.Ordinal), cancellationToken);
+    }
+
+    private async Task EnsureNamespaceAsync(string ns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync($"read namespace '{ns}'", ct => api.GetNamespaceAsync(ns, ct), cancellationToken);
+            return;
+        }
+        catch (InfrastructureException ex) when (ex.NotFound)
+        {
+            logger.LogInformation("Creating Tumblebug namespace {Namespace}", ns);
+        }
+        try
+        {
+            await api.CreateNamespaceAsync(new NsReq { Name = ns, Description = "Ladybug clusters" }, cancellationToken);
+        }
+        catch (Exception ex) when (TumblebugErrors.ServerMessage(ex)?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // Someone created it in between: that is what we wanted.
+        }
+        catch (Exception ex) when (ex is not InfrastructureException && !cancellationToken.IsCancellationRequested)
+        {
+            throw await TranslateAsync(ex, $"create namespace '{ns}'", cancellationToken);
+        }
+    }
+
+    private async Task AddMissingGroupsAsync(string ns, string groupId, InfraInfo infra, IReadOnlyList<MachinePoolRequest> pools,
+        ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        foreach (var pool in pools)
+        {
+            if (infra.Node.Any(n => n.NodeGroupId == pool.PoolName)) continue;
+            var group = await BuildNodeGroupAsync(pool, cancellationToken);
+            reporter.Note($"Asking Tumblebug for {Describe([pool])} in Infra '{groupId}'.");
+            infra = await SendCreatingCallAsync(ns, groupId, $"add node group '{pool.PoolName}' to '{groupId}'",
+                (requestId, ct) => api.AddNodeGroupAsync(ns, groupId, requestId, group, ct),
+                applied: found => found.Node.Any(n => n.NodeGroupId == pool.PoolName), reporter, deadline, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Sends a creating call once, reporting progress while it runs. When it fails in a way that may still have
+    /// worked (lost answer, 5xx, "already exists"), the Infra is looked up: if <paramref name="applied"/> holds for
+    /// what exists, the work continues from there; otherwise the failure is reported.
+    /// </summary>
+    private async Task<InfraInfo> SendCreatingCallAsync(string ns, string groupId, string action,
+        Func<string, CancellationToken, Task<InfraInfo>> send, Func<InfraInfo, bool> applied,
+        ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var requestId = $"ladybug-{groupId}-{Guid.NewGuid():N}";
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = WatchAsync(ns, groupId, reporter, watching.Token);
+        try
+        {
+            return await send(requestId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not InfrastructureException && !cancellationToken.IsCancellationRequested)
+        {
+            var failure = await TranslateAsync(ex, action, cancellationToken);
+            var mayHaveWorked = TumblebugErrors.OutcomeUnknown(ex)
+                || TumblebugErrors.ServerMessage(ex)?.Contains("already exists", StringComparison.OrdinalIgnoreCase) == true;
+            if (!mayHaveWorked) throw failure;
+
+            logger.LogWarning(ex, "Creating call {RequestId} failed in a way that may have worked; looking {Group} up", requestId, groupId);
+            var found = await FindInfraAsync(ns, groupId, cancellationToken);
+            if (found is null || !applied(found)) throw failure;
+            reporter.Note($"{failure.Message} Tumblebug has the machines anyway; continuing from what exists.");
+            return await SettleAsync(ns, groupId, reporter, deadline, cancellationToken);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await watch;
+        }
+    }
+
+    /// <summary>Reports status changes while a synchronous creating call runs. Never fails: progress is a courtesy.</summary>
+    private async Task WatchAsync(string ns, string groupId, ProgressReporter reporter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Options.PollInterval, time, cancellationToken);
+                try
+                {
+                    reporter.Report((await api.GetInfraStatusAsync(ns, groupId, cancellationToken)).Status);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Before Tumblebug has stored the Infra this is a 404; anything else shows up in the creating call itself.
+                    logger.LogDebug(ex, "Status poll of {Group} failed", groupId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Waits until Tumblebug is no longer creating anything in the Infra, then reads it.</summary>
+    private async Task<InfraInfo> SettleAsync(string ns, string groupId, ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        await PollAsync(ns, groupId, reporter, deadline, cancellationToken, status =>
+            IsCreating(status) ? $"Tumblebug is still creating ({status.Status})" : null);
+        return await FindInfraAsync(ns, groupId, cancellationToken)
+            ?? throw new InfrastructureException($"Infra '{groupId}' disappeared from Tumblebug while its machines were being created.", notFound: true);
+    }
+
+    private Task WaitUntilRunningAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
+        ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken) =>
+        PollAsync(ns, groupId, reporter, deadline, cancellationToken, status => StillWaitingFor(status, pools));
+
+    /// <summary>
+    /// Polls ?option=status with a growing interval until <paramref name="waitingFor"/> returns null (done). It
+    /// throws when a node failed or when <paramref name="deadline"/> passes, naming what it was waiting for.
+    /// </summary>
+    private async Task PollAsync(string ns, string groupId, ProgressReporter reporter, DateTimeOffset deadline,
+        CancellationToken cancellationToken, Func<InfraStatusInfo, string?> waitingFor)
+    {
+        var interval = Options.PollInterval;
+        while (true)
+        {
+            string? reason;
+            try
+            {
+                var status = (await CallAsync($"read the status of '{groupId}'", ct => api.GetInfraStatusAsync(ns, groupId, ct), cancellationToken)).Status;
+                reporter.Report(status);
+                reason = waitingFor(status);
+                if (reason is null) return;
+            }
+            catch (InfrastructureException ex) when (!ex.NotFound && ex.InnerException is not null)
+            {
+                // Tumblebug itself failed (already retried): the machines may be fine, so keep waiting until the deadline.
+                reporter.Note($"{ex.Message} Still waiting.");
+                reason = ex.Message;
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+                throw new InfrastructureException(
+                    $"The machines of '{groupId}' were not ready within {Options.CreationTimeout.TotalMinutes:0.##} min ({TumblebugOptions.Section}:CreationTimeout): {reason}.");
+            await Task.Delay(interval < left ? interval : left, time, cancellationToken);
+            interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), Options.MaxPollInterval.Ticks));
+        }
+    }
+
+    /// <summary>Null when every node of <paramref name="pools"/> is Running; throws when one failed.</summary>
+    private static string? StillWaitingFor(InfraStatusInfo status, IReadOnlyList<MachinePoolRequest> pools)
+    {
+        var wanted = pools.ToDictionary(p => p.PoolName, StringComparer.Ordinal);
+        var nodes = status.Node.Where(n => wanted.ContainsKey(NodeGroupOf(n.Id))).ToList();
+
+        var failed = nodes.Where(n => FailedStatuses.Contains(n.Status)).ToList();
+        if (failed.Count > 0)
+            throw new InfrastructureException(string.Join(" ", failed.Select(n =>
+                $"Machine {n.Id} on {wanted[NodeGroupOf(n.Id)].Connection} is {n.Status}" +
+                (string.IsNullOrWhiteSpace(n.SystemMessage) ? "." : $": {n.SystemMessage.Trim().TrimEnd('.')}."))));
+
+        foreach (var pool in pools)
+        {
+            var count = nodes.Count(n => NodeGroupOf(n.Id) == pool.PoolName);
+            if (count >= pool.Count) continue;
+            if (IsCreating(status))
+                return $"node group '{pool.PoolName}' has {count} of {pool.Count} machines so far";
+            throw new InfrastructureException(
+                $"Node group '{pool.PoolName}' on {pool.Connection} has {count} of the {pool.Count} machines asked for; Tumblebug did not create the rest.");
+        }
+        var pending = nodes.Where(n => !n.Status.Equals("Running", StringComparison.OrdinalIgnoreCase)).ToList();
+        return pending.Count == 0
+            ? null
+            : string.Join(", ", pending.Select(n => $"{n.Id} is {(string.IsNullOrEmpty(n.Status) ? "unknown" : n.Status)}"));
+    }
+
+    private static bool IsCreating(InfraStatusInfo status) =>
+        status.TargetAction.Equals("Create", StringComparison.OrdinalIgnoreCase)
+        || status.Status.StartsWith("Preparing", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<List<CreateNodeGroupDynamicReq>> BuildNodeGroupsAsync(IReadOnlyList<MachinePoolRequest> pools, CancellationToken cancellationToken)
+    {
+        var groups = new List<CreateNodeGroupDynamicReq>();
+        foreach (var pool in pools)
+            groups.Add(await BuildNodeGroupAsync(pool, cancellationToken));
+        return groups;
+    }
+
+    private async Task<CreateNodeGroupDynamicReq> BuildNodeGroupAsync(MachinePoolRequest pool, CancellationToken cancellationToken)
+    {
+        var spec = (await ListSpecInfosAsync(pool.Connection, cancellationToken)).FirstOrDefault(s => ToSpec(s).Matches(pool.Spec))
+            ?? throw new InfrastructureException($"Spec '{pool.Spec}' is not offered on connection '{pool.Connection}'.");
+        var image = await FindUbuntuImageAsync(spec, pool.UbuntuRelease, cancellationToken);
+        return new CreateNodeGroupDynamicReq
+        {
+            Name = pool.PoolName,
+            NodeGroupSize = pool.Count,
+            Description = $"Ladybug node pool {pool.PoolName}",
+            Label = new() { ["ladybug-pool"] = pool.PoolName },
+            SpecId = spec.Id,
+            ImageId = image,
+            ConnectionName = pool.Connection,
+            RootDiskType = string.IsNullOrWhiteSpace(pool.RootDiskType) ? "default" : pool.RootDiskType,
+            RootDiskSize = pool.RootDiskSizeGb ?? 0,
+        };
+    }
+
+    /// <summary>The image id of Ubuntu <paramref name="release"/> ("22.04") for the spec's CSP, region and architecture.</summary>
+    private async Task<string> FindUbuntuImageAsync(SpecInfo spec, string release, CancellationToken cancellationToken)
+    {
+        var osType = $"ubuntu {release}";
+        var request = new SearchImageRequest
+        {
+            MatchedSpecId = spec.Id,
+            OsType = osType,
+            OsArchitecture = string.IsNullOrEmpty(spec.Architecture) ? "x86_64" : spec.Architecture,
+            IncludeBasicImageOnly = true,
+            MaxResults = 20,
+        };
+        var found = await CallAsync($"find an Ubuntu {release} image for spec '{spec.Id}'",
+            ct => api.SearchImageAsync(SystemNamespace, request, ct), cancellationToken);
+        var image = found.ImageList
+            .Where(i => i.OsType.Equals(osType, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(i => i.IsBasicImage)
+            .FirstOrDefault()
+            ?? throw new InfrastructureException(
+                $"Tumblebug has no Ubuntu {release} image for {spec.CspSpecName} on connection '{spec.ConnectionName}'; this Kubernetes version needs Ubuntu {release}.");
+        return string.IsNullOrEmpty(image.Id) ? image.CspImageName : image.Id;
+    }
+
+    private static string Describe(IEnumerable<MachinePoolRequest> pools) =>
+        string.Join(", ", pools.Select(p => $"{p.Count} × {p.Spec} on {p.Connection} (pool {p.PoolName})"));
+
+    /// <summary>Turns status polls into lines a person can follow: the Infra's status when it changes, each node's transitions.</summary>
+    private sealed class ProgressReporter(IProgress<string>? progress, string groupId)
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, string> _nodes = new(StringComparer.Ordinal);
+        private string? _infra;
+
+        public void Note(string text) => progress?.Report(text);
+
+        public void Report(InfraStatusInfo status)
+        {
+            if (progress is null) return;
+            var lines = new List<string>();
+            lock (_lock)
+            {
+                if (status.Status != _infra)
+                {
+                    _infra = status.Status;
+                    lines.Add($"Infra '{groupId}': {status.Status}");
+                }
+                foreach (var node in status.Node)
+                {
+                    var before = _nodes.GetValueOrDefault(node.Id);
+                    if (before == node.Status) continue;
+                    _nodes[node.Id] = node.Status;
+                    var where = string.IsNullOrEmpty(node.PublicIp) ? "" : $" at {node.PublicIp}";
+                    var why = string.IsNullOrWhiteSpace(node.SystemMessage) || node.Status == "Running" ? "" : $" ({node.SystemMessage.Trim()})";
+                    lines.Add(before is null ? $"{node.Id}: {node.Status}{where}{why}" : $"{node.Id}: {before} → {node.Status}{where}{why}");
+                }
+            }
+            foreach (var line in lines) progress.Report(line);
+        }
+    }
+}

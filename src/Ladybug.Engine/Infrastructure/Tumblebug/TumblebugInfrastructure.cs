@@ -1,0 +1,206 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ladybug.Engine.Infrastructure.Tumblebug;
+
+/// <summary>
+/// <see cref="IInfrastructure"/> over CB-Tumblebug v0.13. A cluster's machines are one Infra whose node groups are
+/// the cluster's pools ("cp", "w1"…), so node ids are "cp-1", "w1-2"… Queries live here; creating and waiting live
+/// in the .Provisioning part.
+/// </summary>
+public sealed partial class TumblebugInfrastructure(
+    ITumblebugApi api,
+    ITumblebugEndpoint endpoint,
+    IOptions<TumblebugOptions> options,
+    TimeProvider time,
+    ILogger<TumblebugInfrastructure> logger) : IInfrastructure
+{
+    /// <summary>Tumblebug keeps specs and images in this namespace.</summary>
+    public const string SystemNamespace = "system";
+
+    /// <summary>Tumblebug's default user when a node reports none.</summary>
+    private const string DefaultSshUser = "cb-user";
+
+    private TumblebugOptions Options => options.Value;
+
+    public async Task<InfrastructureHealth> CheckAsync(CancellationToken cancellationToken)
+    {
+        TumblebugAddress address;
+        try
+        {
+            address = await endpoint.ResolveAsync(cancellationToken);
+        }
+        catch (InfrastructureException ex)
+        {
+            return new InfrastructureHealth(false, Options.Url ?? "", Options.UsesSandbox, ex.Message);
+        }
+        try
+        {
+            var ready = await api.GetReadyzAsync(cancellationToken);
+            return new InfrastructureHealth(ready.Ready, address.BaseUrl.AbsoluteUri, address.IsSandbox,
+                ready.Ready ? null : $"Tumblebug is not ready: {ready.Message}");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var reason = TumblebugErrors.Translate(ex, "report whether it is ready", address.BaseUrl);
+            return new InfrastructureHealth(false, address.BaseUrl.AbsoluteUri, address.IsSandbox, reason.Message);
+        }
+    }
+
+    public async Task<IReadOnlyList<CloudConnection>> ListConnectionsAsync(CancellationToken cancellationToken)
+    {
+        var list = await CallAsync("list the cloud connections", api.ListConnectionsAsync, cancellationToken);
+        return list.ConnectionConfig
+            .Select(ToConnection)
+            .OrderBy(c => c.Csp, StringComparer.Ordinal).ThenBy(c => c.Region, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<MachineSpec>> ListSpecsAsync(string connection, CancellationToken cancellationToken) =>
+        (await ListSpecInfosAsync(connection, cancellationToken))
+            .Select(ToSpec)
+            .OrderBy(s => s.VCpu).ThenBy(s => s.MemoryGiB).ThenBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+
+    public async Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, CancellationToken cancellationToken) =>
+        await GetMachinesAsync(ns, groupId, pools: null, cancellationToken);
+
+    public async Task DeleteMachineAsync(string ns, string groupId, string machineId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync($"delete machine '{machineId}' of '{groupId}'", ct => api.DeleteNodeAsync(ns, groupId, machineId, ct), cancellationToken);
+        }
+        catch (InfrastructureException ex)
+        {
+            // Tumblebug says only "Failed to delete the Node info" (400), whatever the reason: what exists decides.
+            if (!ex.NotFound && !await IsGoneAsync(ns, groupId, machineId, cancellationToken)) throw;
+            logger.LogInformation("Machine {Machine} of {Group} was already gone", machineId, groupId);
+        }
+    }
+
+    public async Task DeleteAllAsync(string ns, string groupId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync($"terminate and delete the machines of '{groupId}'", ct => api.DeleteInfraAsync(ns, groupId, ct), cancellationToken);
+        }
+        catch (InfrastructureException ex) when (ex.NotFound)
+        {
+            logger.LogInformation("Infra {Group} in {Namespace} was already gone", groupId, ns);
+        }
+    }
+
+    private async Task<bool> IsGoneAsync(string ns, string groupId, string machineId, CancellationToken cancellationToken) =>
+        await FindInfraAsync(ns, groupId, cancellationToken) is not { } infra || infra.Node.All(n => n.Id != machineId);
+
+    private async Task<List<SpecInfo>> ListSpecInfosAsync(string connection, CancellationToken cancellationToken)
+    {
+        var filter = new FilterSpecsByRangeRequest { ConnectionName = connection };
+        var found = await CallAsync($"list the VM specs of connection '{connection}'",
+            ct => api.FilterSpecsByRangeAsync(SystemNamespace, filter, ct), cancellationToken);
+        return found.Spec.Where(s => s.ConnectionName.Equals(connection, StringComparison.OrdinalIgnoreCase)).ToList();
+    }
+
+    private async Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, IReadOnlyCollection<string>? pools, CancellationToken cancellationToken)
+    {
+        var infra = await FindInfraAsync(ns, groupId, cancellationToken);
+        if (infra is null) return [];
+        var access = await CallAsync($"read the SSH access of '{groupId}'", ct => api.GetInfraAccessInfoAsync(ns, groupId, ct), cancellationToken);
+        var accessByNode = access.NodeGroups.SelectMany(g => g.Nodes).ToDictionary(n => n.NodeId, StringComparer.Ordinal);
+        return infra.Node
+            .Where(n => pools is null || pools.Contains(n.NodeGroupId))
+            .Select(n => ToMachine(n, accessByNode.GetValueOrDefault(n.Id)))
+            .OrderBy(m => m.PoolName, StringComparer.Ordinal).ThenBy(m => NodeIndex(m.Id))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The Infra, or null when Tumblebug does not know it. Asked through ?option=status first: for a missing Infra
+    /// that answers 400, while the full read answers 500, which would be retried as if Tumblebug were failing.
+    /// </summary>
+    private async Task<InfraInfo?> FindInfraAsync(string ns, string groupId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync($"read the status of '{groupId}'", ct => api.GetInfraStatusAsync(ns, groupId, ct), cancellationToken);
+            return await CallAsync($"read Infra '{groupId}'", ct => api.GetInfraAsync(ns, groupId, ct), cancellationToken);
+        }
+        catch (InfrastructureException ex) when (ex.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every call goes through here, so every failure reaches the engine as one readable <see cref="InfrastructureException"/>.</summary>
+    private async Task<T> CallAsync<T>(string action, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not InfrastructureException && !cancellationToken.IsCancellationRequested)
+        {
+            throw await TranslateAsync(ex, action, cancellationToken);
+        }
+    }
+
+    private async Task<InfrastructureException> TranslateAsync(Exception exception, string action, CancellationToken cancellationToken)
+    {
+        Uri? where = null;
+        try
+        {
+            where = (await endpoint.ResolveAsync(cancellationToken)).BaseUrl;
+        }
+        catch (InfrastructureException unusable)
+        {
+            return unusable;
+        }
+        return TumblebugErrors.Translate(exception, action, where);
+    }
+
+    private static CloudConnection ToConnection(ConnConfig c) => new(
+        c.ConfigName,
+        c.ProviderName,
+        FirstNonEmpty(c.RegionZoneInfo.AssignedRegion, c.RegionDetail.RegionId),
+        c.RegionZoneInfo.AssignedZone,
+        c.RegionDetail.Location?.Display ?? "",
+        c.RegionDetail.Location?.Latitude,
+        c.RegionDetail.Location?.Longitude);
+
+    private static MachineSpec ToSpec(SpecInfo s) =>
+        new(s.Id, s.CspSpecName, s.ConnectionName, s.VCpu, s.MemoryGiB, s.CostPerHour > 0 ? s.CostPerHour : null);
+
+    private static Machine ToMachine(NodeInfo node, InfraNodeAccessInfo? access) => new(
+        node.Id,
+        node.NodeGroupId,
+        node.ConnectionName,
+        node.ConnectionConfig?.ProviderName ?? "",
+        FirstNonEmpty(node.Region?.Region, node.ConnectionConfig?.RegionZoneInfo.AssignedRegion),
+        FirstNonEmpty(node.Region?.Zone, node.ConnectionConfig?.RegionZoneInfo.AssignedZone),
+        node.Location?.Latitude,
+        node.Location?.Longitude,
+        node.Status,
+        NullIfEmpty(FirstNonEmpty(access?.PublicIP, node.PublicIP)),
+        NullIfEmpty(FirstNonEmpty(access?.PrivateIP, node.PrivateIP)),
+        access?.SshPort is > 0 ? access.SshPort : node.SshPort > 0 ? node.SshPort : 22,
+        FirstNonEmpty(access?.NodeUserName, DefaultSshUser),
+        NullIfEmpty(access?.PrivateKey),
+        node.SpecId);
+
+    /// <summary>Tumblebug names nodes "{nodeGroup}-{index}".</summary>
+    internal static string NodeGroupOf(string nodeId)
+    {
+        var dash = nodeId.LastIndexOf('-');
+        return dash > 0 && dash < nodeId.Length - 1 && nodeId.AsSpan(dash + 1).IndexOfAnyExceptInRange('0', '9') < 0
+            ? nodeId[..dash]
+            : nodeId;
+    }
+
+    private static int NodeIndex(string nodeId) =>
+        int.TryParse(nodeId.AsSpan(NodeGroupOf(nodeId).Length).TrimStart('-'), out var index) ? index : 0;
+
+    private static string FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,107 @@
+using Ladybug.Sandbox.Catalog;
+using Ladybug.Sandbox.Machines;
+
+namespace Ladybug.Sandbox.Emulator;
+
+/// <summary>Tumblebug's status words (src/core/model/infra.go).</summary>
+internal static class NodeStatus
+{
+    public const string Creating = "Creating";
+    public const string Running = "Running";
+    public const string Failed = "Failed";
+    public const string Terminated = "Terminated";
+    public const string None = "None";
+    public const string Empty = "Empty";
+
+    /// <summary>Tumblebug's order of precedence when counting the dominant status (ties go to the earlier one).</summary>
+    public static readonly string[] Precedence =
+        ["Failed", "Suspended", "Running", "Terminated", "Creating", "Suspending", "Resuming", "Rebooting", "Terminating", "Registering", "Reconciling", "Undefined"];
+}
+
+/// <summary>Everything the emulator knows, in memory for the run. Guarded by <see cref="Sync"/>.</summary>
+internal sealed class EmulatorState
+{
+    public const string DefaultNamespace = "default";
+    public const string SystemNamespace = "system";
+
+    private readonly Dictionary<(string Ns, string Connection), (int Index, int NextHost)> _vnets = [];
+
+    public EmulatorState()
+    {
+        Namespaces[DefaultNamespace] = new NamespaceRecord(DefaultNamespace, Uids.Next(), "Default namespace");
+        Namespaces[SystemNamespace] = new NamespaceRecord(SystemNamespace, Uids.Next(), "System namespace for common resources");
+    }
+
+    public Lock Sync { get; } = new();
+    public Dictionary<string, NamespaceRecord> Namespaces { get; } = new(StringComparer.Ordinal);
+    public Dictionary<(string Ns, string Id), InfraRecord> Infras { get; } = [];
+
+    /// <summary>A private address in the shared vNet Tumblebug makes per namespace and connection ("{ns}-shared-{conn}").</summary>
+    public string NextPrivateIp(string ns, string connection)
+    {
+        if (!_vnets.TryGetValue((ns, connection), out var vnet))
+            vnet = (_vnets.Count % 250 + 1, 4);
+        _vnets[(ns, connection)] = (vnet.Index, vnet.NextHost + 1);
+        return $"10.{vnet.Index}.{vnet.NextHost / 256 % 256}.{vnet.NextHost % 256}";
+    }
+}
+
+internal sealed record NamespaceRecord(string Id, string Uid, string Description);
+
+internal sealed class InfraRecord
+{
+    public required string Namespace { get; init; }
+    public required string Id { get; init; }
+    public required string Uid { get; init; }
+    public required string Description { get; init; }
+    public required IReadOnlyDictionary<string, string> UserLabel { get; init; }
+    public required string CreatedTime { get; init; }
+    public required string InstallMonAgent { get; init; }
+    public List<NodeRecord> Nodes { get; } = [];
+    public List<string>? NewNodeList { get; set; }
+    public bool Deleted { get; set; }
+}
+
+internal sealed class NodeRecord
+{
+    public required string Id { get; init; }
+    public required string Uid { get; init; }
+    public required string NodeGroupId { get; init; }
+    public required string Description { get; init; }
+    public required IReadOnlyDictionary<string, string> UserLabel { get; init; }
+    public required CatalogRegion Region { get; init; }
+    public required CatalogSpec Spec { get; init; }
+    public required CatalogImage Image { get; init; }
+    public required string RootDiskType { get; init; }
+    public required int RootDiskSize { get; init; }
+    public required string PrivateIp { get; init; }
+    public required string CreatedTime { get; init; }
+
+    public string Status { get; set; } = NodeStatus.Creating;
+    public string TargetStatus { get; set; } = NodeStatus.Running;
+    public string TargetAction { get; set; } = "Create";
+    public string SystemMessage { get; set; } = "";
+    public VirtualMachine? Machine { get; set; }
+
+    /// <summary>Cancelled when the node is deleted; stops its creation.</summary>
+    public CancellationTokenSource Lifecycle { get; } = new();
+    /// <summary>The creation task (set when launched).</summary>
+    public Task Creation { get; set; } = Task.CompletedTask;
+    /// <summary>Completes once the node reached a final state (Running, Failed) or was deleted.</summary>
+    public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string ConnectionName => Region.ConnectionName;
+    public string SshKeyId(string ns) => $"{ns}-shared-{ConnectionName}";
+    public string VNetId(string ns) => $"{ns}-shared-{ConnectionName}";
+}
+
+/// <summary>Tumblebug-style ids: 20 characters of base32hex, like xid.</summary>
+internal static class Uids
+{
+    private const string Alphabet = "0123456789abcdefghijklmnopqrstuv";
+
+    public static string Next() => string.Create(20, 0, (span, _) =>
+    {
+        for (var i = 0; i < span.Length; i++) span[i] = Alphabet[Random.Shared.Next(Alphabet.Length)];
+    });
+}

@@ -1,0 +1,167 @@
+using Ladybug.Sandbox.Machines;
+using Ladybug.Sandbox.Simulator;
+using Microsoft.Extensions.Logging;
+
+namespace Ladybug.Sandbox.Emulator;
+
+/// <summary>
+/// Takes nodes from Creating to Running (or Failed) the way a cloud would: after a delay, with the faults of the
+/// moment applied, ending with a booted sshd VM. Deleting a node or an Infra stops its creation and its sshd.
+/// </summary>
+internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines machines, SandboxControl control, SandboxOptions options, ILogger logger)
+{
+    public void Launch(InfraRecord infra, NodeRecord node) => node.Creation = Task.Run(() => CreateAsync(infra, node));
+
+    /// <summary>Tumblebug's creating calls answer only when every node reached a final state — or its own wait ran out.</summary>
+    public async Task WaitSettledAsync(IEnumerable<NodeRecord> nodes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(nodes.Select(n => n.Settled.Task)).WaitAsync(options.CreationWaitLimit, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogInformation("A creating call answered after {Limit} with nodes still Creating", options.CreationWaitLimit);
+        }
+    }
+
+    /// <summary>Stops the nodes and removes the Infra; returns Tumblebug's "[Done] …" lines.</summary>
+    public async Task<IReadOnlyList<string>> DeleteInfraAsync(InfraRecord infra)
+    {
+        List<NodeRecord> nodes;
+        lock (state.Sync)
+        {
+            infra.Deleted = true;
+            state.Infras.Remove((infra.Namespace, infra.Id));
+            nodes = [.. infra.Nodes];
+        }
+        await Task.WhenAll(nodes.Select(StopAsync));
+        machines.DeleteInfraDirectory(infra.Namespace, infra.Id);
+        return
+        [
+            .. nodes.OrderBy(n => n.Id, StringComparer.Ordinal).Select(n => $"[Done] Node: {n.Id}"),
+            .. nodes.Select(n => n.NodeGroupId).Distinct().Order(StringComparer.Ordinal).Select(g => $"[Done] NodeGroup: {g}"),
+            $"[Done] Infra: {infra.Id}",
+        ];
+    }
+
+    /// <summary>At shutdown: stops every creation still running (their VMs are stopped with the sandbox's machines).</summary>
+    public async Task StopAllAsync()
+    {
+        List<NodeRecord> nodes;
+        lock (state.Sync) nodes = [.. state.Infras.Values.SelectMany(i => i.Nodes)];
+        foreach (var node in nodes) await node.Lifecycle.CancelAsync();
+        await Task.WhenAll(nodes.Select(n => n.Creation)).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DeleteNodeAsync(InfraRecord infra, NodeRecord node)
+    {
+        lock (state.Sync) infra.Nodes.Remove(node);
+        await StopAsync(node);
+    }
+
+    private async Task StopAsync(NodeRecord node)
+    {
+        await node.Lifecycle.CancelAsync();
+        try
+        {
+            await node.Creation.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Creation of node {Node} did not stop within 30 s", node.Id);
+        }
+        node.Settled.TrySetResult();
+        VirtualMachine? vm;
+        lock (state.Sync)
+        {
+            vm = node.Machine;
+            node.Status = NodeStatus.Terminated;
+            node.TargetAction = NodeStatus.None;
+            node.TargetStatus = NodeStatus.None;
+        }
+        if (vm is not null) await machines.DestroyAsync(vm);
+    }
+
+    private async Task CreateAsync(InfraRecord infra, NodeRecord node)
+    {
+        var cancellationToken = node.Lifecycle.Token;
+        var connection = node.ConnectionName;
+        try
+        {
+            await Task.Delay(options.VmCreateDelay, cancellationToken);
+            var faults = control.Faults;
+            if (machines.Problem is { } problem)
+            {
+                Settle(node, NodeStatus.Failed, problem);
+                return;
+            }
+            if (faults.FailCreateOnConnections.Contains(connection, StringComparer.OrdinalIgnoreCase))
+            {
+                Settle(node, NodeStatus.Failed, $"Sandbox fault: VM creation fails on connection {connection} (Ladybug:Sandbox:Faults:FailCreateOnConnections).");
+                return;
+            }
+            if (faults.NeverRunningOnConnections.Contains(connection, StringComparer.OrdinalIgnoreCase))
+            {
+                logger.LogInformation("Node {Node} on {Connection} stays Creating (NeverRunningOnConnections)", node.Id, connection);
+                return;
+            }
+
+            var key = await machines.GetSharedKeyAsync(infra.Namespace, connection, cancellationToken);
+            var vm = await machines.CreateAsync(Identity(infra, node), key.PublicKey, cancellationToken);
+            lock (state.Sync) node.Machine = vm;
+            if (faults.SshRefusedSeconds > 0)
+            {
+                // A slow boot: the cloud says Running before sshd listens.
+                Settle(node, NodeStatus.Running, "");
+                await Task.Delay(TimeSpan.FromSeconds(faults.SshRefusedSeconds), cancellationToken);
+                await machines.StartAsync(vm, cancellationToken);
+            }
+            else
+            {
+                await machines.StartAsync(vm, cancellationToken);
+                Settle(node, NodeStatus.Running, "");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Deleted while being created: the deletion stops whatever was started.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Sandbox VM {Node} of {Infra} could not be created", node.Id, infra.Id);
+            Settle(node, NodeStatus.Failed, $"The sandbox could not create the VM: {ex.Message}");
+        }
+    }
+
+    private void Settle(NodeRecord node, string status, string message)
+    {
+        lock (state.Sync)
+        {
+            node.Status = status;
+            node.SystemMessage = message;
+            node.TargetAction = NodeStatus.None;
+            node.TargetStatus = NodeStatus.None;
+        }
+        node.Settled.TrySetResult();
+    }
+
+    private static NodeIdentity Identity(InfraRecord infra, NodeRecord node) => new()
+    {
+        Id = node.Id,
+        Uid = node.Uid,
+        Hostname = node.Uid,
+        Namespace = infra.Namespace,
+        InfraId = infra.Id,
+        NodeGroupId = node.NodeGroupId,
+        Connection = node.ConnectionName,
+        Csp = node.Region.Provider,
+        Region = node.Region.Region,
+        Zone = node.Region.AssignedZone,
+        PrivateIp = node.PrivateIp,
+        Spec = node.Spec.CspSpecName,
+        VCpu = node.Spec.VCpu,
+        MemoryGiB = node.Spec.MemoryGiB,
+        UbuntuRelease = node.Image.UbuntuRelease,
+    };
+}

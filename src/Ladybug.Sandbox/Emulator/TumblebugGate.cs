@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Ladybug.Sandbox.Emulator;
+
+/// <summary>
+/// What Tumblebug's middlewares do before a handler runs: X-Request-Id (echoed, or made from the clock; an id
+/// still in use is refused), Basic auth (except the health paths), and — sandbox only — injected request faults.
+/// Every Tumblebug call is recorded for tests.
+/// </summary>
+internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control)
+{
+    private const string RequestIdHeader = "X-Request-Id";
+    private static readonly string[] PublicPaths = ["/livez", "/readyz", "/httpVersion"];
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        if (!http.Request.Path.StartsWithSegments(TumblebugEmulatorApi.BasePath, out var rest))
+        {
+            await next(http);
+            return;
+        }
+        var path = rest.Value ?? "";
+        var supplied = http.Request.Headers[RequestIdHeader].ToString();
+        var requestId = supplied.Length > 0 ? supplied : (DateTime.UtcNow.Ticks * 100).ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers[RequestIdHeader] = requestId;
+        http.Response.Headers.AccessControlExposeHeaders = RequestIdHeader;
+        var tracked = _inFlight.TryAdd(requestId, 0);
+        try
+        {
+            if (!tracked)
+                await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status400BadRequest, "the X-Request-Id is already in use"));
+            else if (!PublicPaths.Contains(path, StringComparer.Ordinal) && !Authorized(http.Request))
+            {
+                http.Response.Headers.WWWAuthenticate = "basic realm=Restricted";
+                await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status401Unauthorized, "Unauthorized"));
+            }
+            else if (control.ClaimRequestFault(http.Request.Method, path + http.Request.QueryString) is { } fault)
+                await WriteAsync(http, TumblebugEmulatorApi.Error(fault.StatusCode,
+                    $"Sandbox fault: {http.Request.Method} {path} answered {fault.StatusCode} on purpose (Ladybug:Sandbox:Faults:FailRequests)."));
+            else
+                await next(http);
+        }
+        finally
+        {
+            if (tracked) _inFlight.TryRemove(requestId, out _);
+            control.Record(new RecordedRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Response.StatusCode, supplied.Length > 0 ? supplied : null));
+        }
+    }
+
+    private bool Authorized(HttpRequest request)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+            || !header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+            return false;
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        var expected = $"{options.User}:{options.Password}";
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(decoded), Encoding.UTF8.GetBytes(expected));
+    }
+
+    private static Task WriteAsync(HttpContext http, IResult result) => result.ExecuteAsync(http);
+}

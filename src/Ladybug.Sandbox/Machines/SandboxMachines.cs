@@ -1,0 +1,409 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using Ladybug.Sandbox.Simulator;
+using Microsoft.Extensions.Logging;
+
+namespace Ladybug.Sandbox.Machines;
+
+/// <summary>A sandbox VM: its directory, loopback address and SSH port, and — once booted — its sshd.</summary>
+public sealed class VirtualMachine
+{
+    internal VirtualMachine(string directory, NodeIdentity identity)
+    {
+        Directory = directory;
+        Identity = identity;
+    }
+
+    public string Directory { get; }
+    public NodeIdentity Identity { get; internal set; }
+    public IPAddress Address => IPAddress.Parse(Identity.PublicIp);
+    public int Port => Identity.SshPort;
+    public string ConfigPath => Path.Combine(Directory, "sshd_config");
+    public int? SshdProcessId => Sshd is { HasExited: false } running ? running.Id : null;
+    internal Process? Sshd { get; set; }
+}
+
+/// <summary>An SSH key pair: the private key in PEM (as Tumblebug hands them out), the public key in authorized_keys form.</summary>
+public sealed record SshKeyPair(string Id, string PrivateKey, string PublicKey);
+
+/// <summary>
+/// Creates and destroys sandbox VMs. Each is a real <c>/usr/sbin/sshd -D -f &lt;own config&gt;</c> on its own
+/// 127.0.x.y address and port with its own host key, the Infra's key as the only authorized key, and the node
+/// simulator as ForceCommand. Every sshd is stopped on delete, on dispose and at process exit; sshds a crashed
+/// run left in the state directory are stopped at start.
+/// </summary>
+public sealed class SandboxMachines : IAsyncDisposable
+{
+    private const string SshdPidFile = "sshd.pid";
+
+    private readonly SandboxOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, VirtualMachine> _machines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<SshKeyPair>>> _keys = new(StringComparer.Ordinal);
+    private readonly LoopbackAddresses _addresses = new();
+    private readonly string _simulatorCommand;
+    private int _disposed;
+
+    public SandboxMachines(SandboxOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        StateDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(options.StateDir)
+            ? Path.Combine(Path.GetTempPath(), $"ladybug-sandbox-{Environment.ProcessId}-{Guid.NewGuid():N}")
+            : options.StateDir);
+        StopLeftovers();
+        Directory.CreateDirectory(StateDirectory);
+        Problem = SandboxPrerequisites.Problem(options);
+        _simulatorCommand = WriteSimulatorLauncher();
+        AppDomain.CurrentDomain.ProcessExit += StopAllOnExit;
+    }
+
+    public string StateDirectory { get; }
+    /// <summary>Null when VMs can run; otherwise what to install.</summary>
+    public string? Problem { get; }
+    public string SettingsPath => Path.Combine(StateDirectory, "simulator.json");
+    public IReadOnlyCollection<VirtualMachine> Machines => _machines.Values.ToList();
+
+    public void WriteSettings(SimulatorSettings settings) => SimulatorFileStore.Write(SettingsPath, settings);
+
+    public string ClusterDirectory(string ns, string infraId) => Path.Combine(InfraDirectory(ns, infraId), "cluster");
+
+    /// <summary>The key pair Tumblebug would create as "{ns}-shared-{connection}": one per namespace and connection.</summary>
+    public Task<SshKeyPair> GetSharedKeyAsync(string ns, string connection, CancellationToken cancellationToken)
+    {
+        var id = $"{ns}-shared-{connection}";
+        var lazy = _keys.GetOrAdd(id, _ => new Lazy<Task<SshKeyPair>>(() => GenerateKeyAsync(id)));
+        return lazy.Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Lays out a VM: address and port, identity, virtual filesystem, host key, authorized key and sshd config.
+    /// <paramref name="identity"/> gives who it is; where it answers is filled in here.
+    /// </summary>
+    public async Task<VirtualMachine> CreateAsync(NodeIdentity identity, string authorizedKey, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        var directory = Path.Combine(InfraDirectory(identity.Namespace, identity.InfraId), "nodes", identity.Uid);
+        Directory.CreateDirectory(directory);
+        var address = _addresses.Reserve();
+        var vm = new VirtualMachine(directory, identity with
+        {
+            PublicIp = address.ToString(),
+            SshPort = FreePort(address),
+            User = Environment.UserName,
+            ClusterDirectory = ClusterDirectory(identity.Namespace, identity.InfraId),
+            SettingsPath = SettingsPath,
+        });
+        Directory.CreateDirectory(vm.Identity.ClusterDirectory);
+        SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), vm.Identity);
+        WriteVirtualFiles(new SimulatedNode(directory, vm.Identity));
+        await File.WriteAllTextAsync(Path.Combine(directory, "authorized_keys"), authorizedKey.Trim() + "\n", cancellationToken);
+        await ProcessRunner.RunAsync(_options.SshKeygenPath,
+            ["-q", "-t", "ed25519", "-N", "", "-C", $"ladybug-sandbox-{identity.Id}", "-f", Path.Combine(directory, "ssh_host_ed25519_key")], cancellationToken);
+        await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
+        _machines[directory] = vm;
+        return vm;
+    }
+
+    /// <summary>Starts the VM's sshd and returns once it accepts connections. A port taken meanwhile is replaced.</summary>
+    public async Task StartAsync(VirtualMachine vm, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        for (var attempt = 1; ; attempt++)
+        {
+            var log = Path.Combine(vm.Directory, "sshd.log");
+            var start = new ProcessStartInfo(_options.SshdPath)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[] { "-D", "-f", vm.ConfigPath, "-E", log })
+                start.ArgumentList.Add(argument);
+            var sshd = Process.Start(start) ?? throw new InvalidOperationException($"{_options.SshdPath} could not be started.");
+            sshd.StandardInput.Close();
+            sshd.OutputDataReceived += (_, _) => { };
+            sshd.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) _logger.LogWarning("sshd {Node}: {Line}", vm.Identity.Id, e.Data); };
+            sshd.BeginOutputReadLine();
+            sshd.BeginErrorReadLine();
+            vm.Sshd = sshd;
+            if (Volatile.Read(ref _disposed) != 0) { await StopSshdAsync(vm); throw new ObjectDisposedException(nameof(SandboxMachines)); }
+
+            if (await WaitUntilAcceptingAsync(vm, sshd, cancellationToken)) return;
+
+            var reason = File.Exists(log) ? (await File.ReadAllTextAsync(log, cancellationToken)).Trim() : $"exit code {sshd.ExitCode}";
+            sshd.Dispose();
+            vm.Sshd = null;
+            if (attempt >= 5 || !reason.Contains("Address already in use", StringComparison.Ordinal))
+                throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not start: {reason}");
+            vm.Identity = vm.Identity with { SshPort = FreePort(vm.Address) };
+            SimulatorFileStore.Write(Path.Combine(vm.Directory, SimulatedNode.IdentityFile), vm.Identity);
+            await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
+        }
+    }
+
+    /// <summary>Stops the VM's sshd (and every session under it) and removes its directory.</summary>
+    public async Task DestroyAsync(VirtualMachine vm)
+    {
+        _machines.TryRemove(vm.Directory, out _);
+        await StopSshdAsync(vm);
+        _addresses.Release(vm.Address);
+        TryDelete(vm.Directory);
+    }
+
+    /// <summary>Removes what is left of an Infra (its simulated cluster) once its VMs are destroyed.</summary>
+    public void DeleteInfraDirectory(string ns, string infraId) => TryDelete(InfraDirectory(ns, infraId));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        AppDomain.CurrentDomain.ProcessExit -= StopAllOnExit;
+        await Task.WhenAll(_machines.Values.Select(StopSshdAsync));
+        _machines.Clear();
+        TryDelete(StateDirectory);
+    }
+
+    private async Task<bool> WaitUntilAcceptingAsync(VirtualMachine vm, Process sshd, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (sshd.HasExited) return false;
+            try
+            {
+                using var probe = new TcpClient();
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(TimeSpan.FromMilliseconds(500));
+                await probe.ConnectAsync(vm.Address, vm.Port, attempt.Token);
+                return true;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+        throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not accept connections within 15 s.");
+    }
+
+    private static async Task StopSshdAsync(VirtualMachine vm)
+    {
+        var sshd = vm.Sshd;
+        vm.Sshd = null;
+        if (sshd is null) return;
+        try
+        {
+            if (!sshd.HasExited)
+            {
+                sshd.Kill(entireProcessTree: true);
+                await sshd.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            sshd.Dispose();
+        }
+    }
+
+    /// <summary>Last resort when the host process exits without disposing the sandbox (Ctrl+C, SIGTERM).</summary>
+    private void StopAllOnExit(object? sender, EventArgs e)
+    {
+        foreach (var vm in _machines.Values)
+        {
+            try
+            {
+                vm.Sshd?.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Stops sshds a previous run left in this state directory (it crashed or was killed), then empties it.</summary>
+    private void StopLeftovers()
+    {
+        if (!Directory.Exists(StateDirectory)) return;
+        foreach (var pidFile in Directory.EnumerateFiles(StateDirectory, SshdPidFile, SearchOption.AllDirectories))
+        {
+            var config = Path.Combine(Path.GetDirectoryName(pidFile)!, "sshd_config");
+            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || !ProcessRunner.CommandLineContains(pid, config)) continue;
+            try
+            {
+                _logger.LogWarning("Stopping sshd {Pid} left behind by an earlier sandbox run ({Config})", pid, config);
+                Process.GetProcessById(pid).Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+                // Exited meanwhile.
+            }
+        }
+        TryDelete(StateDirectory);
+    }
+
+    private async Task<SshKeyPair> GenerateKeyAsync(string id)
+    {
+        ThrowIfUnusable();
+        var path = Path.Combine(StateDirectory, "keys", id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path);
+        File.Delete(path + ".pub");
+        await ProcessRunner.RunAsync(_options.SshKeygenPath, ["-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-C", id, "-f", path], CancellationToken.None);
+        return new SshKeyPair(id, await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
+    }
+
+    private static void WriteVirtualFiles(SimulatedNode node)
+    {
+        var identity = node.Identity;
+        var (point, codename) = identity.UbuntuRelease switch
+        {
+            "18.04" => ("18.04.6", "bionic"),
+            "20.04" => ("20.04.6", "focal"),
+            "24.04" => ("24.04.1", "noble"),
+            _ => ("22.04.5", "jammy"),
+        };
+        node.WriteFile("/etc/hostname", identity.Hostname + "\n");
+        node.WriteFile("/etc/hosts", $"127.0.0.1 localhost\n{identity.PrivateIp} {identity.Hostname}\n");
+        node.WriteFile("/etc/os-release", string.Join('\n',
+            $"PRETTY_NAME=\"Ubuntu {point} LTS\"",
+            "NAME=\"Ubuntu\"",
+            $"VERSION_ID=\"{identity.UbuntuRelease}\"",
+            $"VERSION=\"{point} LTS ({Catalog.CloudCatalog.Codename(identity.UbuntuRelease)})\"",
+            $"VERSION_CODENAME={codename}",
+            "ID=ubuntu",
+            "ID_LIKE=debian",
+            $"UBUNTU_CODENAME={codename}",
+            ""));
+    }
+
+    private string SshdConfig(VirtualMachine vm) => string.Join('\n',
+        $"# Ladybug sandbox VM {vm.Identity.Id} of Infra {vm.Identity.InfraId} ({vm.Identity.Namespace})",
+        $"ListenAddress {vm.Address}",
+        $"Port {vm.Port.ToString(CultureInfo.InvariantCulture)}",
+        $"HostKey {Path.Combine(vm.Directory, "ssh_host_ed25519_key")}",
+        $"PidFile {Path.Combine(vm.Directory, SshdPidFile)}",
+        $"AuthorizedKeysFile {Path.Combine(vm.Directory, "authorized_keys")}",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "PubkeyAuthentication yes",
+        "UsePAM no",
+        "StrictModes no",
+        "PermitRootLogin prohibit-password",
+        $"AllowUsers {vm.Identity.User}",
+        "AllowTcpForwarding no",
+        "AllowAgentForwarding no",
+        "X11Forwarding no",
+        "PermitTunnel no",
+        "PrintMotd no",
+        "UseDNS no",
+        "MaxStartups 200",
+        "MaxSessions 64",
+        "LogLevel INFO",
+        $"ForceCommand {_simulatorCommand} --node-dir {ShellQuote(vm.Directory)}",
+        "");
+
+    /// <summary>
+    /// The ForceCommand prefix: this assembly's <c>simulate-node</c> verb under the dotnet host. A runtimeconfig of
+    /// its own makes it work the same next to the console, the tests or a published build.
+    /// </summary>
+    private string WriteSimulatorLauncher()
+    {
+        var version = Environment.Version;
+        var runtimeConfig = Path.Combine(StateDirectory, "simulator.runtimeconfig.json");
+        File.WriteAllText(runtimeConfig, $$"""
+            {
+              "runtimeOptions": {
+                "tfm": "net{{version.Major}}.{{version.Minor}}",
+                "frameworks": [
+                  { "name": "Microsoft.NETCore.App", "version": "{{version.Major}}.{{version.Minor}}.0" },
+                  { "name": "Microsoft.AspNetCore.App", "version": "{{version.Major}}.{{version.Minor}}.0" }
+                ],
+                "configProperties": { "System.GC.Concurrent": false, "System.Runtime.TieredPGO": false }
+              }
+            }
+            """);
+        var assembly = Assembly.GetExecutingAssembly().Location;
+        return $"exec {ShellQuote(DotnetHost())} exec --runtimeconfig {ShellQuote(runtimeConfig)} {ShellQuote(assembly)} {NodeSimulator.Verb}";
+    }
+
+    private static string DotnetHost()
+    {
+        if (Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet")
+            return current;
+        // The shared runtime lives in <dotnet root>/shared/Microsoft.NETCore.App/<version>/.
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var fromRuntime = Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", "dotnet"));
+        if (File.Exists(fromRuntime)) return fromRuntime;
+        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        return root is not null && File.Exists(Path.Combine(root, "dotnet")) ? Path.Combine(root, "dotnet") : "dotnet";
+    }
+
+    private string InfraDirectory(string ns, string infraId) => Path.Combine(StateDirectory, "infras", ns, infraId);
+
+    private void ThrowIfUnusable()
+    {
+        if (Problem is not null) throw new InvalidOperationException(Problem);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)listener.LocalEndPoint!).Port;
+    }
+
+    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''") + "'";
+
+    private void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not remove {Directory}: {Reason}", directory, ex.Message);
+        }
+    }
+
+    /// <summary>Hands out 127.0.x.y addresses, starting at a random x so sandboxes running side by side rarely meet.</summary>
+    private sealed class LoopbackAddresses
+    {
+        private readonly Lock _lock = new();
+        private readonly HashSet<int> _used = [];
+        private int _next = Random.Shared.Next(1, 250) * 256 + 1;
+
+        public IPAddress Reserve()
+        {
+            lock (_lock)
+            {
+                for (var tries = 0; tries < 254 * 254; tries++)
+                {
+                    var candidate = _next;
+                    _next = candidate % 256 == 254 ? (candidate / 256 % 254 + 1) * 256 + 1 : candidate + 1;
+                    if (_used.Add(candidate))
+                        return new IPAddress([127, 0, (byte)(candidate / 256), (byte)(candidate % 256)]);
+                }
+                throw new InvalidOperationException("The sandbox has used every 127.0.x.y address.");
+            }
+        }
+
+        public void Release(IPAddress address)
+        {
+            var bytes = address.GetAddressBytes();
+            lock (_lock) _used.Remove(bytes[2] * 256 + bytes[3]);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using Ladybug.Sandbox.Catalog;
+using Ladybug.Sandbox.Emulator;
+using Ladybug.Sandbox.Machines;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ladybug.Sandbox;
+
+/// <summary>
+/// The embedded sandbox cloud: a Tumblebug emulator on a loopback port whose VMs are real sshd processes. The
+/// console starts one in-process, tests start their own, and <c>dotnet run --project src/Ladybug.Sandbox</c>
+/// serves one on 127.0.0.1:1323. Disposing it stops every VM.
+/// </summary>
+public sealed class SandboxCloud : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SandboxMachines _machines;
+    private readonly SandboxOptions _options;
+    private readonly InfraProvisioner _provisioner;
+
+    private SandboxCloud(WebApplication app, SandboxMachines machines, InfraProvisioner provisioner, SandboxControl control, SandboxOptions options, Uri address)
+    {
+        _app = app;
+        _machines = machines;
+        _provisioner = provisioner;
+        _options = options;
+        Control = control;
+        Address = address;
+    }
+
+    /// <summary>The emulator's root, e.g. http://127.0.0.1:41234/ (admin endpoints under /sandbox).</summary>
+    public Uri Address { get; }
+    /// <summary>Tumblebug's base URL, ending in /tumblebug.</summary>
+    public Uri TumblebugUrl => new(Address, TumblebugEmulatorApi.BasePath.TrimStart('/'));
+    public string User => _options.User;
+    public string Password => _options.Password;
+    /// <summary>Null when VMs can run; otherwise what to install (the emulator still answers, and reports it from /readyz).</summary>
+    public string? Problem => _machines.Problem;
+    public string StateDirectory => _machines.StateDirectory;
+    public SandboxControl Control { get; }
+    public IReadOnlyList<SandboxMachineInfo> Machines => SandboxAdminApi.Describe(_machines);
+
+    public static async Task<SandboxCloud> StartAsync(SandboxOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        var endpoint = LoopbackEndpoint(options.Url);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var machines = new SandboxMachines(options, loggerFactory.CreateLogger<SandboxMachines>());
+        try
+        {
+            if (machines.Problem is { } problem)
+                loggerFactory.CreateLogger<SandboxCloud>().LogError("The sandbox cloud cannot start VMs: {Problem}", problem);
+            var control = new SandboxControl(options, machines);
+            var state = new EmulatorState();
+            var provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
+
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(SandboxCloud).Assembly.GetName().Name });
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+            builder.Services.AddRoutingCore();
+            // The host owning this process (the console, a test) handles Ctrl+C and SIGTERM, not the emulator.
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+            builder.Services.AddSingleton(loggerFactory);
+            builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+            builder.Services.AddSingleton(options).AddSingleton(machines).AddSingleton(control)
+                .AddSingleton(new EmulatorServices(state, new CloudCatalog(), provisioner, machines, control));
+            var app = builder.Build();
+            app.UseMiddleware<TumblebugGate>();
+            app.MapTumblebugEmulator();
+            app.MapSandboxAdmin();
+            await app.StartAsync(cancellationToken);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            return new SandboxCloud(app, machines, provisioner, control, options, new Uri(address.TrimEnd('/') + "/"));
+        }
+        catch
+        {
+            await machines.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(grace.Token);
+            await _app.DisposeAsync();
+            await _provisioner.StopAllAsync();
+        }
+        finally
+        {
+            await _machines.DisposeAsync();
+        }
+    }
+
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>The sandbox only ever listens on loopback.</summary>
+    private static IPEndPoint LoopbackEndpoint(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+            throw new ArgumentException($"{SandboxOptions.Section}:Url '{url}' must be an http URL such as http://127.0.0.1:1323.");
+        var address = uri.IsLoopback && !IPAddress.TryParse(uri.Host, out _) ? IPAddress.Loopback
+            : IPAddress.TryParse(uri.Host, out var parsed) && IPAddress.IsLoopback(parsed) ? parsed
+            : throw new ArgumentException($"{SandboxOptions.Section}:Url '{url}' is not a loopback address; the sandbox listens on 127.x.y.z only.");
+        return new IPEndPoint(address, uri.Port);
+    }
+}

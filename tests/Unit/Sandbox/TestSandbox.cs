@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using Ladybug.Sandbox;
+
+namespace Ladybug.Tests.Unit.Sandbox;
+
+/// <summary>Sandboxes for tests: a state directory of their own (so leak checks are exact) and sub-second delays.</summary>
+internal static class TestSandbox
+{
+    public static async Task<SandboxCloud> StartAsync(Action<SandboxOptions>? configure = null)
+    {
+        var options = new SandboxOptions
+        {
+            StateDir = Path.Combine(Path.GetTempPath(), $"ladybug-test-sandbox-{Guid.NewGuid():N}"),
+            VmCreateDelay = TimeSpan.FromMilliseconds(50),
+            CreationWaitLimit = TimeSpan.FromSeconds(30),
+        };
+        configure?.Invoke(options);
+        return await SandboxCloud.StartAsync(options);
+    }
+
+    /// <summary>Every process whose command line mentions <paramref name="directory"/> (each VM's sshd names its own config there).</summary>
+    public static IReadOnlyList<int> ProcessesUsing(string directory)
+    {
+        var found = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Contains(directory, StringComparison.Ordinal))
+                    found.Add(pid);
+            }
+            catch (IOException)
+            {
+                // Exited while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return found;
+    }
+
+    /// <summary>The VMs' sshd processes (listeners and sessions) under <paramref name="directory"/>, named now.</summary>
+    public static IReadOnlyList<int> SshdsUsing(string directory) =>
+        ProcessesUsing(directory).Where(pid => NameOf(pid) == "sshd").ToList();
+
+    private static string NameOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>A loopback port nothing listens on (for a moment).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; false if it never did within <paramref name="timeout"/>.</summary>
+    public static Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout) =>
+        EventuallyAsync(() => Task.FromResult(condition()), timeout);
+
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(25);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,75 @@
+using Ladybug.Engine.Infrastructure;
+using Ladybug.Engine.Infrastructure.Tumblebug;
+using Ladybug.Tests.Unit.Sandbox;
+using Ladybug.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ladybug.Tests.Unit.Web;
+
+/// <summary>The console's run modes: the embedded sandbox when no Tumblebug is configured, the configured one otherwise.</summary>
+public sealed class InfrastructureExtensionsTests : IDisposable
+{
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("ladybug-web-infra-").FullName;
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+
+    private WebApplicationFactory<Program> Console(params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Ladybug:DataDir", _dataDir);
+            web.UseSetting("Ladybug:Sandbox:VmCreateDelay", "00:00:00.05");
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+        });
+
+    [Fact]
+    public async Task WithoutATumblebugUrlTheConsoleRunsTheSandboxInProcessAndStopsItsVmsWithIt()
+    {
+        var sandboxDir = Path.Combine(_dataDir, "sandbox");
+        var console = Console();
+        var infrastructure = console.Services.GetRequiredService<IInfrastructure>();
+
+        var health = await infrastructure.CheckAsync(CancellationToken.None);
+        var machines = await infrastructure.CreateMachinesAsync("default", "c1",
+            [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
+        var running = TestSandbox.SshdsUsing(sandboxDir);
+        await console.DisposeAsync();
+
+        Assert.True(health.Ready, health.Message);
+        Assert.True(health.IsSandbox);
+        Assert.StartsWith("http://127.0.0.1:", health.Endpoint);
+        Assert.EndsWith("/tumblebug", health.Endpoint);
+        Assert.Equal("Running", Assert.Single(machines).Status);
+        Assert.NotEmpty(running);
+        Assert.Empty(TestSandbox.ProcessesUsing(sandboxDir));
+    }
+
+    [Fact]
+    public async Task WithATumblebugUrlNoSandboxIsStarted()
+    {
+        await using var console = Console(("Ladybug:Tumblebug:Url", $"http://127.0.0.1:{TestSandbox.FreePort()}/tumblebug"), ("Ladybug:Tumblebug:MaxRetries", "1"));
+
+        var endpoint = console.Services.GetRequiredService<ITumblebugEndpoint>();
+        var health = await console.Services.GetRequiredService<IInfrastructure>().CheckAsync(CancellationToken.None);
+
+        Assert.IsType<ConfiguredTumblebugEndpoint>(endpoint);
+        Assert.Null(console.Services.GetService<EmbeddedSandboxCloud>());
+        Assert.False(health.IsSandbox);
+        Assert.False(health.Ready);
+        Assert.False(Directory.Exists(Path.Combine(_dataDir, "sandbox")));
+    }
+
+    [Fact]
+    public async Task ASandboxThatCannotStartIsReportedByHealthAndTheConsoleStaysUp()
+    {
+        await using var console = Console(("Ladybug:Sandbox:Url", "http://192.0.2.1:1323"));
+
+        var health = await console.Services.GetRequiredService<IInfrastructure>().CheckAsync(CancellationToken.None);
+        var page = await console.CreateClient().GetAsync("/healthz");
+
+        Assert.False(health.Ready);
+        Assert.True(health.IsSandbox);
+        Assert.Equal("The embedded sandbox cloud could not start: Ladybug:Sandbox:Url 'http://192.0.2.1:1323' is not a loopback address; the sandbox listens on 127.x.y.z only.", health.Message);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+    }
+}
