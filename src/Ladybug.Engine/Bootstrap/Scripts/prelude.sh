@@ -9,7 +9,10 @@ readonly ADMIN_KUBECONFIG=/etc/kubernetes/admin.conf
 
 log() { printf '[ladybug] %s\n' "$*"; }
 die() { printf '[ladybug] error: %s\n' "$*" >&2; exit 1; }
-trap 'rc=$?; printf "[ladybug] %s failed (exit %s) at line %s: %s\n" "$LADYBUG_STEP" "$rc" "$LINENO" "$BASH_COMMAND" >&2' ERR
+ladybug_on_error() {
+  printf '[ladybug] %s failed (exit %s) at line %s: %s\n' "$LADYBUG_STEP" "$1" "$2" "$BASH_COMMAND" >&2
+}
+trap 'ladybug_on_error $? $LINENO' ERR
 
 # Arguments are --name=value; a name given more than once collects its values one per line.
 declare -A LADYBUG_ARGS=()

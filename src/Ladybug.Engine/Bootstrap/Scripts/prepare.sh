@@ -126,7 +126,7 @@ DROPIN
 install_from_pkgs() {
   local repository
   repository="$(arg package-repository)"
-  mkdir -p -m 755 /etc/apt/keyrings
+  install -d -m 0755 /etc/apt/keyrings
   download "${repository}Release.key" /tmp/ladybug-kubernetes-release.key
   gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg /tmp/ladybug-kubernetes-release.key
   rm -f /tmp/ladybug-kubernetes-release.key
