@@ -117,8 +117,9 @@ internal sealed partial class ClusterProvisioner
                     added.Add(NewNode(cluster, pool, machine, failureReason, now));
                 }
             }
-            cluster.Nodes.AddRange(added);
-            cluster.LeaderNodeName ??= cluster.Nodes
+            // Added explicitly: a Node comes with its Guid already set, which EF would take for an existing row.
+            db.Nodes.AddRange(added);
+            cluster.LeaderNodeName ??= cluster.Nodes.Concat(added)
                 .Where(n => n.Role == NodeRole.ControlPlane && n.DeletedAt is null)
                 .Select(n => n.Name).Order(StringComparer.Ordinal).FirstOrDefault();
             await db.SaveChangesAsync(cancellationToken);
