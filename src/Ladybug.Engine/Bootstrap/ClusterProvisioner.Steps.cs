@@ -171,7 +171,15 @@ internal sealed partial class ClusterProvisioner
             ? (ns, id)
             : throw new StepFailedException(FailureReason.GetInfraFailed, $"Cluster '{cluster.Name}' has no machine group recorded.");
 
-    private static Progress<string> Progress(JobContext context) => new(message => context.Info(message));
+    private static IProgress<string> Progress(JobContext context) => new StepProgress(context);
+
+    /// <summary>Logs progress at once, in the step that reports it (Progress&lt;T&gt; would post it later, possibly into the next step).</summary>
+    private sealed class StepProgress(JobContext context) : IProgress<string>
+    {
+        private readonly string? _step = context.CurrentStep;
+
+        public void Report(string value) => context.Output(null, LogStream.System, value, _step);
+    }
 
     // ── bootstrap ───────────────────────────────────────────────────────────────────────────────
 
