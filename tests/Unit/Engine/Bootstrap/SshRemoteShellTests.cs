@@ -5,14 +5,20 @@ using Microsoft.Extensions.Options;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 
-/// <summary>The SSH remote shell against a real sshd on loopback.</summary>
-public sealed class SshRemoteShellTests : IAsyncLifetime
+/// <summary>One sshd shared by the tests of a class (making keys and starting sshd is the slow part).</summary>
+public sealed class SshServerFixture : IAsyncLifetime
 {
-    private TestSshServer _server = null!;
+    public TestSshServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => _server = await TestSshServer.CreateAsync();
+    public async Task InitializeAsync() => Server = await TestSshServer.CreateAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>The SSH remote shell against a real sshd on loopback.</summary>
+public sealed class SshRemoteShellTests(SshServerFixture fixture) : IClassFixture<SshServerFixture>
+{
+    private readonly TestSshServer _server = fixture.Server;
 
     private static SshRemoteShell Shell(TimeSpan? connectWindow = null) => new(Options.Create(new SshOptions
     {
@@ -52,7 +58,7 @@ public sealed class SshRemoteShellTests : IAsyncLifetime
     public async Task StreamsEachLineWhileTheScriptIsStillRunning()
     {
         // The script can only finish after the engine has seen its first line: proof of streaming without timing.
-        var signal = Path.Combine(_server.Directory, "seen-first-line");
+        var signal = Path.Combine(_server.Directory, "seen-first-line-" + Guid.NewGuid().ToString("N"));
         var lines = new List<RemoteOutputLine>();
         var result = await Shell().RunAsync(Host(), Script($$"""
             echo first
@@ -121,8 +127,8 @@ public sealed class SshRemoteShellTests : IAsyncLifetime
     public async Task KeepsTryingWhileTheMachineBoots()
     {
         await using var booting = await TestSshServer.CreateAsync(start: false);
-        var notes = new List<RemoteOutputLine>();
-        var run = Shell().RunAsync(Host(server: booting), Script("echo up"), notes.Add, CancellationToken.None);
+        var notes = new System.Collections.Concurrent.ConcurrentQueue<RemoteOutputLine>();
+        var run = Shell().RunAsync(Host(server: booting), Script("echo up"), notes.Enqueue, CancellationToken.None);
         // sshd comes up only after the shell has failed at least once and said it is retrying.
         while (!notes.Any(n => n.Stream == LogStream.System) && !run.IsCompleted)
             await Task.Delay(20);
