@@ -11,10 +11,25 @@ public sealed partial class LogRedactor
 {
     public const string Mask = "[REDACTED]";
 
+    /// <summary>Secrets shorter than this are not matched by value: masking them would garble ordinary text.</summary>
+    public const int MinimumKnownSecretLength = 8;
+
+    private readonly string[] _knownSecrets;
     private bool _insidePrivateKey;
 
     /// <summary>True between a PEM private-key header and its footer: the next line is masked whatever it says.</summary>
     public bool InsidePrivateKey => _insidePrivateKey;
+    public LogRedactor() : this([])
+    {
+    }
+
+    /// <param name="knownSecrets">Values this output must never show (e.g. the cluster's join token), masked wherever they appear.</param>
+    public LogRedactor(IEnumerable<string> knownSecrets)
+    {
+        // Longest first, so a secret that contains another is masked whole.
+        _knownSecrets = knownSecrets.Where(s => s is { Length: >= MinimumKnownSecretLength })
+            .Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToArray();
+    }
 
     [GeneratedRegex(@"\b[a-z0-9]{6}\.[a-z0-9]{16}\b")]
     private static partial Regex BootstrapToken();
@@ -50,6 +65,8 @@ public sealed partial class LogRedactor
             _insidePrivateKey = !PemEnd().IsMatch(line);
             return Mask;
         }
+        foreach (var secret in _knownSecrets)
+            line = line.Replace(secret, Mask, StringComparison.Ordinal);
         if (line.Length < 16)
             return line;
         var text = BootstrapToken().Replace(line, Mask);

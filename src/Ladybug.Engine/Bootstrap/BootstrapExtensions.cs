@@ -1,0 +1,30 @@
+using Ladybug.Engine.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Ladybug.Engine.Bootstrap;
+
+public static class BootstrapExtensions
+{
+    /// <summary>
+    /// The bootstrap half of the engine: SSH remote shell, script renderer, the kubeadm plan and the job
+    /// handlers for create, add nodes, remove node, delete and rollback. Needs an <c>IInfrastructure</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddLadybugBootstrap(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SshOptions>().BindConfiguration(SshOptions.Section);
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
+
+        services.AddSingleton<IRemoteShell, SshRemoteShell>();
+        services.AddSingleton<BootstrapScriptRenderer>();
+        // Scoped: the runner resolves handlers in a scope per job, next to the infrastructure client.
+        services.AddScoped<ClusterProvisioner>();
+        services.AddScoped<IJobHandler, CreateClusterJob>();
+        services.AddScoped<IJobHandler, AddNodesJob>();
+        services.AddScoped<IJobHandler, RemoveNodeJob>();
+        services.AddScoped<IJobHandler, DeleteClusterJob>();
+        services.AddScoped<IJobHandler, RollbackJob>();
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Ladybug.Engine.Bootstrap;
+
+/// <summary>Section "Ladybug:Bootstrap": how the kubeadm plan runs.</summary>
+public sealed class BootstrapOptions
+{
+    public const string Section = "Ladybug:Bootstrap";
+
+    /// <summary>The fixed controlPlaneEndpoint name every node maps in /etc/hosts.</summary>
+    public string ApiEndpointHost { get; set; } = "ladybug-api.cluster.internal";
+
+    /// <summary>Nodes prepared (and given their haproxy) at the same time.</summary>
+    public int PrepareParallelism { get; set; } = 64;
+
+    /// <summary>Workers joining at the same time; control planes always join one by one.</summary>
+    public int WorkerJoinParallelism { get; set; } = 16;
+
+    /// <summary>Tries per worker join; between tries the node is reset. Control-plane joins are never retried.</summary>
+    public int WorkerJoinAttempts { get; set; } = 2;
+
+    /// <summary>How long every node may take to report Ready after the joins.</summary>
+    public TimeSpan WaitReadyTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long draining a node may take when it is removed.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Lifetime of join tokens minted after init (adding nodes, resumed jobs).</summary>
+    public TimeSpan JoinTokenTtl { get; set; } = TimeSpan.FromHours(2);
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Ladybug.Engine.Clusters;
+
+namespace Ladybug.Engine.Bootstrap;
+
+/// <summary>
+/// Turns a step plus cluster and node facts into the script text and its <c>--name=value</c>
+/// arguments. Version-specific facts come from <see cref="KubernetesVersionCatalog"/> only; the
+/// scripts never guess them. The argument names here are the contract the sandbox simulator reads.
+/// </summary>
+public sealed partial class BootstrapScriptRenderer
+{
+    private const string StepPlaceholder = "__LADYBUG_STEP__";
+    private const string BodyFunction = "ladybug_main";
+
+    public RenderedScript Prepare(ClusterFacts cluster, NodeFacts node)
+    {
+        var minor = cluster.Minor;
+        List<ScriptArgument> args =
+        [
+            new("node-name", node.Name),
+            new("kubernetes-version", cluster.KubernetesVersion),
+            new("binaries", minor.Binaries == BinarySource.ReleaseBinaries ? "release" : "pkgs"),
+            new("runtime", minor.Runtime == ContainerRuntime.Docker ? "docker" : "containerd"),
+            new("wireguard", cluster.Cni == Cni.Kilo ? "yes" : "no"),
+        ];
+        if (minor.Runtime == ContainerRuntime.Containerd)
+            args.Add(new("pause-image", minor.PauseImage));
+        if (minor.Binaries == BinarySource.ReleaseBinaries)
+        {
+            args.Add(new("cri-tools-version", minor.CriToolsVersion));
+            args.Add(new("cni-plugins-version", minor.CniPluginsVersion));
+        }
+        else
+        {
+            args.Add(new("package-repository", minor.PackageRepositoryUrl));
+        }
+        return Render(BootstrapStep.Prepare, args);
+    }
+
+    public RenderedScript PublicIp(ClusterFacts cluster, NodeFacts node) => Render(BootstrapStep.PublicIp,
+    [
+        new("node-name", node.Name),
+        new("public-ip", node.PublicIp),
+        new("cni", CniName(cluster.Cni)),
+    ]);
+
+    /// <summary>The node-local haproxy of a worker in an HA cluster: one backend per control plane.</summary>
+    public RenderedScript Haproxy(ClusterFacts cluster) => Render(BootstrapStep.Haproxy,
+    [
+        new("endpoint-host", cluster.EndpointHost),
+        new("port", ClusterFacts.ApiServerPort.ToString(CultureInfo.InvariantCulture)),
+        .. cluster.ControlPlanes.Select(c => new ScriptArgument("backend", $"{c.PublicIp}:{ClusterFacts.ApiServerPort}")),
+    ]);
+
+    public RenderedScript KubeadmInit(ClusterFacts cluster, string token, string certificateKey) => Render(BootstrapStep.KubeadmInit,
+    [
+        new("node-name", cluster.Leader.Name),
+        new("kubernetes-version", cluster.KubernetesVersion),
+        new("kubeadm-api-version", cluster.Minor.KubeadmApiVersion),
+        new("advertise-address", cluster.Leader.PublicIp),
+        new("endpoint", cluster.Endpoint),
+        new("cert-sans", string.Join(',', cluster.CertificateSans)),
+        new("pod-cidr", cluster.PodCidr),
+        new("service-cidr", cluster.ServiceCidr),
+        new("dns-domain", cluster.DnsDomain),
+        new("cri-socket", cluster.Minor.CriSocket),
+        new("image-repository", KubernetesMinor.ImageRepository),
+        new("cluster-name", cluster.Name),
+        new("token", token),
+        new("certificate-key", certificateKey),
+    ], secrets: [token, certificateKey]);
+
+    /// <summary>The CNI (canal or kilo) from its pinned upstream manifest, patched to the cluster's pod CIDR.</summary>
+    public RenderedScript PodNetwork(ClusterFacts cluster)
+    {
+        var minor = cluster.Minor;
+        List<ScriptArgument> args = [new("cni", CniName(cluster.Cni)), new("pod-cidr", cluster.PodCidr)];
+        if (cluster.Cni == Cni.Canal)
+        {
+            args.Add(new("manifest-url", minor.CanalManifestUrl));
+        }
+        else
+        {
+            args.Add(new("manifest-url", minor.KiloManifestUrl));
+            args.Add(new("crds-url", minor.KiloCrdsUrl));
+            args.Add(new("image", minor.KiloImage));
+        }
+        return Render(BootstrapStep.Cni, args);
+    }
+
+    /// <param name="bootstrapIp">Public IP of a control plane that already serves the API (the leader).</param>
+    public RenderedScript JoinControlPlane(ClusterFacts cluster, NodeFacts node, JoinCredentials join, string bootstrapIp)
+    {
+        if (join.CertificateKey is null)
+            throw new ArgumentException("A control-plane join needs the certificate key.", nameof(join));
+        return Render(BootstrapStep.JoinControlPlane,
+        [
+            new("node-name", node.Name),
+            new("endpoint", join.Endpoint),
+            new("bootstrap-ip", bootstrapIp),
+            new("advertise-address", node.PublicIp),
+            new("cri-socket", cluster.Minor.CriSocket),
+            new("token", join.Token),
+            new("discovery-hash", join.DiscoveryHash),
+            new("certificate-key", join.CertificateKey),
+        ], secrets: join.Secrets);
+    }
+
+    public RenderedScript JoinWorker(ClusterFacts cluster, NodeFacts node, JoinCredentials join) => Render(BootstrapStep.JoinWorker,
+    [
+        new("node-name", node.Name),
+        new("endpoint", join.Endpoint),
+        new("endpoint-ip", cluster.WorkerEndpointIp),
+        new("cri-socket", cluster.Minor.CriSocket),
+        new("token", join.Token),
+        new("discovery-hash", join.DiscoveryHash),
+    ], secrets: join.Secrets);
+
+    /// <param name="certificateKey">When given, the certificates are re-uploaded under it and the control-plane join command is printed.</param>
+    public RenderedScript JoinToken(string token, TimeSpan ttl, string? certificateKey)
+    {
+        List<ScriptArgument> args = [new("token", token), new("ttl", KubeadmDuration(ttl))];
+        if (certificateKey is not null)
+            args.Add(new("certificate-key", certificateKey));
+        return Render(BootstrapStep.JoinToken, args, secrets: certificateKey is null ? [token] : [token, certificateKey]);
+    }
+
+    /// <summary>Labels (csp, region, zone) and CNI annotations of every given node, in one script.</summary>
+    public RenderedScript Label(ClusterFacts cluster, IEnumerable<NodeFacts> nodes) => Render(BootstrapStep.Label,
+    [
+        new("cni", CniName(cluster.Cni)),
+        .. nodes.Select(n => new ScriptArgument("node",
+            string.Join(',', n.Name, LabelValue(n.Csp), LabelValue(n.Region), LabelValue(n.Zone), n.PublicIp))),
+    ]);
+
+    public RenderedScript WaitReady(IEnumerable<string> nodeNames, TimeSpan timeout) => Render(BootstrapStep.WaitReady,
+    [
+        new("timeout-seconds", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+        .. nodeNames.Select(n => new ScriptArgument("node", n)),
+    ], timeout: timeout + TimeSpan.FromMinutes(1));
+
+    public RenderedScript FetchKubeconfig() => Render(BootstrapStep.FetchKubeconfig, []);
+
+    public RenderedScript DrainDeleteNode(ClusterFacts cluster, NodeFacts node, TimeSpan drainTimeout) => Render(BootstrapStep.DrainDeleteNode,
+    [
+        new("node-name", node.Name),
+        new("role", node.Role == NodeRole.ControlPlane ? "control-plane" : "worker"),
+        new("delete-data-flag", cluster.Minor.DrainDeleteDataFlag),
+        new("timeout-seconds", ((int)Math.Ceiling(drainTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+    ], timeout: drainTimeout + TimeSpan.FromMinutes(2));
+
+    public RenderedScript Reset(ClusterFacts cluster) => Render(BootstrapStep.Reset, [new("cri-socket", cluster.Minor.CriSocket)]);
+
+    /// <summary>
+    /// The script as it runs: shebang and marker line first, then the shared prelude, then the step body
+    /// inside a function that is called with stdin closed (bash reads the whole script before running it).
+    /// </summary>
+    public static RenderedScript Render(BootstrapStep step, IReadOnlyList<ScriptArgument> arguments,
+        IReadOnlyList<string>? secrets = null, TimeSpan? timeout = null)
+    {
+        foreach (var argument in arguments)
+        {
+            if (!ArgumentName().IsMatch(argument.Name))
+                throw new ArgumentException($"Argument name '{argument.Name}' of step '{step.Name}' is not lower-case words joined by dashes.", nameof(arguments));
+            if (argument.Value.Contains('\n') || argument.Value.Contains('\r'))
+                throw new ArgumentException($"Argument --{argument.Name} of step '{step.Name}' contains a line break.", nameof(arguments));
+        }
+
+        var template = BootstrapScripts.Template(step);
+        var lines = template.Split('\n');
+        if (lines.Length < 3 || !lines[0].StartsWith("#!", StringComparison.Ordinal) || lines[1] != step.Marker)
+            throw new InvalidOperationException($"Script '{step.Name}.sh' must start with a shebang and then '{step.Marker}'.");
+
+        var text = new StringBuilder()
+            .Append(lines[0]).Append('\n')
+            .Append(lines[1]).Append('\n')
+            .Append(BootstrapScripts.Prelude.Replace(StepPlaceholder, step.Name, StringComparison.Ordinal).TrimEnd('\n')).Append("\n\n")
+            .Append(BodyFunction).Append("() {\n")
+            .Append(string.Join('\n', lines[2..]).TrimEnd('\n')).Append('\n')
+            .Append("}\n\n")
+            .Append(BodyFunction).Append(" \"$@\" </dev/null\n")
+            .ToString();
+        return new RenderedScript(step, text, arguments, secrets?.Where(s => !string.IsNullOrEmpty(s)).ToList() ?? []) { Timeout = timeout };
+    }
+
+    public static string CniName(Cni cni) => cni == Cni.Kilo ? "kilo" : "canal";
+
+    /// <summary>A Kubernetes label value: at most 63 of [A-Za-z0-9-_.], starting and ending alphanumeric.</summary>
+    public static string LabelValue(string? text)
+    {
+        var cleaned = LabelInvalidChars().Replace((text ?? "").Trim(), "-");
+        if (cleaned.Length > 63) cleaned = cleaned[..63];
+        return cleaned.Trim('-', '_', '.');
+    }
+
+    /// <summary>A kubeadm duration such as "2h0m0s".</summary>
+    private static string KubeadmDuration(TimeSpan value) =>
+        $"{(int)value.TotalHours}h{value.Minutes}m{value.Seconds}s";
+
+    [GeneratedRegex("^[a-z][a-z0-9-]*$")]
+    private static partial Regex ArgumentName();
+
+    [GeneratedRegex("[^A-Za-z0-9_.-]")]
+    private static partial Regex LabelInvalidChars();
+}

@@ -1,0 +1,37 @@
+using Ladybug.Engine.Clusters;
+
+namespace Ladybug.Engine.Bootstrap;
+
+/// <summary>
+/// One bootstrap script: its name (also its marker line, <c># ladybug-step: name</c>, which the
+/// sandbox's node simulator keys on) and the reason code a failure of it gets.
+/// </summary>
+/// <param name="ClusterWide">
+/// Runs on the leader on behalf of the whole cluster (kubectl work): a failure is the cluster's,
+/// not the leader node's, so the leader is not marked Failed.
+/// </param>
+public sealed record BootstrapStep(string Name, string FailureReason, bool ClusterWide = false)
+{
+    public const string MarkerPrefix = "# ladybug-step: ";
+
+    public string Marker => MarkerPrefix + Name;
+
+    public static readonly BootstrapStep Prepare = new("prepare", Clusters.FailureReason.SetupBootstrapFailed);
+    public static readonly BootstrapStep PublicIp = new("public-ip", Clusters.FailureReason.SetupBootstrapFailed);
+    public static readonly BootstrapStep Haproxy = new("haproxy", Clusters.FailureReason.SetupHaproxyFailed);
+    public static readonly BootstrapStep KubeadmInit = new("kubeadm-init", Clusters.FailureReason.InitControlPlaneFailed);
+    public static readonly BootstrapStep Cni = new("cni", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
+    public static readonly BootstrapStep JoinControlPlane = new("join-control-plane", Clusters.FailureReason.JoinControlPlaneFailed);
+    public static readonly BootstrapStep JoinWorker = new("join-worker", Clusters.FailureReason.JoinWorkerFailed);
+    public static readonly BootstrapStep JoinToken = new("join-token", Clusters.FailureReason.JoinWorkerFailed, ClusterWide: true);
+    public static readonly BootstrapStep Label = new("label", Clusters.FailureReason.LabelNodesFailed, ClusterWide: true);
+    public static readonly BootstrapStep WaitReady = new("wait-ready", Clusters.FailureReason.NodesNotReady, ClusterWide: true);
+    public static readonly BootstrapStep FetchKubeconfig = new("fetch-kubeconfig", Clusters.FailureReason.FetchKubeconfigFailed, ClusterWide: true);
+    public static readonly BootstrapStep DrainDeleteNode = new("drain-delete-node", Clusters.FailureReason.RemoveNodeFailed, ClusterWide: true);
+    public static readonly BootstrapStep Reset = new("reset", Clusters.FailureReason.JoinWorkerFailed);
+
+    public static IReadOnlyList<BootstrapStep> All { get; } =
+        [Prepare, PublicIp, Haproxy, KubeadmInit, Cni, JoinControlPlane, JoinWorker, JoinToken, Label, WaitReady, FetchKubeconfig, DrainDeleteNode, Reset];
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,131 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Jobs;
+using Selection = Ladybug.Engine.Bootstrap.ClusterProvisioner.NodeSelection;
+
+namespace Ladybug.Engine.Bootstrap;
+
+// The job plans. "Repeatable" says whether a step may simply run again after the console died in the
+// middle of it; a step that is not makes an interrupted job fail as Interrupted and roll back.
+// Why each step is (not) repeatable is written next to it; README's table repeats it.
+
+/// <summary>Create: machines, then kubeadm from init to a stored kubeconfig.</summary>
+internal sealed class CreateClusterJob(ClusterProvisioner provisioner) : IJobHandler
+{
+    public JobKind Kind => JobKind.Create;
+
+    public IReadOnlyList<PlanStep> Plan(JobContext context) =>
+    [
+        // Reads connections and specs only.
+        new("resolve", true, (c, t) => provisioner.ResolveAsync(c, Selection.All, t)),
+        // The infrastructure continues from what exists when asked again.
+        new("create-machines", true, provisioner.CreateMachinesAsync),
+        // Adds rows only for machines not recorded yet.
+        new("record-machines", true, (c, t) => provisioner.RecordMachinesAsync(c, FailureReason.CreateInfraFailed, t)),
+        // prepare and public-ip check or overwrite everything they touch.
+        new("prepare-nodes", true, (c, t) => provisioner.PrepareNodesAsync(c, Selection.All, t)),
+        // Rewrites haproxy.cfg and restarts haproxy.
+        new("load-balancer", true, (c, t) => provisioner.SetUpLoadBalancerAsync(c, Selection.All, t)),
+        // A half-done kubeadm init leaves certificates and an etcd member behind and refuses to run again;
+        // only a rollback gets back to a clean state.
+        new("init-control-plane", false, provisioner.InitControlPlaneAsync),
+        // kubectl apply of the same manifests.
+        new("install-cni", true, provisioner.InstallCniAsync),
+        // A control-plane join cut short can leave an etcd member added but never started: with two
+        // members etcd then has no quorum, and joining again cannot repair that. Roll back instead.
+        new("join-control-planes", false, provisioner.JoinControlPlanesAsync),
+        // join-worker skips registered nodes; a partial join fails, is reset and tried again; a resumed
+        // run mints a fresh token on the leader.
+        new("join-workers", true, (c, t) => provisioner.JoinWorkersAsync(c, Selection.All, t)),
+        // label/annotate --overwrite.
+        new("label-nodes", true, provisioner.LabelNodesAsync),
+        // Reads node status.
+        new("wait-ready", true, (c, t) => provisioner.WaitReadyAsync(c, Selection.All, t)),
+        // Reads admin.conf and overwrites the sealed copy.
+        new("fetch-kubeconfig", true, provisioner.FetchKubeconfigAsync),
+    ];
+
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => provisioner.MarkProvisionedAsync(context, cancellationToken);
+
+    public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
+        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+}
+
+/// <summary>Add nodes: new worker pools on any connection, joined with a fresh token.</summary>
+internal sealed class AddNodesJob(ClusterProvisioner provisioner) : IJobHandler
+{
+    public JobKind Kind => JobKind.AddNodes;
+
+    // The pools to work on come from the job's payload, read when each step runs.
+    public IReadOnlyList<PlanStep> Plan(JobContext context) =>
+    [
+        new("resolve", true, (c, t) => provisioner.ResolveAsync(c, Selection.AddedBy(c), t)),
+        // Asking again adds nothing that exists already.
+        new("add-machines", true, (c, t) => provisioner.AddMachinesAsync(c, Selection.AddedBy(c), t)),
+        new("record-machines", true, (c, t) => provisioner.RecordMachinesAsync(c, FailureReason.AddNodeEntityFailed, t)),
+        new("prepare-nodes", true, (c, t) => provisioner.PrepareNodesAsync(c, Selection.AddedBy(c), t)),
+        new("load-balancer", true, (c, t) => provisioner.SetUpLoadBalancerAsync(c, Selection.AddedBy(c), t)),
+        // Mints its own token on the leader (join-token), then as in create.
+        new("join-workers", true, (c, t) => provisioner.JoinWorkersAsync(c, Selection.AddedBy(c), t)),
+        new("label-nodes", true, provisioner.LabelNodesAsync),
+        new("wait-ready", true, (c, t) => provisioner.WaitReadyAsync(c, Selection.AddedBy(c), t)),
+    ];
+
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => provisioner.MarkProvisionedAsync(context, cancellationToken);
+
+    public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
+        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+}
+
+/// <summary>Remove node: drain, delete from Kubernetes (and etcd), delete the machine.</summary>
+internal sealed class RemoveNodeJob(ClusterProvisioner provisioner) : IJobHandler
+{
+    public JobKind Kind => JobKind.RemoveNode;
+
+    public IReadOnlyList<PlanStep> Plan(JobContext context) =>
+    [
+        // The script skips a node that is gone and an etcd member that is gone.
+        new("drain-delete-node", true, provisioner.DrainAndDeleteNodeAsync),
+        // Deleting a machine that is gone is not an error.
+        new("delete-machine", true, provisioner.DeleteNodeMachineAsync),
+    ];
+
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => provisioner.MarkProvisionedAsync(context, cancellationToken);
+
+    public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
+        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+}
+
+/// <summary>Delete cluster: every machine goes; the cluster stays visible as Deleted.</summary>
+internal sealed class DeleteClusterJob(ClusterProvisioner provisioner) : IJobHandler
+{
+    public JobKind Kind => JobKind.DeleteCluster;
+
+    public IReadOnlyList<PlanStep> Plan(JobContext context) =>
+    [
+        // Deleting a group that is gone is not an error.
+        new("delete-machines", true, provisioner.DeleteAllMachinesAsync),
+        new("mark-deleted", true, provisioner.MarkDeletedAsync),
+    ];
+
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
+        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+}
+
+/// <summary>Rollback of a failed create, add-nodes or remove-node job (queued by the runner, never by a user).</summary>
+internal sealed class RollbackJob(ClusterProvisioner provisioner) : IJobHandler
+{
+    public JobKind Kind => JobKind.Rollback;
+
+    public IReadOnlyList<PlanStep> Plan(JobContext context) =>
+    [
+        // Every deletion in it tolerates what is already gone.
+        new("rollback", true, provisioner.RollbackAsync),
+    ];
+
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
+        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+}

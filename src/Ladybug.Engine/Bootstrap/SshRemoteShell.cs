@@ -1,0 +1,179 @@
+using System.Net.Sockets;
+using System.Text;
+using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Secrets;
+using Microsoft.Extensions.Options;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace Ladybug.Engine.Bootstrap;
+
+/// <summary><see cref="IRemoteShell"/> over SSH.NET: one SSH session per script run.</summary>
+internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider time) : IRemoteShell
+{
+    private const string FingerprintPrefix = "SHA256:";
+
+    public async Task<RemoteRunResult> RunAsync(RemoteHost host, RenderedScript script, Action<RemoteOutputLine> onLine, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var output = new OutputCollector(script.Secrets, settings.TailLines, onLine);
+        var (client, fingerprint) = await ConnectAsync(host, settings, output, cancellationToken);
+        using (client)
+        {
+            var timeout = script.Timeout ?? settings.CommandTimeout;
+            using var command = client.CreateCommand(script.CommandLine, Encoding.UTF8);
+            command.CommandTimeout = timeout;
+            try
+            {
+                var execution = command.ExecuteAsync(cancellationToken);
+                var stdout = PumpAsync(command.OutputStream, LogStream.Stdout, output);
+                var stderr = PumpAsync(command.ExtendedOutputStream, LogStream.Stderr, output);
+                await using (var stdin = command.CreateInputStream())
+                {
+                    await stdin.WriteAsync(Encoding.UTF8.GetBytes(script.Text), cancellationToken);
+                }
+                await execution;
+                await Task.WhenAll(stdout, stderr);
+            }
+            catch (SshOperationTimeoutException ex)
+            {
+                throw new RemoteShellException(RemoteShellFailure.TimedOut,
+                    $"Step '{script.Step.Name}' on {host} did not finish within {timeout}.", output.Tail(), ex);
+            }
+            catch (Exception ex) when (ex is SshConnectionException or SocketException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new RemoteShellException(RemoteShellFailure.ConnectionLost,
+                    $"The SSH connection to {host} broke during step '{script.Step.Name}': {ex.Message}", output.Tail(), ex);
+            }
+
+            // A script killed by a signal has no exit status; report it like a shell does (128 + signal).
+            var exitCode = command.ExitStatus ?? (command.ExitSignal is null ? -1 : 128 + SignalNumber(command.ExitSignal));
+            return new RemoteRunResult(exitCode, fingerprint, output.Stdout, output.Tail());
+        }
+    }
+
+    private async Task<(SshClient Client, string Fingerprint)> ConnectAsync(RemoteHost host, SshOptions settings, OutputCollector output, CancellationToken cancellationToken)
+    {
+        var key = ReadPrivateKey(host);
+        var deadline = time.GetUtcNow() + settings.ConnectWindow;
+        for (var attempt = 1; ; attempt++)
+        {
+            string? presented = null;
+            var client = CreateClient(host, key, settings);
+            client.HostKeyReceived += (_, e) =>
+            {
+                presented = FingerprintPrefix + e.FingerPrintSHA256;
+                e.CanTrust = host.PinnedHostKey is null || string.Equals(host.PinnedHostKey, presented, StringComparison.Ordinal);
+            };
+            try
+            {
+                await client.ConnectAsync(cancellationToken);
+                return (client, presented ?? throw new InvalidOperationException("SSH.NET connected without reporting the host key."));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                client.Dispose();
+                if (presented is not null && host.PinnedHostKey is not null && presented != host.PinnedHostKey)
+                    throw new RemoteShellException(RemoteShellFailure.HostKeyChanged,
+                        $"The host key of {host} changed: it was {host.PinnedHostKey} when first seen and is now {presented}. " +
+                        "Ladybug refuses to connect, because this can mean another machine answers at that address. " +
+                        "If the machine was rebuilt on purpose, remove and re-add the node.", inner: ex);
+                if (!IsTransient(ex))
+                    throw new RemoteShellException(RemoteShellFailure.Unreachable, $"Cannot open an SSH session to {host}: {ex.Message}", inner: ex);
+                var left = deadline - time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                    throw new RemoteShellException(RemoteShellFailure.Unreachable,
+                        $"Could not reach {host} over SSH within {settings.ConnectWindow} ({attempt} attempts); last error: {ex.Message}", inner: ex);
+                output.System($"SSH to {host} not ready yet (attempt {attempt}: {ex.Message}); retrying in {settings.RetryDelay.TotalSeconds:0.#}s");
+                await Task.Delay(settings.RetryDelay < left ? settings.RetryDelay : left, time, cancellationToken);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static PrivateKeyFile ReadPrivateKey(RemoteHost host)
+    {
+        try
+        {
+            return new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(host.PrivateKey)));
+        }
+        catch (Exception ex) when (ex is SshException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            // The exception text never includes the key itself.
+            throw new RemoteShellException(RemoteShellFailure.Unreachable, $"The SSH private key of {host} cannot be read: {ex.Message}", inner: ex);
+        }
+    }
+
+    private static SshClient CreateClient(RemoteHost host, PrivateKeyFile key, SshOptions settings)
+    {
+        var connection = new ConnectionInfo(host.Address, host.Port, host.User, new PrivateKeyAuthenticationMethod(host.User, key))
+        {
+            Timeout = settings.ConnectTimeout,
+        };
+        return new SshClient(connection) { KeepAliveInterval = settings.KeepAliveInterval };
+    }
+
+    /// <summary>What a booting machine looks like: nothing listening yet, sshd restarting, the key not installed yet.</summary>
+    private static bool IsTransient(Exception ex) => ex is SocketException or SshConnectionException or SshOperationTimeoutException
+        or SshAuthenticationException or ProxyException or TimeoutException or IOException;
+
+    private static async Task PumpAsync(Stream stream, LogStream kind, OutputCollector output)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync() is { } line)
+            output.Line(kind, line);
+    }
+
+    private static int SignalNumber(string signal) => signal switch
+    {
+        "HUP" => 1, "INT" => 2, "QUIT" => 3, "KILL" => 9, "SEGV" => 11, "PIPE" => 13, "ALRM" => 14, "TERM" => 15,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Redacts each line at the source (one redactor per stream: a PEM block spans lines), hands it to
+    /// the caller in arrival order, keeps the last lines for failure messages and the raw stdout for parsers.
+    /// </summary>
+    private sealed class OutputCollector(IReadOnlyList<string> secrets, int tailLines, Action<RemoteOutputLine> onLine)
+    {
+        private readonly Lock _gate = new();
+        private readonly LogRedactor _stdoutRedactor = new(secrets);
+        private readonly LogRedactor _stderrRedactor = new(secrets);
+        private readonly Queue<string> _tail = new();
+        private readonly StringBuilder _stdout = new();
+
+        /// <summary>Parsers need a few kilobytes (join commands, a kubeconfig); a runaway script must not eat memory.</summary>
+        private const int MaxCapturedStdout = 4 * 1024 * 1024;
+
+        public string Stdout
+        {
+            get { lock (_gate) return _stdout.ToString(); }
+        }
+
+        public void Line(LogStream stream, string raw)
+        {
+            lock (_gate)
+            {
+                if (stream == LogStream.Stdout && _stdout.Length < MaxCapturedStdout) _stdout.Append(raw).Append('\n');
+                var clean = (stream == LogStream.Stderr ? _stderrRedactor : _stdoutRedactor).Redact(raw);
+                _tail.Enqueue(clean);
+                while (_tail.Count > tailLines) _tail.Dequeue();
+                onLine(new RemoteOutputLine(stream, clean));
+            }
+        }
+
+        public void System(string text)
+        {
+            lock (_gate) onLine(new RemoteOutputLine(LogStream.System, text));
+        }
+
+        public IReadOnlyList<string> Tail()
+        {
+            lock (_gate) return [.. _tail];
+        }
+    }
+}
