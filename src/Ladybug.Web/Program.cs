@@ -1,5 +1,6 @@
 using Ladybug.Engine;
 using Ladybug.Web.Auth;
+using Ladybug.Web.Downloads;
 using Ladybug.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLadybugEngine();
 builder.AddLadybugAuth();
 builder.AddLadybugConsole();
+builder.AddProvisioningHub();
 
 var app = builder.Build();
 
@@ -14,6 +16,8 @@ app.UseLadybugConsole();
 app.UseLadybugAuth();
 app.MapLadybugHealth();
 app.MapAccountEndpoints();
+app.MapClusterDownloads();
+app.MapProvisioningHub();
 app.MapLadybugConsole();
 
 app.Run();

@@ -1,5 +1,6 @@
 using Ladybug.Web.Components;
 using Ladybug.Web.Auth;
+using Ladybug.Web.Services;
 using MudBlazor.Services;
 
 namespace Ladybug.Web.Extensions;
@@ -12,6 +13,10 @@ public static class ConsoleExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks();
+
+        // Console services: read models for pages, and the optional cloud broker behind a catalog.
+        builder.Services.AddSingleton<ConsoleQueries>();
+        builder.Services.AddSingleton<CloudCatalog>();
         return builder;
     }
 
