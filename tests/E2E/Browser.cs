@@ -21,11 +21,14 @@ public static class Browser
     }
 
     /// <summary>Signs in through the real sign-in page and lands on <paramref name="path"/>.</summary>
-    public static async Task SignInAsync(IPage page, ConsoleHost console, string path = "/")
+    public static Task SignInAsync(IPage page, ConsoleHost console, string path = "/") =>
+        SignInAsync(page, console.BaseAddress, ConsoleHost.AdminUser, ConsoleHost.AdminPassword, path);
+
+    public static async Task SignInAsync(IPage page, Uri baseAddress, string user, string password, string path = "/")
     {
-        await page.GotoAsync(new Uri(console.BaseAddress, path).ToString());
-        await page.GetByLabel("User name").FillAsync(ConsoleHost.AdminUser);
-        await page.GetByLabel("Password").FillAsync(ConsoleHost.AdminPassword);
+        await page.GotoAsync(new Uri(baseAddress, path).ToString());
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
     }
