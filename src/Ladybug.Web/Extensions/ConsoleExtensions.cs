@@ -24,7 +24,9 @@ public static class ConsoleExtensions
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // People get the not-found page; machine paths (API, hub, downloads) keep their status codes, e.g. 401.
+        app.UseWhen(context => !LadybugAuthentication.IsMachinePath(context.Request.Path),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         return app;
     }
 
