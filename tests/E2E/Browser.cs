@@ -31,7 +31,12 @@ public static class Browser
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        await WaitInteractiveAsync(page);
     }
+
+    /// <summary>Waits until the Blazor circuit is live: before that, prerendered inputs do not react.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
 
     /// <summary>Screenshots go under the ignored artifacts/ folder, one per journey step.</summary>
     public static async Task ScreenshotAsync(IPage page, string journey, string step)

@@ -81,26 +81,27 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-kubeconfig").ClickAsync());
         Assert.Equal("tokyo-london.kubeconfig.yaml", download.SuggestedFilename);
         var kubeconfig = await File.ReadAllTextAsync(await download.PathAsync());
-        Assert.Contains("server: https://127.0.9.1:6443", kubeconfig);
+        var server = Regex.Match(kubeconfig, @"server: (https://[\d.]+:6443)").Groups[1].Value;
+        Assert.Equal(await page.GetByTestId("api-endpoint").InnerTextAsync(), server);
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Logs" }).ClickAsync();
         await page.GetByLabel("Toggle dark mode").ClickAsync();
         await Browser.ScreenshotAsync(page, "pages", "10-cluster-logs-dark");
         await page.GetByLabel("Toggle dark mode").ClickAsync();
 
-        await page.GotoAsync(new Uri(_console.BaseAddress, "/").ToString());
+        await GotoAsync(page, "/");
         await Assertions.Expect(page.GetByTestId("phase-count-Provisioned")).ToHaveTextAsync("1");
         await Assertions.Expect(page.GetByTestId("map-marker")).ToHaveCountAsync(3);
         await Browser.ScreenshotAsync(page, "pages", "11-dashboard");
-        await page.GotoAsync(new Uri(_console.BaseAddress, "/clusters").ToString());
+        await GotoAsync(page, "/clusters");
         await Assertions.Expect(page.GetByTestId("cluster-link")).ToHaveTextAsync("tokyo-london");
         await Browser.ScreenshotAsync(page, "pages", "12-clusters");
-        await page.GotoAsync(new Uri(_console.BaseAddress, "/connections").ToString());
+        await GotoAsync(page, "/connections");
         await Assertions.Expect(page.GetByTestId("connection-row")).ToHaveCountAsync(FakeCloud.Connections.Count);
         await Browser.ScreenshotAsync(page, "pages", "13-connections");
 
         await page.SetViewportSizeAsync(1280, 720);
-        await page.GotoAsync(new Uri(_console.BaseAddress, "/clusters/default/tokyo-london").ToString());
+        await GotoAsync(page, "/clusters/default/tokyo-london");
         await Assertions.Expect(page.GetByTestId("phase-chip").First).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "pages", "14-cluster-laptop");
 
@@ -126,7 +127,7 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         http.DefaultRequestHeaders.Authorization = new("Bearer", token);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/clusters/default/none/kubeconfig")).StatusCode);
 
-        await page.GotoAsync(new Uri(_console.BaseAddress, "/account/tokens").ToString());
+        await GotoAsync(page, "/account/tokens");
         await Assertions.Expect(page.GetByTestId("new-token")).ToHaveCountAsync(0);
         await page.GetByTestId("revoke-token").ClickAsync();
         await page.GetByTestId("confirm-ok").ClickAsync();
@@ -147,6 +148,12 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/clusters/default/x/kubeconfig")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/clusters/default/x/log")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("/hubs/provisioning/negotiate?negotiateVersion=1", null)).StatusCode);
+    }
+
+    private async Task GotoAsync(IPage page, string path)
+    {
+        await page.GotoAsync(new Uri(_console.BaseAddress, path).ToString());
+        await Browser.WaitInteractiveAsync(page);
     }
 
     private static async Task ChoosePoolAsync(IPage page, string pool, string connection, string spec, int? count)

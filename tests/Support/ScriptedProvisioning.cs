@@ -37,15 +37,16 @@ public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer se
         foreach (var machine in machines)
         {
             var pool = cluster.Pools.Single(p => p.Name == machine.PoolName);
-            cluster.Nodes.Add(new Node
+            db.Nodes.Add(new Node
             {
                 ClusterId = cluster.Id, PoolId = pool.Id, Name = machine.Id, Role = pool.Role, Connection = machine.Connection, Csp = machine.Csp,
                 Region = machine.Region, Zone = machine.Zone, Latitude = machine.Latitude, Longitude = machine.Longitude, PublicIp = machine.PublicIp,
                 PrivateIp = machine.PrivateIp, Spec = machine.Spec, Status = NodeStatus.Creating, CreatedAt = context.Time.GetUtcNow(),
             });
         }
-        cluster.LeaderNodeName = cluster.Nodes.First(n => n.Role == NodeRole.ControlPlane).Name;
-        cluster.ApiEndpoint = $"https://{cluster.Nodes.First(n => n.Role == NodeRole.ControlPlane).PublicIp}:6443";
+        var leader = machines.First(m => m.PoolName == cluster.ControlPlanePool!.Name);
+        cluster.LeaderNodeName = leader.Id;
+        cluster.ApiEndpoint = $"https://{leader.PublicIp}:6443";
         await db.SaveChangesAsync(cancellationToken);
         context.Info($"{machines.Count} machines are running.");
     }

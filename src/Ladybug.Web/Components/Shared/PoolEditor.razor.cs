@@ -7,6 +7,9 @@ namespace Ladybug.Web.Components.Shared;
 
 public partial class PoolEditor
 {
+    /// <summary>Value of the disabled items that head each cloud's group; never a connection name.</summary>
+    private const string GroupPrefix = "\u0000csp:";
+
     private List<IGrouping<string, CloudConnection>> _connectionsByCsp = [];
     private IReadOnlyList<MachineSpec> _specs = [];
     private string? _specsFor;

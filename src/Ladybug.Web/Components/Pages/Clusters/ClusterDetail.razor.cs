@@ -78,7 +78,9 @@ public partial class ClusterDetail
                     if (!catchingUp) StateHasChanged();
                 }),
                 e => InvokeAsync(() => ApplyAsync(e)),
-                cancellationToken: _stop.Token);
+                // What changed between the first load and the subscription would otherwise be missed.
+                () => InvokeAsync(RefreshAsync),
+                _stop.Token);
         }
         catch (OperationCanceledException)
         {
@@ -129,6 +131,12 @@ public partial class ClusterDetail
                 break;
         }
         StateHasChanged();
+    }
+
+    private async Task RefreshAsync()
+    {
+        await ReloadClusterAsync();
+        await LoadJobsAsync(selectNewest: _selectedJob is null || _selectedJob.Id == _jobs.FirstOrDefault()?.Id);
     }
 
     private async Task ReloadClusterAsync()
