@@ -16,8 +16,8 @@ public static class SpecRequirements
 
     public static string Describe(Ladybug.Engine.Clusters.NodeRole role) =>
         role == Ladybug.Engine.Clusters.NodeRole.ControlPlane
-            ? $"Only specs with at least {ControlPlaneMinVCpu} vCPU and {ControlPlaneMinMemoryGiB:0} GiB are offered for control planes."
-            : $"Only specs with at least {WorkerMinMemoryGiB:0} GiB of memory are offered for workers.";
+            ? $"Specs with ≥ {ControlPlaneMinVCpu} vCPU and ≥ {ControlPlaneMinMemoryGiB:0} GiB"
+            : $"Specs with ≥ {WorkerMinMemoryGiB:0} GiB memory";
 }
 
 /// <summary>Specs per connection for one form, fetched once each (several pools often share a connection).</summary>
