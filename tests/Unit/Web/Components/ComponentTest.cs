@@ -20,6 +20,9 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
 
     protected EngineHost Engine { get; private set; } = default!;
 
+    /// <summary>True when the test renders MainLayout, which brings MudBlazor's providers itself.</summary>
+    protected virtual bool RendersLayout => false;
+
     async Task IAsyncLifetime.InitializeAsync()
     {
         if (_withEngine)
@@ -27,6 +30,9 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
             Engine = await EngineHost.StartAsync();
             Services.AddFallbackServiceProvider(Engine.Services);
         }
+        // Interactive Server, as in the console; the renderer exists from here on, so services are complete.
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        if (RendersLayout) return;
         // MainLayout hosts these; components with selects and dialogs need them.
         Render<MudPopoverProvider>();
         Render<MudDialogProvider>();
