@@ -17,7 +17,12 @@ public sealed class HubFeeds(IHubContext<ProvisioningHub> hub, IJobLog log, IPro
         Stop(connectionId, cluster.Id);
         var client = hub.Clients.Client(connectionId);
         var feed = await ClusterFeed.StartAsync(cluster.Id, afterSequence, log, events,
-            lines => client.SendAsync("LogLines", new LogLinesAppended(cluster.Id, lines)),
+            async lines =>
+            {
+                // Live batches can be larger than stored ones; clients get at most one batch size per message either way.
+                foreach (var chunk in lines.Chunk(ClusterFeed.BatchSize))
+                    await client.SendAsync("LogLines", new LogLinesAppended(cluster.Id, chunk));
+            },
             e => client.SendAsync(MethodFor(e), e),
             async () =>
             {
