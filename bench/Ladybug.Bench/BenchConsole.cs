@@ -16,6 +16,11 @@ public sealed class BenchConsole : WebApplicationFactory<Program>
 
     public BenchConsole()
     {
+        // Test projects get the content root from Mvc.Testing's generated attribute; a console app says it here.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Ladybug.sln"))) root = root.Parent;
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_LADYBUG_WEB",
+            Path.Combine(root?.FullName ?? throw new InvalidOperationException("Run the benchmark from the repository."), "src", "Ladybug.Web"));
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         UseKestrel(((IPEndPoint)listener.LocalEndpoint).Port);
@@ -37,6 +42,8 @@ public sealed class BenchConsole : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // Production pipeline, but assets from the build output (dotnet run serves them the same way).
+        builder.UseStaticWebAssets();
         builder.UseSetting("Ladybug:DataDir", DataDir);
         builder.UseSetting("Ladybug:Admin:User", User);
         builder.UseSetting("Ladybug:Admin:Password", Password);

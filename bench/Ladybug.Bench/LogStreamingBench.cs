@@ -53,12 +53,17 @@ public static class LogStreamingBench
               const box = document.querySelector('.log-lines');
               new MutationObserver(records => {
                 const now = Date.now();
-                for (const r of records) for (const n of r.addedNodes) {
-                  if (n.nodeType !== 1) continue;
-                  const lines = n.matches('.log-line') ? [n] : n.querySelectorAll('.log-line');
-                  for (const l of lines) { const s = l.dataset.seq; if (!(s in window.__seen)) window.__seen[s] = now; }
+                const mark = l => { const s = l.dataset && l.dataset.seq; if (s && !(s in window.__seen)) window.__seen[s] = now; };
+                for (const r of records) {
+                  // The virtualiser reuses row elements: a new line is often an existing row with a new data-seq.
+                  if (r.type === 'attributes') { mark(r.target); continue; }
+                  for (const n of r.addedNodes) {
+                    if (n.nodeType !== 1) continue;
+                    if (n.matches('.log-line')) mark(n);
+                    n.querySelectorAll('.log-line').forEach(mark);
+                  }
                 }
-              }).observe(box, { childList: true, subtree: true });
+              }).observe(box, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-seq'] });
             }
             """);
 
