@@ -92,14 +92,11 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
     {
         var cut = Render<CreateCluster>();
         FillUpToWorkers(cut);
-        Choose(cut, "Connection", "gcp-europe-west2", pool: 1);
-        Choose(cut, "Spec", "medium-2c4g", pool: 1);
+        FillWorkerPool(cut, 1, "gcp-europe-west2", "medium-2c4g");
         SetCount(cut, 0, 2);
         cut.Find("[data-testid=add-pool]").Click();
-        Choose(cut, "Connection", "azure-koreacentral", pool: 2);
-        Choose(cut, "Spec", "large-4c8g", pool: 2);
-        cut.Find("[data-testid=wizard-next]").Click();
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-kubernetes]")));
+        FillWorkerPool(cut, 2, "azure-koreacentral", "large-4c8g");
+        GoToKubernetes(cut);
         cut.InvokeAsync(() => Select(cut, "Kubernetes minor").Instance.ValueChanged.InvokeAsync("1.23"));
         cut.Find("[data-testid=wizard-next]").Click();
 
@@ -122,10 +119,8 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
     {
         var cut = Render<CreateCluster>();
         FillUpToWorkers(cut);
-        Choose(cut, "Connection", "gcp-europe-west2", pool: 1);
-        Choose(cut, "Spec", "medium-2c4g", pool: 1);
-        cut.Find("[data-testid=wizard-next]").Click();
-        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-kubernetes]")));
+        FillWorkerPool(cut, 1, "gcp-europe-west2", "medium-2c4g");
+        GoToKubernetes(cut);
 
         Type(cut, "Pod CIDR", "10.96.0.0/16");
         cut.Find("[data-testid=wizard-next]").Click();
@@ -146,6 +141,18 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
         Choose(cut, "Spec", "medium-2c4g");
         cut.Find("[data-testid=wizard-next]").Click();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-workers]")));
+    }
+
+    private static void FillWorkerPool(IRenderedComponent<CreateCluster> cut, int pool, string connection, string spec)
+    {
+        Choose(cut, "Connection", connection, pool);
+        Choose(cut, "Spec", spec, pool);
+    }
+
+    private static void GoToKubernetes(IRenderedComponent<CreateCluster> cut)
+    {
+        cut.Find("[data-testid=wizard-next]").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-kubernetes]")));
     }
 
     private static IRenderedComponent<MudTextField<string>> Field(IRenderedComponent<CreateCluster> cut, string label) =>

@@ -90,7 +90,7 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
         await live;
 
         var total = storedCount + 1_500;
-        await WaitUntilAsync(() => { lock (arrivals) return sequences.Count >= total; });
+        await Eventually.WaitUntilAsync(() => { lock (arrivals) return sequences.Count >= total; }, "The hub delivering");
         await Task.Delay(200);
         lock (arrivals)
         {
@@ -116,7 +116,7 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
         Get<IProvisioningEvents>().Publish(new NodeChanged(cluster.Id, "edge-w1-1", NodeStatus.Deleting, null));
         Get<IProvisioningEvents>().Publish(new NodeChanged(Guid.NewGuid(), "elsewhere", NodeStatus.Failed, null));
 
-        await WaitUntilAsync(() => { lock (nodes) return nodes.Count > 0; });
+        await Eventually.WaitUntilAsync(() => { lock (nodes) return nodes.Count > 0; }, "The hub delivering");
         lock (sequences) Assert.Equal([last - 1, last], sequences);
         lock (nodes) Assert.Equal(["edge-w1-1:Deleting"], nodes);
     }
@@ -143,15 +143,5 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
         await using var bearer = Connect(options => options.AccessTokenProvider = () => Task.FromResult<string?>(token));
         await bearer.StartAsync();
         Assert.Equal(HubConnectionState.Connected, bearer.State);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The hub did not deliver in time.");
-            await Task.Delay(20);
-        }
     }
 }

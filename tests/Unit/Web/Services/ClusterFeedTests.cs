@@ -38,7 +38,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
             _ => Task.CompletedTask);
         await writer;
 
-        await WaitUntilAsync(() => { lock (received) return received.Count >= 5_500; });
+        await Eventually.WaitUntilAsync(() => { lock (received) return received.Count >= 5_500; }, "The feed delivering");
         lock (received) Assert.Equal(Enumerable.Range(1, 5_500).Select(i => (long)i), received);
     }
 
@@ -56,7 +56,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
         Events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Clusters.ClusterPhase.Provisioning, null, null));
         Events.Publish(new PhaseChanged(Guid.NewGuid(), Ladybug.Engine.Clusters.ClusterPhase.Failed, null, null));
 
-        await WaitUntilAsync(() => { lock (seen) return seen.Count >= 5; });
+        await Eventually.WaitUntilAsync(() => { lock (seen) return seen.Count >= 5; }, "The feed delivering");
         lock (seen) Assert.Equal(["state", "line#8", "line#9", "line#10", nameof(PhaseChanged)], seen);
     }
 
@@ -79,20 +79,10 @@ public sealed class ClusterFeedTests : IAsyncLifetime
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence == 9).ToList()));
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence >= 8).ToList()));
         events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Clusters.ClusterPhase.Provisioned, null, null));
-        await WaitUntilAsync(() => { lock (received) return received.Count >= 9; });
+        await Eventually.WaitUntilAsync(() => { lock (received) return received.Count >= 9; }, "The feed delivering");
         await Task.Delay(200);
 
         lock (received) Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), received);
         Assert.Equal(9, feed.LastSequence);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The feed did not deliver in time.");
-            await Task.Delay(20);
-        }
     }
 }
