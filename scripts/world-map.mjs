@@ -28,13 +28,17 @@ const ring = indexes => {
 };
 
 const round = v => Math.round(v * 10) / 10;
+// A ring that crosses the antimeridian (Fiji, Chukotka) jumps from -180 to 180: lift the pen there
+// instead of drawing a line across the whole map.
 const toPath = points => {
-  let d = "", last = "";
+  let d = "", last = "", previousLon = null;
   points.forEach(([lon, lat], k) => {
     const p = `${round(lon + 180)} ${round(90 - lat)}`;
     if (p === last) return;
-    d += (k === 0 ? "M" : "L") + p;
+    const jump = previousLon !== null && Math.abs(lon - previousLon) > 180;
+    d += (k === 0 || jump ? "M" : "L") + p;
     last = p;
+    previousLon = lon;
   });
   return d + "Z";
 };

@@ -104,11 +104,15 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         await GotoAsync(page, "/clusters/default/tokyo-london");
         await Assertions.Expect(page.GetByTestId("phase-chip").First).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(page, "pages", "14-cluster-laptop");
+        // Responsive down to a laptop: nothing is wider than the window.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"));
 
         await page.GetByTestId("delete-cluster").ClickAsync();
         await page.GetByLabel("Type tokyo-london to confirm").FillAsync("tokyo-london");
         await page.GetByTestId("delete-confirm").ClickAsync();
         await Assertions.Expect(page.GetByTestId("phase-chip").First).ToHaveAttributeAsync("data-phase", "Deleted", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("node-name")).ToHaveCountAsync(0);
+        Assert.True(await page.GetByTestId("delete-cluster").IsDisabledAsync());
         await Browser.ScreenshotAsync(page, "pages", "15-cluster-deleted");
     }
 
