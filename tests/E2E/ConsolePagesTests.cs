@@ -107,13 +107,18 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         // Responsive down to a laptop: nothing is wider than the window.
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"));
 
+        await page.GetByTestId("add-nodes").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("new-pool-0-connection")).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "pages", "15-add-nodes-dialog");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
         await page.GetByTestId("delete-cluster").ClickAsync();
         await page.GetByLabel("Type tokyo-london to confirm").FillAsync("tokyo-london");
         await page.GetByTestId("delete-confirm").ClickAsync();
         await Assertions.Expect(page.GetByTestId("phase-chip").First).ToHaveAttributeAsync("data-phase", "Deleted", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("node-name")).ToHaveCountAsync(0);
         Assert.True(await page.GetByTestId("delete-cluster").IsDisabledAsync());
-        await Browser.ScreenshotAsync(page, "pages", "15-cluster-deleted");
+        await Browser.ScreenshotAsync(page, "pages", "16-cluster-deleted");
     }
 
     [Fact]
@@ -125,7 +130,7 @@ public sealed class ConsolePagesTests : IAsyncLifetime
         await page.GetByTestId("create-token").ClickAsync();
         var token = await page.GetByTestId("new-token-value").InnerTextAsync();
         Assert.StartsWith("lbt_", token);
-        await Browser.ScreenshotAsync(page, "pages", "16-api-tokens");
+        await Browser.ScreenshotAsync(page, "pages", "17-api-tokens");
 
         using var http = new HttpClient { BaseAddress = _console.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new("Bearer", token);

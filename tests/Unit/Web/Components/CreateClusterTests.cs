@@ -1,5 +1,6 @@
 using Bunit;
 using Ladybug.Engine.Clusters;
+using Ladybug.Tests.Support;
 using Ladybug.Web.Components.Pages.Clusters;
 using Ladybug.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -129,6 +130,19 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
         Assert.StartsWith("Service CIDR 10.96.0.0/12 overlaps", Field(cut, "Service CIDR").Instance.GetState(x => x.ErrorText));
         Assert.NotEmpty(cut.FindAll("[data-testid=step-kubernetes]"));
         Assert.Empty(cut.FindAll("[data-testid=wizard-create]"));
+    }
+
+    [Fact]
+    public void UnreachableTumblebugIsExplainedWithARetryAndNothingToPick()
+    {
+        Engine.Get<FakeCloud>().Reachable = false;
+
+        var cut = Render<CreateCluster>();
+
+        cut.WaitForAssertion(() => Assert.Contains("refused the connection", cut.Find("[data-testid=connections-error]").TextContent));
+        Engine.Get<FakeCloud>().Reachable = true;
+        cut.FindComponents<MudButton>().Single(b => b.Markup.Contains("Retry")).Find("button").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=connections-error]")));
     }
 
     private void FillUpToWorkers(IRenderedComponent<CreateCluster> cut)
