@@ -1,5 +1,6 @@
 using Ladybug.Engine;
 using Ladybug.Web.Auth;
+using Ladybug.Web.Downloads;
 using Ladybug.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ builder.AddLadybugEngine();
 builder.AddLadybugInfrastructure();
 builder.AddLadybugAuth();
 builder.AddLadybugConsole();
+builder.AddProvisioningHub();
 
 var app = builder.Build();
 
@@ -15,6 +17,8 @@ app.UseLadybugConsole();
 app.UseLadybugAuth();
 app.MapLadybugHealth();
 app.MapAccountEndpoints();
+app.MapClusterDownloads();
+app.MapProvisioningHub();
 app.MapLadybugConsole();
 
 app.Run();

@@ -21,14 +21,22 @@ public static class Browser
     }
 
     /// <summary>Signs in through the real sign-in page and lands on <paramref name="path"/>.</summary>
-    public static async Task SignInAsync(IPage page, ConsoleHost console, string path = "/")
+    public static Task SignInAsync(IPage page, ConsoleHost console, string path = "/") =>
+        SignInAsync(page, console.BaseAddress, ConsoleHost.AdminUser, ConsoleHost.AdminPassword, path);
+
+    public static async Task SignInAsync(IPage page, Uri baseAddress, string user, string password, string path = "/")
     {
-        await page.GotoAsync(new Uri(console.BaseAddress, path).ToString());
-        await page.GetByLabel("User name").FillAsync(ConsoleHost.AdminUser);
-        await page.GetByLabel("Password").FillAsync(ConsoleHost.AdminPassword);
+        await page.GotoAsync(new Uri(baseAddress, path).ToString());
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        await WaitInteractiveAsync(page);
     }
+
+    /// <summary>Waits until the Blazor circuit is live: before that, prerendered inputs do not react.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
 
     /// <summary>Screenshots go under the ignored artifacts/ folder, one per journey step.</summary>
     public static async Task ScreenshotAsync(IPage page, string journey, string step)

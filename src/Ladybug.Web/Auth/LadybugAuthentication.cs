@@ -14,5 +14,5 @@ public static class LadybugAuthentication
     /// <summary>Machine-facing paths answer 401 instead of redirecting to the sign-in page.</summary>
     public static bool IsMachinePath(PathString path) =>
         path.StartsWithSegments("/mcks") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/api")
-        || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/clusters", out var rest) && rest.Value?.EndsWith("/kubeconfig") == true;
+        || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/clusters", out var rest) && (rest.Value?.EndsWith("/kubeconfig") == true || rest.Value?.EndsWith("/log") == true);
 }

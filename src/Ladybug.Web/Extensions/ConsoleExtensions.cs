@@ -1,5 +1,6 @@
 using Ladybug.Web.Components;
 using Ladybug.Web.Auth;
+using Ladybug.Web.Services;
 using MudBlazor.Services;
 
 namespace Ladybug.Web.Extensions;
@@ -12,6 +13,10 @@ public static class ConsoleExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks();
+
+        // Console services: read models for pages, and the optional cloud broker behind a catalog.
+        builder.Services.AddSingleton<ConsoleQueries>();
+        builder.Services.AddSingleton<CloudCatalog>();
         return builder;
     }
 
@@ -19,7 +24,9 @@ public static class ConsoleExtensions
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // People get the not-found page; machine paths (API, hub, downloads) keep their status codes, e.g. 401.
+        app.UseWhen(context => !LadybugAuthentication.IsMachinePath(context.Request.Path),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         return app;
     }
 

@@ -1,0 +1,243 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Events;
+using Ladybug.Engine.Jobs;
+using Ladybug.Web.Components.Shared;
+using Ladybug.Web.Services;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Ladybug.Web.Components.Pages.Clusters;
+
+/// <summary>
+/// One cluster, live: phase and reason, the selected job's steps, nodes, map and log. One
+/// <see cref="ClusterFeed"/> delivers the stored log then live events; each event updates only what it changes.
+/// </summary>
+public partial class ClusterDetail
+{
+    private const int NodesTab = 0;
+    private const int LogsTab = 2;
+
+    private readonly LogBuffer _log = new();
+    private Cluster? _cluster;
+    private List<Node> _nodes = [];
+    private IReadOnlyList<MapRegion> _regions = [];
+    private IReadOnlyList<Job> _jobs = [];
+    private Job? _selectedJob;
+    private List<JobStep> _steps = [];
+    private bool _loading = true;
+    private int _tab;
+    private ClusterFeed? _feed;
+    private RefreshThrottle? _reloadCluster;
+    private readonly CancellationTokenSource _stop = new();
+
+    [Parameter] public string Namespace { get; set; } = "";
+    [Parameter] public string Name { get; set; } = "";
+    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
+
+    [Inject] private ClusterQueries Queries { get; set; } = default!;
+    [Inject] private ClusterService Clusters { get; set; } = default!;
+    [Inject] private IJobLog JobLog { get; set; } = default!;
+    [Inject] private IProvisioningEvents Events { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private Job? _activeJob => _jobs.FirstOrDefault(j => !j.IsFinished);
+    private bool JobRunning => _activeJob is not null;
+    private bool CanCancel => _activeJob is { Kind: not (JobKind.Rollback or JobKind.DeleteCluster) };
+    private bool CanChangeNodes => _cluster?.Phase == ClusterPhase.Provisioned && !JobRunning;
+
+    private bool CanRemove(Node node) => CanChangeNodes && node.Role == NodeRole.Worker && node.Name != _cluster?.LeaderNodeName;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_cluster is not null && _cluster.Namespace == Namespace && _cluster.Name == Name) return;
+        _loading = true;
+        _cluster = await Queries.GetAsync(Namespace, Name, _stop.Token);
+        if (_cluster is not null)
+        {
+            SetNodes(_cluster.Nodes);
+            await LoadJobsAsync(selectNewest: true);
+            _tab = Tab == "logs" || JobRunning ? LogsTab : NodesTab;
+        }
+        _loading = false;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || _cluster is null) return;
+        _reloadCluster = new RefreshThrottle(TimeSpan.FromMilliseconds(500), ReloadClusterAsync);
+        var catchingUp = true;
+        try
+        {
+            _feed = await ClusterFeed.StartAsync(_cluster.Id, 0, JobLog, Events,
+                lines => InvokeAsync(() =>
+                {
+                    _log.Append(lines);
+                    // During catch-up the whole stored log arrives in batches; render once at the end.
+                    if (!catchingUp) StateHasChanged();
+                }),
+                e => InvokeAsync(() => ApplyAsync(e)),
+                // What changed between the first load and the subscription would otherwise be missed.
+                () => InvokeAsync(RefreshAsync),
+                _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catchingUp = false;
+        await InvokeAsync(StateHasChanged);
+    }
+
+    private async Task ApplyAsync(ProvisioningEvent e)
+    {
+        switch (e)
+        {
+            case PhaseChanged phase when _cluster is not null:
+                _cluster.Phase = phase.Phase;
+                _cluster.Reason = phase.Reason;
+                _cluster.Message = phase.Message;
+                // Endpoint, kubeconfig and nodes change with the phase.
+                _reloadCluster?.Request();
+                break;
+            case JobChanged job:
+                var newJob = _jobs.All(j => j.Id != job.JobId);
+                await LoadJobsAsync(selectNewest: newJob || _selectedJob?.Id == job.JobId);
+                break;
+            case StepChanged step when step.JobId == _selectedJob?.Id:
+                var existing = _steps.FirstOrDefault(s => s.Order == step.Order && s.Name == step.Name && s.NodeName == step.NodeName && s.StartedAt == step.StartedAt);
+                if (existing is null)
+                    _steps.Add(new JobStep { JobId = step.JobId, Order = step.Order, Name = step.Name, NodeName = step.NodeName, StartedAt = step.StartedAt });
+                existing ??= _steps[^1];
+                existing.State = step.State;
+                existing.FinishedAt = step.FinishedAt;
+                existing.ExitCode = step.ExitCode;
+                existing.Message = step.Message;
+                _steps = [.. _steps];
+                break;
+            case NodeChanged node:
+                var known = _nodes.FirstOrDefault(n => n.Name == node.NodeName);
+                if (known is null || node.Status == NodeStatus.Deleted)
+                {
+                    _reloadCluster?.Request();
+                }
+                else
+                {
+                    known.Status = node.Status;
+                    known.StatusMessage = node.Message;
+                    _nodes = [.. _nodes];
+                }
+                break;
+        }
+        StateHasChanged();
+    }
+
+    private async Task RefreshAsync()
+    {
+        await ReloadClusterAsync();
+        await LoadJobsAsync(selectNewest: _selectedJob is null || _selectedJob.Id == _jobs.FirstOrDefault()?.Id);
+    }
+
+    private async Task ReloadClusterAsync()
+    {
+        var cluster = await Queries.GetAsync(Namespace, Name, _stop.Token);
+        await InvokeAsync(() =>
+        {
+            if (cluster is null || cluster.Id != _cluster?.Id) return;
+            _cluster = cluster;
+            SetNodes(cluster.Nodes);
+            StateHasChanged();
+        });
+    }
+
+    private void SetNodes(IEnumerable<Node> nodes)
+    {
+        _nodes = nodes.OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
+        _regions = MapRegions.FromNodes(_nodes);
+    }
+
+    private async Task LoadJobsAsync(bool selectNewest)
+    {
+        if (_cluster is null) return;
+        _jobs = await Queries.JobsAsync(_cluster.Id, _stop.Token);
+        var selected = selectNewest ? _jobs.FirstOrDefault() : _jobs.FirstOrDefault(j => j.Id == _selectedJob?.Id) ?? _jobs.FirstOrDefault();
+        await ShowJobAsync(selected);
+    }
+
+    private async Task ShowJobAsync(Job? job)
+    {
+        _selectedJob = job;
+        _steps = job is null ? [] : [.. await Queries.StepsAsync(job.Id, _stop.Token)];
+    }
+
+    private Task SelectJobAsync(Guid jobId) => ShowJobAsync(_jobs.FirstOrDefault(j => j.Id == jobId));
+
+    private async Task CancelJobAsync()
+    {
+        if (_cluster is null || _activeJob is null) return;
+        if (!await ConfirmAsync($"Cancel {DisplayFormat.Words(_activeJob.Kind.ToString()).ToLowerInvariant()}?",
+                "The running step stops, the cluster is marked Failed (Cancelled) and machines created so far are rolled back.", "Cancel job", Color.Warning))
+            return;
+        await RunAsync(() => Clusters.CancelAsync(_cluster.Id), "Cancellation requested.");
+    }
+
+    private async Task AddNodesAsync()
+    {
+        if (_cluster is null) return;
+        var parameters = new DialogParameters<AddNodesDialog> { { d => d.Cluster, _cluster } };
+        var dialog = await Dialogs.ShowAsync<AddNodesDialog>("Add nodes", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false })
+        {
+            Snackbar.Add("Adding nodes: follow the progress in the log.", Severity.Info);
+            _tab = LogsTab;
+        }
+    }
+
+    private async Task RemoveNodeAsync(Node node)
+    {
+        if (_cluster is null) return;
+        if (!await ConfirmAsync($"Remove node {node.Name}?",
+                $"The node is drained, removed from Kubernetes and its VM in {node.Csp.ToUpperInvariant()} {node.Region} is deleted.", "Remove node", Color.Error))
+            return;
+        await RunAsync(() => Clusters.RemoveNodeAsync(_cluster.Id, node.Name), $"Removing {node.Name}.");
+    }
+
+    private async Task DeleteAsync()
+    {
+        if (_cluster is null) return;
+        var parameters = new DialogParameters<DeleteClusterDialog> { { d => d.ClusterName, _cluster.Name } };
+        var dialog = await Dialogs.ShowAsync<DeleteClusterDialog>("Delete cluster", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+            await RunAsync(() => Clusters.DeleteAsync(_cluster.Id), $"Deleting {_cluster.Name}.");
+    }
+
+    private async Task<bool> ConfirmAsync(string title, string text, string action, Color color)
+    {
+        var parameters = new DialogParameters<ConfirmDialog> { { d => d.Text, text }, { d => d.Action, action }, { d => d.Color, color } };
+        var dialog = await Dialogs.ShowAsync<ConfirmDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        return await dialog.Result is { Canceled: false };
+    }
+
+    /// <summary>Runs an engine request and says how it went; refusals (busy, wrong phase) are shown, not thrown.</summary>
+    private async Task RunAsync(Func<Task> request, string success)
+    {
+        try
+        {
+            await request();
+            Snackbar.Add(success, Severity.Info);
+        }
+        catch (Exception ex) when (ex is ClusterStateException or ClusterNotFoundException or ClusterValidationException)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _feed?.Dispose();
+        _reloadCluster?.Dispose();
+    }
+}

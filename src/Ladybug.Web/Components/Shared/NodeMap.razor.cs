@@ -1,0 +1,87 @@
+using System.Globalization;
+using Ladybug.Web.Services;
+using Microsoft.AspNetCore.Components;
+
+namespace Ladybug.Web.Components.Shared;
+
+public partial class NodeMap
+{
+    /// <summary>Equirectangular map of latitudes 84°N to 58°S (the asset omits Antarctica): x = lon + 180, y = 90 − lat.</summary>
+    private const string ViewBox = "0 6 360 142";
+    private const int MaxListedItems = 10;
+    private const int MaxTooltipItems = 15;
+    /// <summary>Markers closer than this (in degrees) are fanned out so none hides another.</summary>
+    private const double Crowded = 3;
+
+    private List<Marker> _markers = [];
+    private List<IGrouping<string, MapRegion>> _byCsp = [];
+
+    private sealed record Marker(MapRegion Region, double X, double Y, double Radius);
+
+    /// <summary>One entry per CSP and region.</summary>
+    [Parameter, EditorRequired] public required IReadOnlyList<MapRegion> Regions { get; set; }
+
+    /// <summary>The grouped CSP → region → nodes list beside the map (for reading and accessibility).</summary>
+    [Parameter] public bool ShowList { get; set; } = true;
+
+    [Parameter] public string EmptyText { get; set; } = "No nodes yet.";
+
+    private string LandHref => Assets["maps/world-110m.svg"] + "#land";
+
+    private string AriaLabel => Regions.Count == 0
+        ? "World map without nodes"
+        : $"World map with {Regions.Count} region marker{(Regions.Count == 1 ? "" : "s")} across {_byCsp.Count} cloud provider{(_byCsp.Count == 1 ? "" : "s")}";
+
+    protected override void OnParametersSet()
+    {
+        _byCsp = Regions.GroupBy(r => r.Csp).OrderByDescending(g => g.Sum(r => r.NodeCount)).ThenBy(g => g.Key).ToList();
+        var placed = Regions.Where(r => r.HasCoordinates)
+            .Select(r => new Marker(r, r.Longitude!.Value + 180, 90 - r.Latitude!.Value, Radius(r.NodeCount)))
+            .OrderByDescending(m => m.Radius).ToList();
+        _markers = FanOut(placed);
+    }
+
+    private static double Radius(int count) => Math.Min(10, 3 + 1.5 * Math.Log2(Math.Max(1, count)));
+
+    /// <summary>Different clouds often share a city; spread such markers on a small circle around their centre.</summary>
+    private static List<Marker> FanOut(List<Marker> markers)
+    {
+        var result = new List<Marker>(markers.Count);
+        var clusters = new List<List<Marker>>();
+        foreach (var marker in markers)
+        {
+            var near = clusters.FirstOrDefault(c => Math.Abs(c[0].X - marker.X) < Crowded && Math.Abs(c[0].Y - marker.Y) < Crowded);
+            if (near is null) clusters.Add([marker]);
+            else near.Add(marker);
+        }
+        foreach (var cluster in clusters)
+        {
+            if (cluster.Count == 1)
+            {
+                result.Add(cluster[0]);
+                continue;
+            }
+            var spread = cluster.Max(m => m.Radius) * 0.9;
+            for (var i = 0; i < cluster.Count; i++)
+            {
+                var angle = 2 * Math.PI * i / cluster.Count - Math.PI / 2;
+                result.Add(cluster[i] with { X = cluster[0].X + spread * Math.Cos(angle), Y = cluster[0].Y + spread * Math.Sin(angle) });
+            }
+        }
+        return result;
+    }
+
+    private static string Tooltip(MapRegion region)
+    {
+        var head = $"{CspPalette.DisplayName(region.Csp)} · {region.Region}{(string.IsNullOrEmpty(region.Location) ? "" : $" ({region.Location})")} · {Nodes(region.NodeCount)}";
+        var items = region.Items.Take(MaxTooltipItems).ToList();
+        if (region.Items.Count > MaxTooltipItems) items.Add($"and {region.Items.Count - MaxTooltipItems} more");
+        return items.Count == 0 ? head : head + "\n" + string.Join("\n", items);
+    }
+
+    private static string Nodes(int count) => $"{count} node{(count == 1 ? "" : "s")}";
+
+    private static string Count(int count) => count < 1000 ? count.ToString(CultureInfo.InvariantCulture) : $"{count / 1000}k";
+
+    private static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,90 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Infrastructure;
+using Ladybug.Web.Services;
+using Microsoft.AspNetCore.Components;
+
+namespace Ladybug.Web.Components.Shared;
+
+public partial class PoolEditor
+{
+    /// <summary>Value of the disabled items that head each cloud's group; never a connection name.</summary>
+    private const string GroupPrefix = "\u0000csp:";
+
+    private List<IGrouping<string, CloudConnection>> _connectionsByCsp = [];
+    private IReadOnlyList<MachineSpec> _specs = [];
+    private string? _specsFor;
+    private string? _specError;
+    private bool _loadingSpecs;
+
+    [Parameter, EditorRequired] public required PoolForm Pool { get; set; }
+
+    /// <summary>The validator's path of this pool: <c>controlPlane</c> or <c>workerPools[1]</c>.</summary>
+    [Parameter, EditorRequired] public required string Path { get; set; }
+
+    [Parameter] public NodeRole Role { get; set; } = NodeRole.Worker;
+
+    [Parameter, EditorRequired] public required IReadOnlyList<CloudConnection> Connections { get; set; }
+
+    [Parameter, EditorRequired] public required MachineSpecCache Specs { get; set; }
+
+    [Parameter, EditorRequired] public required FormErrors Errors { get; set; }
+
+    /// <summary>Raised with the field path after the user changed a field.</summary>
+    [Parameter] public EventCallback<string> OnChanged { get; set; }
+
+    [Parameter] public string TestId { get; set; } = "pool";
+
+    private string SpecHelp => _loadingSpecs ? "Loading specs from Tumblebug…"
+        : string.IsNullOrEmpty(Pool.Connection) ? "Choose a connection first"
+        : SpecRequirements.Describe(Role);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _connectionsByCsp = Connections.OrderBy(c => c.Csp).ThenBy(c => c.Region).ThenBy(c => c.Name).GroupBy(c => c.Csp).ToList();
+        if (_specsFor != Pool.Connection) await LoadSpecsAsync();
+    }
+
+    private async Task LoadSpecsAsync()
+    {
+        _specsFor = Pool.Connection;
+        _specs = [];
+        _specError = null;
+        if (string.IsNullOrEmpty(Pool.Connection)) return;
+        _loadingSpecs = true;
+        var result = await Specs.GetAsync(Pool.Connection);
+        _loadingSpecs = false;
+        if (_specsFor != Pool.Connection) return;
+        _specError = result.Error;
+        _specs = result.Value.Where(s => SpecRequirements.Fits(s, Role)).OrderBy(s => s.VCpu).ThenBy(s => s.MemoryGiB).ThenBy(s => s.Name).ToList();
+        if (result.Ok && _specs.Count == 0)
+            _specError = $"Connection {Pool.Connection} offers no spec big enough. {SpecRequirements.Describe(Role)}";
+    }
+
+    private string DescribeConnection(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "";
+        var connection = Connections.FirstOrDefault(c => c.Name == name);
+        return connection is null ? name : $"{name} · {connection.Location}";
+    }
+
+    private async Task ConnectionChanged(string? connection)
+    {
+        Pool.Connection = connection ?? "";
+        // A spec belongs to one connection; keep it only if the new connection offers the same name.
+        await LoadSpecsAsync();
+        if (!_specs.Any(s => s.Name == Pool.Spec)) Pool.Spec = "";
+        await OnChanged.InvokeAsync(Path + ".connection");
+    }
+
+    private Task CountChanged(int count)
+    {
+        Pool.Count = count;
+        return OnChanged.InvokeAsync(Path + ".count");
+    }
+
+    private Task SpecChanged(string? spec)
+    {
+        Pool.Spec = spec ?? "";
+        return OnChanged.InvokeAsync(Path + ".spec");
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Events;
+using Ladybug.Engine.Jobs;
+using Ladybug.Web.Services;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Ladybug.Web.Hubs;
+
+/// <summary>The live feeds of every hub connection, by connection and cluster; hubs themselves are transient.</summary>
+public sealed class HubFeeds(IHubContext<ProvisioningHub> hub, IJobLog log, IProvisioningEvents events, ClusterQueries queries)
+{
+    private readonly ConcurrentDictionary<(string ConnectionId, Guid ClusterId), ClusterFeed> _feeds = new();
+
+    public async Task StartAsync(string connectionId, Cluster cluster, long afterSequence, CancellationToken cancellationToken)
+    {
+        Stop(connectionId, cluster.Id);
+        var client = hub.Clients.Client(connectionId);
+        var feed = await ClusterFeed.StartAsync(cluster.Id, afterSequence, log, events,
+            async lines =>
+            {
+                // Live batches can be larger than stored ones; clients get at most one batch size per message either way.
+                foreach (var chunk in lines.Chunk(ClusterFeed.BatchSize))
+                    await client.SendAsync("LogLines", new LogLinesAppended(cluster.Id, chunk));
+            },
+            e => client.SendAsync(MethodFor(e), e),
+            async () =>
+            {
+                await client.SendAsync(nameof(PhaseChanged), new PhaseChanged(cluster.Id, cluster.Phase, cluster.Reason, cluster.Message), cancellationToken);
+                var newest = (await queries.JobsAsync(cluster.Id, cancellationToken)).FirstOrDefault();
+                if (newest is not null)
+                    await client.SendAsync(nameof(JobChanged), new JobChanged(cluster.Id, newest.Id, newest.Kind, newest.State, newest.CurrentStep, newest.Error), cancellationToken);
+            },
+            cancellationToken);
+        if (!_feeds.TryAdd((connectionId, cluster.Id), feed))
+            feed.Dispose();
+    }
+
+    public void Stop(string connectionId, Guid clusterId)
+    {
+        if (_feeds.TryRemove((connectionId, clusterId), out var feed))
+            feed.Dispose();
+    }
+
+    public void StopAll(string connectionId)
+    {
+        foreach (var key in _feeds.Keys.Where(k => k.ConnectionId == connectionId))
+            Stop(key.ConnectionId, key.ClusterId);
+    }
+
+    /// <summary>Client method names are the event record names (HUB-PROTOCOL.md), except log lines. SignalR serialises each argument by its runtime type.</summary>
+    private static string MethodFor(ProvisioningEvent e) => e is LogLinesAppended ? "LogLines" : e.GetType().Name;
+}

@@ -1,0 +1,111 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ladybug.Web.Services;
+
+public sealed record PhaseCount(ClusterPhase Phase, int Count);
+
+public sealed record CspCount(string Csp, int Nodes);
+
+public sealed record RecentJob(Guid JobId, string Namespace, string ClusterName, JobKind Kind, JobState State,
+    string? CurrentStep, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+
+public sealed record DashboardSummary(int Clusters, int Nodes, IReadOnlyList<PhaseCount> Phases, IReadOnlyList<CspCount> NodesByCsp,
+    IReadOnlyList<MapRegion> Regions, IReadOnlyList<RecentJob> RecentJobs);
+
+public sealed record ClusterRow(Guid Id, string Namespace, string Name, ClusterPhase Phase, string? Reason, string KubernetesVersion,
+    Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt);
+
+public sealed record ClusterListQuery(int Page, int PageSize, string? Search = null, string? SortBy = null, bool Descending = true, bool IncludeDeleted = false);
+
+public sealed record ClusterListPage(IReadOnlyList<ClusterRow> Rows, int Total);
+
+/// <summary>
+/// Aggregates for the dashboard and the cluster list, computed in the database: a fixed handful of
+/// queries per page whatever the number of clusters and nodes (no per-row queries, no loading every node).
+/// </summary>
+public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory)
+{
+    public const int RecentJobCount = 8;
+    /// <summary>A dashboard marker lists at most this many clusters in its tooltip.</summary>
+    public const int MaxTooltipItems = 12;
+
+    public async Task<DashboardSummary> DashboardAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var phases = await db.Clusters.Where(c => c.Phase != ClusterPhase.Deleted)
+            .GroupBy(c => c.Phase).Select(g => new PhaseCount(g.Key, g.Count()))
+            .ToListAsync(cancellationToken);
+
+        var placements = await (
+            from n in db.Nodes
+            join c in db.Clusters on n.ClusterId equals c.Id
+            where n.DeletedAt == null && c.Phase != ClusterPhase.Deleted
+            group n by new { n.Csp, n.Region, c.Name } into g
+            select new { g.Key.Csp, g.Key.Region, Cluster = g.Key.Name, Count = g.Count(), Latitude = g.Max(n => n.Latitude), Longitude = g.Max(n => n.Longitude) }
+        ).ToListAsync(cancellationToken);
+
+        var regions = placements.GroupBy(p => (p.Csp, p.Region))
+            .Select(g =>
+            {
+                var byCluster = g.OrderByDescending(p => p.Count).ThenBy(p => p.Cluster, StringComparer.Ordinal).ToList();
+                var items = byCluster.Take(MaxTooltipItems).Select(p => $"{p.Cluster}: {p.Count} node{(p.Count == 1 ? "" : "s")}").ToList();
+                if (byCluster.Count > MaxTooltipItems) items.Add($"and {byCluster.Count - MaxTooltipItems} more clusters");
+                return new MapRegion(g.Key.Csp, g.Key.Region, "", g.Max(p => p.Latitude), g.Max(p => p.Longitude), g.Sum(p => p.Count), items);
+            })
+            .OrderBy(r => r.Csp).ThenBy(r => r.Region).ToList();
+        var byCsp = regions.GroupBy(r => r.Csp).Select(g => new CspCount(g.Key, g.Sum(r => r.NodeCount)))
+            .OrderByDescending(c => c.Nodes).ThenBy(c => c.Csp).ToList();
+
+        var recent = await (
+            from j in db.Jobs
+            join c in db.Clusters on j.ClusterId equals c.Id
+            orderby j.CreatedAt descending
+            select new RecentJob(j.Id, c.Namespace, c.Name, j.Kind, j.State, j.CurrentStep, j.Error, j.CreatedAt, j.FinishedAt)
+        ).Take(RecentJobCount).ToListAsync(cancellationToken);
+
+        return new DashboardSummary(phases.Sum(p => p.Count), regions.Sum(r => r.NodeCount), phases, byCsp, regions, recent);
+    }
+
+    public async Task<ClusterListPage> ClustersAsync(ClusterListQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var clusters = db.Clusters.AsNoTracking();
+        if (!query.IncludeDeleted) clusters = clusters.Where(c => c.Phase != ClusterPhase.Deleted);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var search = query.Search.Trim().ToLowerInvariant();
+            clusters = clusters.Where(c => c.Name.Contains(search) || c.Namespace.Contains(search));
+        }
+        var total = await clusters.CountAsync(cancellationToken);
+
+        clusters = (query.SortBy, query.Descending) switch
+        {
+            ("name", false) => clusters.OrderBy(c => c.Name),
+            ("name", true) => clusters.OrderByDescending(c => c.Name),
+            ("phase", false) => clusters.OrderBy(c => c.Phase).ThenBy(c => c.Name),
+            ("phase", true) => clusters.OrderByDescending(c => c.Phase).ThenBy(c => c.Name),
+            ("version", false) => clusters.OrderBy(c => c.KubernetesVersion).ThenBy(c => c.Name),
+            ("version", true) => clusters.OrderByDescending(c => c.KubernetesVersion).ThenBy(c => c.Name),
+            (_, false) => clusters.OrderBy(c => c.CreatedAt),
+            _ => clusters.OrderByDescending(c => c.CreatedAt),
+        };
+        var page = await clusters.Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
+            .Select(c => new { c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni, c.CreatedAt })
+            .ToListAsync(cancellationToken);
+
+        var ids = page.Select(c => c.Id).ToList();
+        var nodes = await db.Nodes.Where(n => ids.Contains(n.ClusterId) && n.DeletedAt == null)
+            .GroupBy(n => new { n.ClusterId, n.Csp }).Select(g => new { g.Key.ClusterId, g.Key.Csp, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var nodesByCluster = nodes.ToLookup(n => n.ClusterId);
+
+        var rows = page.Select(c => new ClusterRow(c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni,
+            nodesByCluster[c.Id].Sum(n => n.Count),
+            nodesByCluster[c.Id].OrderByDescending(n => n.Count).Select(n => n.Csp).ToList(),
+            c.CreatedAt)).ToList();
+        return new ClusterListPage(rows, total);
+    }
+}

@@ -1,0 +1,44 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Infrastructure;
+
+namespace Ladybug.Web.Services;
+
+/// <summary>One marker on the node map: the nodes of one CSP in one region, with what to list in its tooltip.</summary>
+public sealed record MapRegion(string Csp, string Region, string Location, double? Latitude, double? Longitude, int NodeCount, IReadOnlyList<string> Items)
+{
+    public bool HasCoordinates => Latitude is not null && Longitude is not null;
+}
+
+public static class MapRegions
+{
+    /// <summary>Nodes of one cluster: the tooltip lists node names.</summary>
+    public static IReadOnlyList<MapRegion> FromNodes(IEnumerable<Node> nodes) =>
+        nodes.GroupBy(n => (n.Csp, n.Region))
+            .Select(g => new MapRegion(g.Key.Csp, g.Key.Region, "",
+                g.Select(n => n.Latitude).FirstOrDefault(l => l is not null),
+                g.Select(n => n.Longitude).FirstOrDefault(l => l is not null),
+                g.Count(),
+                g.OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal)
+                    .Select(n => n.Role == NodeRole.ControlPlane ? $"{n.Name} (control plane)" : n.Name).ToList()))
+            .OrderBy(r => r.Csp).ThenBy(r => r.Region).ToList();
+
+    /// <summary>Where a spec's nodes will land, for the wizard's preview (before any node exists).</summary>
+    public static IReadOnlyList<MapRegion> FromSpec(ClusterSpec spec, IReadOnlyList<CloudConnection> connections)
+    {
+        var pools = new List<(string Label, NodePoolSpec Pool)> { ("control plane", spec.ControlPlane) };
+        pools.AddRange(spec.WorkerPools.Select((p, i) => ($"worker pool {i + 1}", p)));
+        var byName = connections.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        return pools
+            .Where(p => p.Pool.Count > 0 && byName.ContainsKey(p.Pool.Connection))
+            .Select(p => (p.Label, p.Pool, Connection: byName[p.Pool.Connection]))
+            .GroupBy(p => (p.Connection.Csp, p.Connection.Region))
+            .Select(g =>
+            {
+                var first = g.First().Connection;
+                return new MapRegion(first.Csp, first.Region, first.Location, first.Latitude, first.Longitude,
+                    g.Sum(p => p.Pool.Count),
+                    g.Select(p => $"{p.Label}: {p.Pool.Count} × {(string.IsNullOrEmpty(p.Pool.Spec) ? "spec not chosen" : p.Pool.Spec)}").ToList());
+            })
+            .OrderBy(r => r.Csp).ThenBy(r => r.Region).ToList();
+    }
+}

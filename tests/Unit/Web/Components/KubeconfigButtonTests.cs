@@ -1,0 +1,34 @@
+using Bunit;
+using Ladybug.Engine.Clusters;
+using Ladybug.Web.Components.Shared;
+
+namespace Ladybug.Tests.Unit.Web.Components;
+
+public sealed class KubeconfigButtonTests : ComponentTest
+{
+    [Theory]
+    [InlineData(ClusterPhase.Pending)]
+    [InlineData(ClusterPhase.Provisioning)]
+    [InlineData(ClusterPhase.Failed)]
+    [InlineData(ClusterPhase.Deleting)]
+    [InlineData(ClusterPhase.Deleted)]
+    public void DownloadIsDisabledUntilTheClusterIsProvisioned(ClusterPhase phase)
+    {
+        var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, new Cluster { Name = "edge", Phase = phase }));
+
+        var button = cut.Find("[data-testid=download-kubeconfig]");
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.False(button.HasAttribute("href"));
+    }
+
+    [Fact]
+    public void DownloadLinksToTheAuthorisedEndpointWithTheClusterFileNameWhenProvisioned()
+    {
+        var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, new Cluster { Namespace = "team-a", Name = "edge", Phase = ClusterPhase.Provisioned }));
+
+        var link = cut.Find("[data-testid=download-kubeconfig]");
+        Assert.False(link.HasAttribute("disabled"));
+        Assert.Equal("/clusters/team-a/edge/kubeconfig", link.GetAttribute("href"));
+        Assert.Equal("edge.kubeconfig.yaml", link.GetAttribute("download"));
+    }
+}

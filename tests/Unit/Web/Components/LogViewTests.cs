@@ -1,0 +1,90 @@
+using Bunit;
+using Ladybug.Engine.Events;
+using Ladybug.Engine.Jobs;
+using Ladybug.Web.Components.Shared;
+using Ladybug.Web.Services;
+
+namespace Ladybug.Tests.Unit.Web.Components;
+
+public sealed class LogViewTests : ComponentTest
+{
+    private static long _sequence;
+
+    private static LogLineView Line(string? node, string step, string text, LogStream stream = LogStream.Stdout) =>
+        new(++_sequence, DateTimeOffset.UtcNow, node, step, stream, text);
+
+    private static LogBuffer Buffer() 
+    {
+        var buffer = new LogBuffer();
+        buffer.Append([
+            Line(null, "create machines", "3 machines are running", LogStream.System),
+            Line("cp-1", "prepare nodes", "installing containerd"),
+            Line("w1-1", "prepare nodes", "installing containerd"),
+            Line("cp-1", "init control plane", "Your Kubernetes control-plane has initialized successfully!"),
+            Line("w1-1", "join nodes", "This node has joined the cluster"),
+            Line("w1-1", "join nodes", "error: connection refused", LogStream.Stderr),
+        ]);
+        return buffer;
+    }
+
+    [Fact]
+    public void FiltersByNodeStepAndSearchAndCountsWhatIsShown()
+    {
+        var cut = Render<LogView>(p => p.Add(v => v.Buffer, Buffer()));
+        Assert.Equal(6, cut.Instance.VisibleLines.Count);
+        Assert.Contains("6 lines", cut.Find("[data-testid=log-count]").TextContent);
+
+        SetFilter(cut, "Node", "w1-1");
+        Assert.Equal(3, cut.Instance.VisibleLines.Count);
+        Assert.All(cut.Instance.VisibleLines, l => Assert.Equal("w1-1", l.NodeName));
+        Assert.Contains("3 of 6 lines", cut.Find("[data-testid=log-count]").TextContent);
+
+        SetFilter(cut, "Step", "join nodes");
+        Assert.Equal(2, cut.Instance.VisibleLines.Count);
+
+        cut.InvokeAsync(() => { cut.Instance.Search = "REFUSED"; cut.Instance.Refilter(); });
+        Assert.Equal("error: connection refused", Assert.Single(cut.Instance.VisibleLines).Text);
+
+        SetFilter(cut, "Node", LogView.EngineOnly);
+        Assert.Empty(cut.Instance.VisibleLines);
+        Assert.Contains("No line matches the filters.", cut.Markup);
+    }
+
+    [Fact]
+    public void NewLinesArriveThroughTheFiltersAndTheFilterChoicesGrow()
+    {
+        var buffer = Buffer();
+        var cut = Render<LogView>(p => p.Add(v => v.Buffer, buffer));
+        SetFilter(cut, "Node", "cp-1");
+        Assert.Equal(2, cut.Instance.VisibleLines.Count);
+
+        buffer.Append([Line("cp-1", "label nodes", "node/cp-1 labeled"), Line("w2-1", "join nodes", "joined")]);
+        cut.Render(p => p.Add(v => v.Buffer, buffer));
+
+        Assert.Equal(3, cut.Instance.VisibleLines.Count);
+        Assert.Equal("node/cp-1 labeled", cut.Instance.VisibleLines[^1].Text);
+        Assert.Contains("w2-1", buffer.Nodes);
+        Assert.Equal(["create machines", "prepare nodes", "init control plane", "join nodes", "label nodes"], buffer.Steps);
+    }
+
+    [Fact]
+    public void FollowingScrollsToTheNewestLineAndStopsWhenTurnedOff()
+    {
+        var buffer = Buffer();
+        var cut = Render<LogView>(p => p.Add(v => v.Buffer, buffer));
+        var scrolls = JSInterop.Invocations["ladybug.scrollToEnd"].Count;
+        Assert.True(scrolls >= 1);
+
+        cut.InvokeAsync(() => cut.Instance.Follow = false);
+        buffer.Append([Line("cp-1", "x", "more")]);
+        cut.Render(p => p.Add(v => v.Buffer, buffer));
+
+        Assert.Equal(scrolls, JSInterop.Invocations["ladybug.scrollToEnd"].Count);
+    }
+
+    private static void SetFilter(IRenderedComponent<LogView> cut, string label, string value)
+    {
+        var select = cut.FindComponents<MudBlazor.MudSelect<string>>().Single(s => s.Instance.Label == label);
+        cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
+    }
+}
