@@ -7,13 +7,16 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLadybugEngine();
 builder.AddLadybugAuth();
 builder.AddLadybugConsole();
+builder.AddMcksApi();
 
 var app = builder.Build();
 
 app.UseLadybugConsole();
+app.UseMcksApi();
 app.UseLadybugAuth();
 app.MapLadybugHealth();
 app.MapAccountEndpoints();
+app.MapMcksApi();
 app.MapLadybugConsole();
 
 app.Run();
