@@ -1,4 +1,3 @@
-using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Engine.Secrets;
@@ -51,16 +50,6 @@ public sealed class ClusterQueries(IDbContextFactory<LadybugDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.JobSteps.AsNoTracking().Where(s => s.JobId == jobId).OrderBy(s => s.Order).ThenBy(s => s.Id).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>Stored (already redacted) log lines with a sequence after <paramref name="afterSequence"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<LogLineView>> LogLinesAsync(Guid clusterId, long afterSequence, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var lines = await db.LogLines.AsNoTracking()
-            .Where(l => l.ClusterId == clusterId && l.Sequence > afterSequence)
-            .OrderBy(l => l.Sequence).Take(limit).ToListAsync(cancellationToken);
-        return lines.Select(LogLineView.From).ToList();
     }
 
     /// <summary>The admin kubeconfig in plain text, or null before it exists. Every read is audited.</summary>

@@ -21,7 +21,7 @@ public static class ClustersApi
             .WithSummary("Create a cluster")
             .WithDescription("Validates, stores and queues the provisioning, then answers 202 with the cluster in Pending. "
                 + "With ?wait=true the answer comes when provisioning ends: 200 with the cluster, or 500 with the failure.")
-            .Accepts<ClusterRequest>("application/json")
+            .WithJsonBody<ClusterRequest>()
             .Produces<ClusterResource>(StatusCodes.Status202Accepted)
             .Produces<ClusterResource>()
             .Produces<ApiStatus>(StatusCodes.Status400BadRequest)
@@ -126,7 +126,7 @@ public static class ClustersApi
         if (!errors.IsValid) return McksResults.Invalid(errors);
         var found = await s.FindAsync(ns, cluster, cancellationToken);
         if (found is null) return McksResults.ClusterNotFound(ns, cluster);
-        var lines = await s.Queries.LogLinesAsync(found.Id, after, count, cancellationToken);
+        var lines = await s.Log.ReadAsync(found.Id, after, count, cancellationToken);
         return McksResults.Json(new LogList { Items = lines.Select(ToResource).ToList() });
     }
 }

@@ -7,6 +7,21 @@ namespace Ladybug.Web.Api;
 /// <summary>The OpenAPI document describes the MCKS routes only, with the two ways to sign in.</summary>
 internal static class McksOpenApi
 {
+    /// <summary>
+    /// Documents a JSON body that the handler reads itself. Not <c>Accepts&lt;T&gt;</c>: that makes routing
+    /// refuse requests without a JSON Content-Type, and MCKS scripts often send none (curl -d).
+    /// </summary>
+    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+            };
+        });
+
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/{documentName}.json";
     public const string ReferencePath = "/api/reference";

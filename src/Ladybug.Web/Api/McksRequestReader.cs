@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
 
@@ -9,7 +10,7 @@ namespace Ladybug.Web.Api;
 /// Reads bodies and query values by hand instead of through typed parameter binding, so malformed input is
 /// answered with an MCKS Status naming the field, never with an empty 400, a 500 or an HTML page.
 /// </summary>
-internal static class McksRequestReader
+internal static partial class McksRequestReader
 {
     private static readonly (string Type, string Words)[] TypeWords =
     [
@@ -22,34 +23,56 @@ internal static class McksRequestReader
     /// <summary>The body as <typeparamref name="T"/>, or a 400 Status saying what is wrong with it and where.</summary>
     public static async Task<(T? Value, IResult? Error)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
     {
+        // Two passes, so that broken JSON and a well-formed value of the wrong type get different answers.
+        JsonDocument document;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, McksJson.Options, cancellationToken);
-            return value is null
-                ? (null, McksResults.BadRequest("The request body must be a JSON object, not null."))
-                : (value, null);
+            document = await JsonDocument.ParseAsync(request.Body, DocumentOptions, cancellationToken);
         }
         catch (JsonException ex)
         {
-            var field = McksFieldPaths.FromJsonPath(ex.Path);
-            var reason = Readable(ex.Message);
-            if (field is null)
-                return (null, McksResults.BadRequest($"The request body is not valid JSON: {reason}"));
-            var errors = new ValidationErrors();
-            errors.Add(field, reason);
-            return (null, McksResults.Status(StatusCodes.Status400BadRequest, $"The request body is not valid: {field}: {reason}", errors.ByField));
+            return (null, McksResults.BadRequest(
+                $"The request body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {Readable(ex.Message)}"));
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, McksResults.BadRequest($"The request body must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}."));
+            try
+            {
+                return (document.Deserialize<T>(McksJson.Options), null);
+            }
+            catch (JsonException ex)
+            {
+                var field = McksFieldPaths.FromJsonPath(ex.Path) ?? "body";
+                var reason = Readable(ex.Message);
+                var errors = new ValidationErrors();
+                errors.Add(field, reason);
+                return (null, McksResults.Status(StatusCodes.Status400BadRequest, $"The request body is not valid: {field}: {reason}", errors.ByField));
+            }
         }
     }
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = McksJson.Options.AllowTrailingCommas,
+        CommentHandling = McksJson.Options.ReadCommentHandling,
+    };
 
     /// <summary>System.Text.Json's message without its position suffix and .NET type names.</summary>
     private static string Readable(string message)
     {
         var at = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (at < 0) at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         var text = at > 0 ? message[..at] : message;
         foreach (var (type, words) in TypeWords)
             text = text.Replace(type, words, StringComparison.Ordinal);
+        text = ContractType().Replace(text, "a JSON object");
         return text.Replace("The JSON value could not be converted to", "Expected", StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"Ladybug\.Api\.Contracts\.\w+")]
+    private static partial Regex ContractType();
 
     public static int ReadInt(string name, string? text, int fallback, int min, int max, ValidationErrors errors)
     {

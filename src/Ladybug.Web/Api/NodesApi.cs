@@ -20,7 +20,7 @@ public static class NodesApi
             .WithSummary("Add worker pools to a Provisioned cluster")
             .WithDescription("Answers 202 with the current nodes; the new ones appear as they are created. "
                 + "With ?wait=true the answer comes when the job ends: 200 with every node, or 500 with the failure.")
-            .Accepts<NodeRequest>("application/json")
+            .WithJsonBody<NodeRequest>()
             .Produces<NodeList>(StatusCodes.Status202Accepted)
             .Produces<NodeList>()
             .Produces<ApiStatus>(StatusCodes.Status400BadRequest)
