@@ -21,13 +21,12 @@ public sealed class CliHarness : IDisposable
 
     public CliHarness() => Directory.CreateDirectory(Home);
 
-    /// <summary>A harness whose environment points at <paramref name="factory"/> as the administrator.</summary>
+    /// <summary>A harness whose environment points at <paramref name="factory"/> with the administrator's API token.</summary>
     public static CliHarness SignedInTo(McksApiFactory factory)
     {
         var harness = new CliHarness();
         harness.Environment["LADYBUG_SERVER"] = factory.BaseAddress.ToString();
-        harness.Environment["LADYBUG_USER"] = McksApiFactory.AdminUser;
-        harness.Environment["LADYBUG_PASSWORD"] = McksApiFactory.AdminPassword;
+        harness.Environment["LADYBUG_TOKEN"] = factory.AdminToken;
         return harness;
     }
 
@@ -72,7 +71,14 @@ public static class CliAssert
     }
 }
 
-/// <summary>A console on Kestrel at 127.0.0.1, shared by one CLI test class.</summary>
+/// <summary>The CLI test classes that do not script jobs share one console on a loopback port.</summary>
+[CollectionDefinition(Name)]
+public sealed class LoopbackConsoleCollection : ICollectionFixture<LoopbackConsoleFixture>
+{
+    public const string Name = "CLI on one loopback console";
+}
+
+/// <summary>A console on Kestrel at 127.0.0.1.</summary>
 public sealed class LoopbackConsoleFixture : IDisposable
 {
     public McksApiFactory Factory { get; } = new McksApiFactory { ListenOnLoopback = true }.Start();
@@ -80,4 +86,20 @@ public sealed class LoopbackConsoleFixture : IDisposable
     public IServiceProvider Services => Factory.Services;
 
     public void Dispose() => Factory.Dispose();
+}
+
+/// <summary>CLI tests against the shared loopback console: each test signs in as the administrator and works in its own namespace.</summary>
+public abstract class LoopbackCliTests(LoopbackConsoleFixture console) : IDisposable
+{
+    protected LoopbackConsoleFixture App { get; } = console;
+    protected CliHarness Cli { get; } = CliHarness.SignedInTo(console.Factory);
+    protected string Namespace { get; } = McksApiFixture.NewNamespace();
+
+    protected Task<CliResult> Run(params string[] args) => Cli.RunAsync([.. args, "-n", Namespace]);
+
+    public void Dispose()
+    {
+        Cli.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

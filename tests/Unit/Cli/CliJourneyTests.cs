@@ -11,21 +11,15 @@ namespace Ladybug.Tests.Unit.Cli;
 /// scripted where the provisioning handlers will run (they write the log and store the kubeconfig as a real
 /// handler does); the sandbox journey with logs -f over the hub needs those handlers and the hub.
 /// </summary>
-public sealed class CliJourneyTests(LoopbackConsoleFixture console) : IClassFixture<LoopbackConsoleFixture>, IDisposable
+public sealed class CliJourneyTests(LoopbackConsoleFixture console) : LoopbackCliTests(console), IClassFixture<LoopbackConsoleFixture>
 {
     private const string Kubeconfig = "apiVersion: v1\nkind: Config\nclusters:\n- name: journey\n";
-    private readonly CliHarness _cli = CliHarness.SignedInTo(console.Factory);
-    private readonly string _ns = McksApiFixture.NewNamespace();
-
-    public void Dispose() => _cli.Dispose();
-
-    private Task<CliResult> Run(params string[] args) => _cli.RunAsync([.. args, "-n", _ns]);
 
     [Fact]
     public async Task CreateWaitLogsKubeconfigAndDeleteWait()
     {
-        var sealer = console.Services.GetRequiredService<ISecretSealer>();
-        console.Factory.Jobs
+        var sealer = App.Services.GetRequiredService<ISecretSealer>();
+        App.Factory.Jobs
             .On(JobKind.Create, async (ctx, ct) =>
             {
                 ctx.Info("Creating 2 machines");
@@ -59,12 +53,12 @@ public sealed class CliJourneyTests(LoopbackConsoleFixture console) : IClassFixt
     [Fact]
     public async Task CreateWaitFailsWithTheReasonWhenProvisioningFails()
     {
-        console.Factory.Jobs.On(JobKind.Create, (_, _) => throw new StepFailedException(FailureReason.JoinWorkerFailed, "kubeadm join timed out", 1));
+        App.Factory.Jobs.On(JobKind.Create, (_, _) => throw new StepFailedException(FailureReason.JoinWorkerFailed, "kubeadm join timed out", 1));
 
         var result = await Run("create", "cluster", "--name", "unlucky", "--wait",
             "--control-plane-connection", "c", "--control-plane-spec", "s", "--worker-connection", "w", "--worker-spec", "s");
 
         result.Failed($"Cluster 'unlucky' was not provisioned: {FailureReason.JoinWorkerFailed}: kubeadm join timed out");
-        Assert.Equal(ClusterPhase.Failed, (await console.Services.GetRequiredService<ClusterQueries>().GetAsync(_ns, "unlucky"))!.Phase);
+        Assert.Equal(ClusterPhase.Failed, (await App.Services.GetRequiredService<ClusterQueries>().GetAsync(Namespace, "unlucky"))!.Phase);
     }
 }

@@ -6,23 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Unit.Cli;
 
-public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClassFixture<LoopbackConsoleFixture>, IDisposable
+[Collection(LoopbackConsoleCollection.Name)]
+public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : LoopbackCliTests(console)
 {
-    private readonly CliHarness _cli = CliHarness.SignedInTo(console.Factory);
-    private readonly string _ns = McksApiFixture.NewNamespace();
-
-    public void Dispose() => _cli.Dispose();
-
-    private Task<CliResult> Run(params string[] args) => _cli.RunAsync([.. args, "-n", _ns]);
-
     private async Task<Cluster> StoredAsync(string name) =>
-        (await console.Services.GetRequiredService<ClusterQueries>().GetAsync(_ns, name))!;
+        (await App.Services.GetRequiredService<ClusterQueries>().GetAsync(Namespace, name))!;
 
     [Fact]
     public async Task GetClusterPrintsATableOfTheNamespace()
     {
-        await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "alpha");
-        await ClusterSeeder.PendingAsync(console.Services, _ns, "beta");
+        await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "alpha");
+        await ClusterSeeder.PendingAsync(App.Services, Namespace, "beta");
 
         var result = (await Run("get", "cluster")).Succeeded();
 
@@ -35,7 +29,7 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
     [Fact]
     public async Task GetClusterByNameInJsonAndYamlUsesTheApisFieldNames()
     {
-        await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "alpha");
+        await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "alpha");
 
         var json = (await Run("get", "cluster", "alpha", "-o", "json")).Succeeded();
         var yaml = (await Run("get", "cluster", "alpha", "-o", "yaml")).Succeeded();
@@ -49,7 +43,7 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
 
     [Fact]
     public async Task GetOfAnUnknownClusterPrintsTheServersMessageAndFails() =>
-        (await Run("get", "cluster", "ghost")).Failed($"Cluster 'ghost' was not found in namespace '{_ns}'.");
+        (await Run("get", "cluster", "ghost")).Failed($"Cluster 'ghost' was not found in namespace '{Namespace}'.");
 
     [Fact]
     public async Task CreateClusterFromFlagsWithRepeatedWorkerPoolsAnswersPendingAtOnce()
@@ -75,7 +69,7 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
 
         Assert.Contains("  controlPlane[0].count: A control plane needs an odd number of nodes", result.Error);
         Assert.Contains("  worker[0].count: Worker count must be between 1 and 100 (got 0).", result.Error);
-        Assert.Null(await console.Services.GetRequiredService<ClusterQueries>().GetAsync(_ns, "bad"));
+        Assert.Null(await App.Services.GetRequiredService<ClusterQueries>().GetAsync(Namespace, "bad"));
     }
 
     [Fact]
@@ -94,7 +88,7 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
     public async Task CreateClusterFromAnMcksRequestFile(string source)
     {
         var body = ClustersApiTests.McksSampleBody("from-file");
-        var file = Path.Combine(_cli.Home, $"cluster.{source}");
+        var file = Path.Combine(Cli.Home, $"cluster.{source}");
         if (source == "yaml")
             body = """
                 name: from-file
@@ -118,7 +112,7 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
         await File.WriteAllTextAsync(file, body);
 
         var result = source == "stdin"
-            ? await _cli.RunWithInputAsync(body, "create", "cluster", "-f", "-", "-n", _ns, "-o", "json")
+            ? await Cli.RunWithInputAsync(body, "create", "cluster", "-f", "-", "-n", Namespace, "-o", "json")
             : await Run("create", "cluster", "-f", file, "-o", "json");
 
         var cluster = JsonSerializer.Deserialize<ClusterResource>(result.Succeeded().Output, McksJson.Options)!;
@@ -131,7 +125,7 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
     [Fact]
     public async Task FlagsOverrideTheFile()
     {
-        var file = Path.Combine(_cli.Home, "cluster.json");
+        var file = Path.Combine(Cli.Home, "cluster.json");
         await File.WriteAllTextAsync(file, ClustersApiTests.McksSampleBody("in-file"));
 
         (await Run("create", "cluster", "-f", file, "--name", "renamed", "--control-plane-count", "1")).Succeeded();
@@ -142,17 +136,17 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
     [Fact]
     public async Task AnUnreadableFileIsReported()
     {
-        var file = Path.Combine(_cli.Home, "broken.yaml");
+        var file = Path.Combine(Cli.Home, "broken.yaml");
         await File.WriteAllTextAsync(file, "name: [unclosed");
 
         (await Run("create", "cluster", "-f", file)).Failed("is not valid YAML");
-        (await Run("create", "cluster", "-f", Path.Combine(_cli.Home, "missing.yaml"))).Failed("Cannot read");
+        (await Run("create", "cluster", "-f", Path.Combine(Cli.Home, "missing.yaml"))).Failed("Cannot read");
     }
 
     [Fact]
     public async Task DeleteClusterAnswersAtOnceAndAMissingOneFails()
     {
-        await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "doomed");
+        await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "doomed");
 
         var result = (await Run("delete", "cluster", "doomed")).Succeeded();
 
@@ -164,8 +158,8 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
     [Fact]
     public async Task KubeconfigIsAnErrorBeforeProvisionedAndTheYamlAfter()
     {
-        await ClusterSeeder.PendingAsync(console.Services, _ns, "young");
-        await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "ready");
+        await ClusterSeeder.PendingAsync(App.Services, Namespace, "young");
+        await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "ready");
 
         (await Run("kubeconfig", "young")).Failed("has no kubeconfig yet: it is Pending");
         var result = (await Run("kubeconfig", "ready")).Succeeded();
@@ -176,8 +170,8 @@ public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : IClas
     [Fact]
     public async Task LogsPrintTheStoredLinesWithTheirNode()
     {
-        var seeded = await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "chatty");
-        await ClusterSeeder.AppendLogAsync(console.Services, seeded.Id, "one", "two");
+        var seeded = await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "chatty");
+        await ClusterSeeder.AppendLogAsync(App.Services, seeded.Id, "one", "two");
 
         var result = (await Run("logs", "chatty")).Succeeded();
 

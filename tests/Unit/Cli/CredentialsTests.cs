@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ladybug.Tests.Unit.Cli;
 
 /// <summary>Where the CLI finds the server and credentials: flags, then environment variables, then the config file's context.</summary>
-public sealed class CredentialsTests(LoopbackConsoleFixture console) : IClassFixture<LoopbackConsoleFixture>, IDisposable
+[Collection(LoopbackConsoleCollection.Name)]
+public sealed class CredentialsTests(LoopbackConsoleFixture console) : IDisposable
 {
     private readonly CliHarness _cli = new();
     private string Server => console.Factory.BaseAddress.ToString();

@@ -6,19 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Unit.Cli;
 
-public sealed class NodeCommandsTests(LoopbackConsoleFixture console) : IClassFixture<LoopbackConsoleFixture>, IDisposable
+[Collection(LoopbackConsoleCollection.Name)]
+public sealed class NodeCommandsTests(LoopbackConsoleFixture console) : LoopbackCliTests(console)
 {
-    private readonly CliHarness _cli = CliHarness.SignedInTo(console.Factory);
-    private readonly string _ns = McksApiFixture.NewNamespace();
-
-    public void Dispose() => _cli.Dispose();
-
-    private Task<CliResult> Run(params string[] args) => _cli.RunAsync([.. args, "-n", _ns]);
-
     [Fact]
     public async Task GetNodeListsTheNodesOfTheClusterAndShowsOne()
     {
-        await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "alpha");
+        await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "alpha");
 
         var table = (await Run("get", "node", "--cluster", "alpha")).Succeeded();
         var one = (await Run("get", "node", "alpha-w1-1", "-c", "alpha", "-o", "json")).Succeeded();
@@ -38,20 +32,20 @@ public sealed class NodeCommandsTests(LoopbackConsoleFixture console) : IClassFi
     [Fact]
     public async Task CreateNodeAddsWorkerPoolsToAProvisionedCluster()
     {
-        var seeded = await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "grow");
+        var seeded = await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "grow");
 
         var result = (await Run("create", "node", "--cluster", "grow", "--worker-connection", "config-azure-koreacentral",
             "--worker-spec", "Standard_B2s", "--worker-count", "3")).Succeeded();
 
         Assert.Contains("Nodes accepted for cluster 'grow'", result.Output);
-        var stored = (await console.Services.GetRequiredService<ClusterQueries>().GetAsync(seeded.Id))!;
+        var stored = (await App.Services.GetRequiredService<ClusterQueries>().GetAsync(seeded.Id))!;
         Assert.Equal(("config-azure-koreacentral", "Standard_B2s", 3), stored.Pools.Where(p => p.Name == "w2").Select(p => (p.Connection, p.Spec, p.Count)).Single());
     }
 
     [Fact]
     public async Task CreateNodeOnAClusterThatIsNotProvisionedFailsWithTheReason()
     {
-        await ClusterSeeder.PendingAsync(console.Services, _ns, "young");
+        await ClusterSeeder.PendingAsync(App.Services, Namespace, "young");
 
         (await Run("create", "node", "-c", "young", "--worker-connection", "w", "--worker-spec", "s")).Failed("while it is Pending");
     }
@@ -59,8 +53,8 @@ public sealed class NodeCommandsTests(LoopbackConsoleFixture console) : IClassFi
     [Fact]
     public async Task CreateNodeFromAFileWithAControlPlaneIsRejectedLikeMcks()
     {
-        await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "grow");
-        var file = Path.Combine(_cli.Home, "nodes.json");
+        await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "grow");
+        var file = Path.Combine(Cli.Home, "nodes.json");
         await File.WriteAllTextAsync(file, """{ "controlPlane": [ { "connection": "c", "count": 1, "spec": "s" } ], "worker": [ { "connection": "c", "count": 1, "spec": "s" } ] }""");
 
         (await Run("create", "node", "-c", "grow", "-f", file)).Failed("controlPlane: Control plane node is not supported");
@@ -69,7 +63,7 @@ public sealed class NodeCommandsTests(LoopbackConsoleFixture console) : IClassFi
     [Fact]
     public async Task DeleteNodeRemovesAWorkerAndRefusesTheLeader()
     {
-        await ClusterSeeder.ProvisionedAsync(console.Services, _ns, "shrink");
+        await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "shrink");
 
         (await Run("delete", "node", "shrink-cp-1", "--cluster", "shrink")).Failed("leader");
         var result = (await Run("delete", "node", "shrink-w1-1", "--cluster", "shrink")).Succeeded();

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
-public sealed class ClustersApiTests(McksApiFixture fixture) : IClassFixture<McksApiFixture>
+[Collection(McksApiCollection.Name)]
+public sealed class ClustersApiTests(McksApiFixture fixture)
 {
     private readonly HttpClient _admin = fixture.Admin;
 

@@ -5,7 +5,14 @@ using Ladybug.Api.Contracts;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
-/// <summary>One console per test class; tests keep apart by using their own namespace.</summary>
+/// <summary>The test classes that only read or add clusters share one console; each test keeps to its own namespace.</summary>
+[CollectionDefinition(Name)]
+public sealed class McksApiCollection : ICollectionFixture<McksApiFixture>
+{
+    public const string Name = "MCKS API on one console";
+}
+
+/// <summary>A console for API tests; tests keep apart by using their own namespace.</summary>
 public sealed class McksApiFixture : IDisposable
 {
     public McksApiFactory Factory { get; } = new McksApiFactory().Start();

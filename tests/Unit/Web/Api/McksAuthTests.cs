@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
-public sealed class McksAuthTests(McksApiFixture fixture) : IClassFixture<McksApiFixture>
+[Collection(McksApiCollection.Name)]
+public sealed class McksAuthTests(McksApiFixture fixture)
 {
     public static TheoryData<string, string> ProtectedRoutes => new()
     {
@@ -51,6 +52,16 @@ public sealed class McksAuthTests(McksApiFixture fixture) : IClassFixture<McksAp
         var status = await response.ReadStatusAsync(HttpStatusCode.Unauthorized);
         Assert.Contains("Wrong user name or password", status.Message);
         Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task BasicCredentialsOfAConsoleUserWorkAsForMcksScripts()
+    {
+        using var client = fixture.Factory.CreateClientWith(new AuthenticationHeaderValue("Basic", McksApiFactory.BasicCredentials(McksApiFactory.AdminUser, McksApiFactory.AdminPassword)));
+
+        var list = await (await client.GetAsync($"/mcks/ns/{McksApiFixture.NewNamespace()}/clusters")).ReadAsync<ClusterList>(HttpStatusCode.OK);
+
+        Assert.Empty(list.Items);
     }
 
     [Fact]

@@ -3,7 +3,8 @@ using System.Text.Json;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
-public sealed class McksOpenApiTests(McksApiFixture fixture) : IClassFixture<McksApiFixture>
+[Collection(McksApiCollection.Name)]
+public sealed class McksOpenApiTests(McksApiFixture fixture)
 {
     [Fact]
     public async Task TheDocumentIsAnonymousAndDescribesEveryMcksRouteAndNothingElse()

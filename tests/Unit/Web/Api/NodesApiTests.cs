@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
-public sealed class NodesApiTests(McksApiFixture fixture) : IClassFixture<McksApiFixture>
+[Collection(McksApiCollection.Name)]
+public sealed class NodesApiTests(McksApiFixture fixture)
 {
     private readonly HttpClient _admin = fixture.Admin;
 

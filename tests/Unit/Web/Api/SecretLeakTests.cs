@@ -3,7 +3,8 @@ using System.Net;
 namespace Ladybug.Tests.Unit.Web.Api;
 
 /// <summary>MCKS returned each node's SSH private key as <c>credential</c>; Ladybug never returns one.</summary>
-public sealed class SecretLeakTests(McksApiFixture fixture) : IClassFixture<McksApiFixture>
+[Collection(McksApiCollection.Name)]
+public sealed class SecretLeakTests(McksApiFixture fixture)
 {
     [Fact]
     public async Task NoResponseCarriesAPrivateKeyOrTheKubeconfigOutsideItsOwnRoute()

@@ -3,7 +3,8 @@ using Ladybug.Api.Contracts;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
-public sealed class SpecsApiTests(McksApiFixture fixture) : IClassFixture<McksApiFixture>
+[Collection(McksApiCollection.Name)]
+public sealed class SpecsApiTests(McksApiFixture fixture)
 {
     private readonly HttpClient _admin = fixture.Admin;
 
