@@ -16,9 +16,11 @@ public static class LadybugApiClient
 
     private static readonly RefitSettings Settings = new() { ContentSerializer = new SystemTextJsonContentSerializer(McksJson.Options) };
 
-    public static ILadybugApi Create(ServerSettings settings, bool waiting = false)
+    /// <summary>The caller owns <paramref name="http"/>; it gets the server address, credentials and timeout here.</summary>
+    public static ILadybugApi Create(HttpClient http, ServerSettings settings, bool waiting = false)
     {
-        var http = new HttpClient { BaseAddress = settings.Server, Timeout = waiting ? WaitingTimeout : RequestTimeout };
+        http.BaseAddress = settings.Server;
+        http.Timeout = waiting ? WaitingTimeout : RequestTimeout;
         http.DefaultRequestHeaders.Authorization = settings.Authorization;
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return RestService.For<ILadybugApi>(http, Settings);

@@ -7,11 +7,12 @@ using Refit;
 namespace Ladybug.Cli.Commands;
 
 /// <summary>One run of one command: its parsed options, where it talks to, and how failures become exit codes.</summary>
-public sealed class Invocation(ParseResult parse, GlobalOptions options, CliEnvironment env)
+public sealed class Invocation(ParseResult parse, GlobalOptions options, CliEnvironment env) : IDisposable
 {
     public const int Success = 0;
     public const int Failure = 1;
 
+    private readonly List<HttpClient> _clients = [];
     private ServerSettings? _settings;
 
     public ParseResult Parse { get; } = parse;
@@ -24,7 +25,18 @@ public sealed class Invocation(ParseResult parse, GlobalOptions options, CliEnvi
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
     public T? Get<T>(Argument<T> argument) => Parse.GetValue(argument);
 
-    public ILadybugApi Api(bool waiting = false) => LadybugApiClient.Create(Settings, waiting);
+    public ILadybugApi Api(bool waiting = false)
+    {
+        var http = new HttpClient();
+        _clients.Add(http);
+        return LadybugApiClient.Create(http, Settings, waiting);
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+            client.Dispose();
+    }
 
     /// <summary>-o when given, else <paramref name="fallback"/>.</summary>
     public Printer Printer(string fallback = GlobalOptions.Table) => new(Output, Parse.GetValue(Options.Output) ?? fallback);
@@ -35,7 +47,7 @@ public sealed class Invocation(ParseResult parse, GlobalOptions options, CliEnvi
     public static Func<ParseResult, CancellationToken, Task<int>> Action(GlobalOptions options, CliEnvironment env,
         Func<Invocation, CancellationToken, Task<int>> body) => async (parse, cancellationToken) =>
     {
-        var invocation = new Invocation(parse, options, env);
+        using var invocation = new Invocation(parse, options, env);
         try
         {
             return await body(invocation, cancellationToken);

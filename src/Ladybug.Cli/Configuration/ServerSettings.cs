@@ -40,9 +40,12 @@ public sealed record ServerSettings(Uri Server, string Namespace, string? User, 
         var ns = levels.Select(l => l.Namespace).FirstOrDefault(n => n is not null) ?? DefaultNamespace;
         // Credentials come as a set from one level, so a user given on the command line is never paired with a token from the file.
         var credentials = levels.FirstOrDefault(l => l.Token is not null || l.User is not null);
-        if (credentials is { Token: null, User: { } user, Password: null })
-            throw new CliException($"No password for user '{user}': pass --password, set LADYBUG_PASSWORD, or use an API token (--token, LADYBUG_TOKEN).");
-        return new ServerSettings(server, ns, credentials?.Token is null ? credentials?.User : null, credentials?.Token is null ? credentials?.Password : null, credentials?.Token);
+        if (credentials is null) return new ServerSettings(server, ns, null, null, null);
+        if (credentials.Token is not null) return new ServerSettings(server, ns, null, null, credentials.Token);
+        // A password alone on a more specific level (--password with LADYBUG_USER) goes with that user.
+        var password = levels.TakeWhile(l => l != credentials).Select(l => l.Password).FirstOrDefault(p => p is not null) ?? credentials.Password
+            ?? throw new CliException($"No password for user '{credentials.User}': pass --password, set LADYBUG_PASSWORD, or use an API token (--token, LADYBUG_TOKEN).");
+        return new ServerSettings(server, ns, credentials.User, password, null);
     }
 
     private static Uri ParseServer(string text)

@@ -34,6 +34,14 @@ public sealed class CredentialsTests(LoopbackConsoleFixture console) : IDisposab
     }
 
     [Fact]
+    public async Task APasswordFlagGoesWithTheUserFromTheEnvironment()
+    {
+        _cli.Environment["LADYBUG_USER"] = McksApiFactory.AdminUser;
+
+        (await _cli.RunAsync("get", "cluster", "-s", Server, "--password", McksApiFactory.AdminPassword)).Succeeded();
+    }
+
+    [Fact]
     public async Task AWrongPasswordFailsWithTheServersReason() =>
         (await _cli.RunAsync("get", "cluster", "-s", Server, "--user", McksApiFactory.AdminUser, "--password", "wrong")).Failed("Wrong user name or password");
 
