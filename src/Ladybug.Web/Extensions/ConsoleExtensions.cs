@@ -19,9 +19,7 @@ public static class ConsoleExtensions
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        // Machine paths keep their status: re-executing a 401 as the not-found page would turn it into a sign-in redirect.
-        app.UseWhen(context => !LadybugAuthentication.IsMachinePath(context.Request.Path),
-            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         return app;
     }
 
