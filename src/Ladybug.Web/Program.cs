@@ -10,15 +10,18 @@ builder.AddLadybugInfrastructure();
 builder.AddLadybugAuth();
 builder.AddLadybugConsole();
 builder.AddProvisioningHub();
+builder.AddMcksApi();
 
 var app = builder.Build();
 
 app.UseLadybugConsole();
+app.UseMcksApi();
 app.UseLadybugAuth();
 app.MapLadybugHealth();
 app.MapAccountEndpoints();
 app.MapClusterDownloads();
 app.MapProvisioningHub();
+app.MapMcksApi();
 app.MapLadybugConsole();
 
 app.Run();

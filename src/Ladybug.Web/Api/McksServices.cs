@@ -1,0 +1,23 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Jobs;
+
+namespace Ladybug.Web.Api;
+
+/// <summary>What the MCKS handlers need, bundled for <c>[AsParameters]</c> (eShop's CatalogServices pattern).</summary>
+internal sealed class McksServices(ClusterService clusters, ClusterQueries queries, IJobLog log, JobWaiter waiter)
+{
+    public ClusterService Clusters { get; } = clusters;
+    public ClusterQueries Queries { get; } = queries;
+    public IJobLog Log { get; } = log;
+    public JobWaiter Waiter { get; } = waiter;
+
+    /// <summary>The live cluster of that name; a deleted one counts as missing, as in MCKS where delete removed it.</summary>
+    public async Task<Cluster?> FindAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var cluster = await Queries.GetAsync(ns, name, cancellationToken);
+        return cluster is null || cluster.Phase == ClusterPhase.Deleted ? null : cluster;
+    }
+
+    public static string ClusterPath(string ns, string name) =>
+        $"/mcks/ns/{Uri.EscapeDataString(ns)}/clusters/{Uri.EscapeDataString(name)}";
+}
