@@ -1,4 +1,5 @@
 using Ladybug.Engine;
+using Ladybug.Engine.Bootstrap;
 using Ladybug.Web.Auth;
 using Ladybug.Web.Downloads;
 using Ladybug.Web.Extensions;
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLadybugEngine();
 builder.AddLadybugInfrastructure();
+builder.AddLadybugBootstrap();
 builder.AddLadybugAuth();
 builder.AddLadybugConsole();
 builder.AddProvisioningHub();

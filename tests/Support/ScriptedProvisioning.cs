@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Jobs;
@@ -154,6 +155,9 @@ public static class ScriptedProvisioningExtensions
     /// <summary>Wires the fake cloud and the scripted handlers into a console under test.</summary>
     public static IServiceCollection AddScriptedCloud(this IServiceCollection services, TimeSpan stepDelay, int linesPerNode)
     {
+        // Replaces the real cloud client and kubeadm handlers the console registers.
+        services.RemoveAll<IInfrastructure>();
+        services.RemoveAll<IJobHandler>();
         services.AddSingleton<FakeCloud>();
         services.AddSingleton<IInfrastructure>(sp => sp.GetRequiredService<FakeCloud>());
         services.AddSingleton<IJobHandler>(sp => new ScriptedProvisioning(sp.GetRequiredService<IInfrastructure>(), sp.GetRequiredService<ISecretSealer>(), stepDelay, linesPerNode));

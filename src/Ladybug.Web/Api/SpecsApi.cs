@@ -21,13 +21,12 @@ public static class SpecsApi
             .Produces<SpecList>()
             .Produces<ApiStatus>(StatusCodes.Status400BadRequest)
             .Produces<ApiStatus>(StatusCodes.Status404NotFound)
-            .Produces<ApiStatus>(StatusCodes.Status502BadGateway)
-            .Produces<ApiStatus>(StatusCodes.Status503ServiceUnavailable);
+            .Produces<ApiStatus>(StatusCodes.Status502BadGateway);
         return mcks;
     }
 
     // Strings, not ints: a bad value is answered with a Status naming the parameter, not an empty 400.
-    private static async Task<IResult> ListAsync(string connection, IServiceProvider services,
+    private static async Task<IResult> ListAsync(string connection, IInfrastructure infrastructure,
         [FromQuery(Name = "control-plane")] string? controlPlane, [FromQuery(Name = "cpu-min")] string? cpuMin, [FromQuery(Name = "cpu-max")] string? cpuMax,
         [FromQuery(Name = "memory-min")] string? memoryMin, [FromQuery(Name = "memory-max")] string? memoryMax, CancellationToken cancellationToken)
     {
@@ -41,9 +40,6 @@ public static class SpecsApi
         if (memory.Min > memory.Max) errors.Add("memory-min", $"memory-min ({memory.Min}) is larger than memory-max ({memory.Max}).");
         if (!errors.IsValid) return McksResults.Invalid(errors);
 
-        var infrastructure = services.GetService<IInfrastructure>();
-        if (infrastructure is null)
-            return McksResults.Status(StatusCodes.Status503ServiceUnavailable, "No cloud infrastructure is configured, so there are no specs to list.");
         var specs = await infrastructure.ListSpecsAsync(connection, cancellationToken);
         var items = specs
             .Where(s => s.VCpu >= cpus.Min && s.VCpu <= cpus.Max && s.MemoryGiB >= memory.Min && s.MemoryGiB <= memory.Max)

@@ -33,7 +33,7 @@ public sealed class McksApiFactory : WebApplicationFactory<Program>
     public ScriptedJobs Jobs { get; } = new();
 
     /// <summary>The cloud boundary; null registers no infrastructure at all.</summary>
-    public FakeInfrastructure? Infrastructure { get; init; } = new();
+    public FakeInfrastructure Infrastructure { get; init; } = new();
 
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -65,8 +65,7 @@ public sealed class McksApiFactory : WebApplicationFactory<Program>
                 services.AddSingleton<IJobHandler>(new ScriptedJobHandler(kind, Jobs));
             services.RemoveAll<IClusterSpecCheck>();
             services.RemoveAll<IInfrastructure>();
-            if (Infrastructure is not null)
-                services.AddSingleton<IInfrastructure>(Infrastructure);
+            services.AddSingleton<IInfrastructure>(Infrastructure);
         });
     }
 

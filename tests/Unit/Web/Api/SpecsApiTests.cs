@@ -59,15 +59,4 @@ public sealed class SpecsApiTests(McksApiFixture fixture)
     public async Task ABrokerFailureIs502WithItsMessage() =>
         Assert.Contains("connection refused by the CSP driver",
             (await (await _admin.GetAsync(Specs(FakeInfrastructure.BrokenConnection))).ReadStatusAsync(HttpStatusCode.BadGateway)).Message);
-
-    [Fact]
-    public async Task WithoutAnyInfrastructureTheAnswerIs503()
-    {
-        using var factory = new McksApiFactory { Infrastructure = null }.Start();
-        using var admin = factory.CreateAdminClient();
-
-        var status = await (await admin.GetAsync(Specs(FakeInfrastructure.Connection))).ReadStatusAsync(HttpStatusCode.ServiceUnavailable);
-
-        Assert.Contains("No cloud infrastructure", status.Message);
-    }
 }
