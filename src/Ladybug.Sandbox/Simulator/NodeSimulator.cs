@@ -29,9 +29,16 @@ public sealed partial class NodeSimulator(
 
     private static readonly HashSet<string> Shells = new(["bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/bash", "/usr/bin/sh"], StringComparer.Ordinal);
 
+    /// <summary>
+    /// How long the command had already been running on the VM when the simulator got to it (its process start-up).
+    /// A step's latency is how long it takes on the VM in all, so this part of it is already spent.
+    /// </summary>
+    public TimeSpan StartupTime { get; init; }
+
     /// <summary>The process entry: <c>Ladybug.Sandbox.dll simulate-node --node-dir DIR</c>, run by sshd.</summary>
     public static async Task<int> MainAsync(string[] args)
     {
+        var startup = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
         var error = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
         var index = Array.IndexOf(args, "--node-dir");
         if (index < 0 || index + 1 >= args.Length)
@@ -44,7 +51,7 @@ public sealed partial class NodeSimulator(
         var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
         var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
         var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), node, new SimulatedCluster(node.Identity.ClusterDirectory),
-            settings, input, output, error, SshSession.Drop);
+            settings, input, output, error, SshSession.Drop) { StartupTime = startup > TimeSpan.Zero ? startup : TimeSpan.Zero };
         return await simulator.RunAsync(Environment.GetEnvironmentVariable("SSH_ORIGINAL_COMMAND"), CancellationToken.None);
     }
 
@@ -141,10 +148,25 @@ public sealed partial class NodeSimulator(
             await error.WriteLineAsync($"ladybug-sandbox: the simulated VM has no handler for step '{name}' (known: {string.Join(", ", registry.Steps.Order())}).");
             return 127;
         }
-        if (settings.StepLatency > TimeSpan.Zero)
-            await Task.Delay(settings.StepLatency, cancellationToken);
-        return await WithFaultsAsync(name, (o, e) => step.RunAsync(
-            new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken)));
+        var latency = settings.LatencyOf(name);
+        return await WithFaultsAsync(name, async (o, e) =>
+        {
+            var context = new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken, latency, StartupTime);
+            int status;
+            try
+            {
+                status = await step.RunAsync(context);
+            }
+            catch (Kubernetes.NodeStepFailure failure)
+            {
+                await e.WriteLineAsync(failure.Verbatim ? failure.Message : $"[ladybug] error: {failure.Message}");
+                status = failure.ExitCode;
+            }
+            // A step that finished early still takes its latency, like a real one.
+            if (context.Remaining > TimeSpan.Zero)
+                await Task.Delay(context.Remaining, cancellationToken);
+            return status;
+        });
     }
 
     private async Task<int> RunCommandAsync(IReadOnlyList<string> words, int? line, CancellationToken cancellationToken)
