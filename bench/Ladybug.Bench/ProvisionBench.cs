@@ -110,7 +110,7 @@ public static class ProvisionBench
         }
     }
 
-    /// <summary>The floor under every step: an SSH session to a VM (connect, authenticate, start the simulator) for a command that does nothing.</summary>
+    /// <summary>The floor under every step: a step that does nothing, over the connection the engine keeps (the simulator process still starts).</summary>
     private static async Task MeasureRoundTripsAsync(IServiceProvider services, Guid clusterId)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<LadybugDbContext>>().CreateDbContextAsync();
@@ -128,7 +128,7 @@ public static class ProvisionBench
             if (!result.Succeeded) throw new InvalidOperationException($"facts exited {result.ExitCode}");
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
-        Console.WriteLine($"  floor: one SSH session running a no-latency step (connect, authenticate, start the simulator), 5 in a row: " +
+        Console.WriteLine($"  floor: a no-latency step on the leader over its kept SSH connection (simulator start-up and the engine), 5 in a row: " +
             $"mean {times.Average():0} ms, min {times.Min():0} ms; machine load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores");
     }
 
