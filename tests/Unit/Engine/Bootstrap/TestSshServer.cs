@@ -45,12 +45,11 @@ public sealed class TestSshServer : IAsyncDisposable
             exec /bin/sh -c "$cmd"
 
             """.Replace("\r\n", "\n"));
-        File.SetUnixFileMode(forceCommand, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         // Tumblebug hands out PEM RSA keys; test with the same kind.
         var clientKey = Path.Combine(directory, "client_key");
         await RunAsync(SshKeygenPath, "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", clientKey);
-        var config = new SshdConfig(directory, IPAddress.Loopback, Sshd.FreePort(IPAddress.Loopback), Environment.UserName, forceCommand, "ladybug-test-sshd");
+        var config = new SshdConfig(directory, IPAddress.Loopback, Sshd.FreePort(IPAddress.Loopback), Environment.UserName, $"/bin/sh {forceCommand}", "ladybug-test-sshd");
         await Sshd.WriteAsync(config, await File.ReadAllTextAsync(clientKey + ".pub"), SshKeygenPath, CancellationToken.None);
         var fingerprint = (await RunAsync(SshKeygenPath, "-l", "-E", "sha256", "-f", config.HostKeyPath + ".pub")).Split(' ')[1];
 
