@@ -38,14 +38,12 @@ public sealed class NodeStepContext(
     string script,
     IReadOnlyList<string> arguments,
     SimulatedNode node, SimulatedCluster cluster, TextWriter output, TextWriter error, CancellationToken cancellationToken,
-    TimeSpan latency = default,
-    TimeSpan alreadySpent = default)
+    TimeSpan latency = default)
     : NodeContext(node, cluster, output, error, cancellationToken)
 {
     private readonly System.Diagnostics.Stopwatch _stopwatch = System.Diagnostics.Stopwatch.StartNew();
 
-    /// <summary>Time since the VM began running the command: the simulator's own start-up counts as part of the step.</summary>
-    private TimeSpan Elapsed => alreadySpent + _stopwatch.Elapsed;
+    private TimeSpan Elapsed => _stopwatch.Elapsed;
 
     /// <summary>The marker name.</summary>
     public string Step { get; } = step;
@@ -64,7 +62,7 @@ public sealed class NodeStepContext(
 
     /// <summary>
     /// Writes <paramref name="lines"/> spread over what is left of the step's latency, the way a real tool's output
-    /// trickles in while it works (time the VM already spent, e.g. the simulator's own start-up, is part of it).
+    /// trickles in while it works.
     /// </summary>
     public async Task WorkAsync(IReadOnlyCollection<string> lines)
     {
