@@ -1,6 +1,7 @@
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Web.Services;
+using Ladybug.Tests.Unit.Engine;
 
 namespace Ladybug.Tests.Unit.Web.Services;
 
@@ -10,7 +11,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
     private EngineHost _engine = default!;
     private readonly Guid _cluster = Guid.NewGuid();
 
-    public async Task InitializeAsync() => _engine = await EngineHost.StartAsync(withCloud: false);
+    public async Task InitializeAsync() => _engine = await ConsoleEngine.StartAsync(withCloud: false);
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
