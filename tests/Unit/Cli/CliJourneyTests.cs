@@ -7,9 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ladybug.Tests.Unit.Cli;
 
 /// <summary>
-/// create → logs → kubeconfig → delete through the CLI against the real console, with --wait. The jobs are
-/// scripted where the provisioning handlers will run (they write the log and store the kubeconfig as a real
-/// handler does); the sandbox journey with logs -f over the hub needs those handlers and the hub.
+/// create → logs → kubeconfig → delete through the CLI against the real console, with --wait, and exact
+/// outputs: the jobs are scripted (they write the log and store the kubeconfig as a real handler does).
+/// <see cref="CliSandboxJourneyTests"/> runs the same journey with logs -f on the sandbox, nothing scripted.
 /// </summary>
 public sealed class CliJourneyTests(McksApiFixture console) : LoopbackCliTests(console), IClassFixture<McksApiFixture>
 {
