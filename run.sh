@@ -9,4 +9,4 @@ if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-exec dotnet run --project src/Ladybug.Web/Ladybug.Web.csproj -c Release --no-launch-profile -- --urls "${LADYBUG_URLS:-http://localhost:1470}" "$@"
+exec dotnet run --project src/Ladybug.Web/Ladybug.Web.csproj -c Release --no-launch-profile -- --urls "${LADYBUG_URLS:-http://localhost:1470}" --Ladybug:Sandbox:DemoCluster=true "$@"

@@ -23,5 +23,5 @@ dotnet restore Ladybug.sln
 dotnet build Ladybug.sln -c Release --no-restore
 dotnet test tests/Unit/Ladybug.Tests.Unit.csproj -c Release --no-build --logger "console;verbosity=normal"
 dotnet test tests/E2E/Ladybug.Tests.E2E.csproj -c Release --no-build --logger "console;verbosity=normal"
-./scripts/check-publish.sh
+./scripts/check-assets.sh
 echo "All tests passed."

@@ -24,10 +24,14 @@ public static class EngineExtensions
 
         var ladybug = builder.Configuration.GetSection(LadybugOptions.Section).Get<LadybugOptions>() ?? new LadybugOptions();
         Directory.CreateDirectory(ladybug.DataDir);
-        Directory.CreateDirectory(ladybug.KeysPath);
+        // The key ring is what unseals every stored secret: readable by the console's user only. It is not wrapped
+        // by a further key (Data Protection's "XML encryptor"): on Linux that key would sit beside it on the same disk.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(ladybug.KeysPath);
+        else Directory.CreateDirectory(ladybug.KeysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         services.AddDbContextFactory<LadybugDbContext>(options =>
-            options.UseSqlite($"Data Source={ladybug.DatabasePath};Default Timeout=30"));
+            options.UseSqlite($"Data Source={ladybug.DatabasePath};Default Timeout=30",
+                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
         services.AddDataProtection()
             .SetApplicationName("Ladybug")
             .PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));

@@ -8,8 +8,12 @@ namespace Ladybug.Web.Extensions;
 public static class ConsoleExtensions
 {
     /// <summary>Blazor Server with MudBlazor.</summary>
-    public static IHostApplicationBuilder AddLadybugConsole(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddLadybugConsole(this WebApplicationBuilder builder)
     {
+        // Static web assets (blazor.web.js, MudBlazor, the top-level wwwroot) are found through the build's manifest
+        // only in Development unless asked for: ./run.sh runs the build output in Production. Published apps have no
+        // such manifest and serve their own wwwroot, so this changes nothing there.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks();

@@ -27,6 +27,8 @@ public static class InfrastructureExtensions
             builder.Services.AddSingleton<EmbeddedSandboxCloud>();
             builder.Services.AddSingleton<ITumblebugEndpoint>(sp => sp.GetRequiredService<EmbeddedSandboxCloud>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSandboxCloud>());
+            if (builder.Configuration.GetValue<bool>(SandboxDemoCluster.Setting))
+                builder.Services.AddHostedService<SandboxDemoCluster>();
         }
         builder.AddTumblebugInfrastructure();
         return builder;
