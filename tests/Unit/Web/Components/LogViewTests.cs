@@ -42,7 +42,8 @@ public sealed class LogViewTests : ComponentTest
         SetFilter(cut, "Step", "join nodes");
         Assert.Equal(2, cut.Instance.VisibleLines.Count);
 
-        cut.InvokeAsync(() => { cut.Instance.Search = "REFUSED"; cut.Instance.Refilter(); });
+        // Waited for: a search applied on the renderer's thread must be done before the assertion reads the lines.
+        cut.InvokeAsync(() => { cut.Instance.Search = "REFUSED"; cut.Instance.Refilter(); }).GetAwaiter().GetResult();
         Assert.Equal("error: connection refused", Assert.Single(cut.Instance.VisibleLines).Text);
 
         SetFilter(cut, "Node", LogView.EngineOnly);
