@@ -25,4 +25,12 @@ public sealed class EngineOptions
     public int MaxAttempts { get; set; } = 3;
     /// <summary>How often buffered log lines are written to the database and pushed to subscribers.</summary>
     public int LogFlushIntervalMs { get; set; } = 50;
+    /// <summary>Log lines held in memory while the database catches up; when full, appending waits.</summary>
+    public int LogBufferCapacity { get; set; } = 100_000;
+    /// <summary>Wait before the first retry of a log batch the database refused; doubles per attempt.</summary>
+    public int LogRetryDelayMs { get; set; } = 100;
+    /// <summary>The longest wait between two attempts to store a log batch.</summary>
+    public int LogRetryMaxDelayMs { get; set; } = 5_000;
+    /// <summary>Attempts to store what is left when the console stops; after these the lines are lost and logged as such.</summary>
+    public int LogAttemptsOnStop { get; set; } = 5;
 }

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using Ladybug.Engine.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ladybug.Tests.Support;
 
 /// <summary>
-/// The cloud boundary for console tests: a fixed catalog of connections in several CSPs and regions
-/// (real coordinates) with specs, and machines kept in memory. The real Tumblebug client and the
-/// sandbox cloud replace it once they are wired in.
+/// The cloud boundary for console and API tests: a fixed catalog of connections in several CSPs and regions
+/// (real coordinates), the same sizes on every connection (a test may set its own), a connection whose broker
+/// fails, and machines kept in memory.
 /// </summary>
 public sealed class FakeCloud : IInfrastructure
 {
@@ -22,10 +24,16 @@ public sealed class FakeCloud : IInfrastructure
         new("ibm-us-south", "ibm", "us-south", "us-south-1", "Dallas", 32.78, -96.80),
     ];
 
-    private static readonly (string Name, int VCpu, double Memory, double Cost)[] Sizes =
+    /// <summary>A connection the catalog does not list, whose broker answers every spec request with an error.</summary>
+    public const string BrokenConnection = "broken-connection";
+
+    public static readonly IReadOnlyList<MachineSize> GenericSizes =
     [
-        ("small-1c1g", 1, 1, 0.01), ("medium-2c4g", 2, 4, 0.05), ("large-4c8g", 4, 8, 0.10), ("xlarge-8c32g", 8, 32, 0.40),
+        new("small-1c1g", 1, 1, 0.01), new("medium-2c4g", 2, 4, 0.05), new("large-4c8g", 4, 8, 0.10), new("xlarge-8c32g", 8, 32, 0.40),
     ];
+
+    /// <summary>What every connection offers.</summary>
+    public IReadOnlyList<MachineSize> Sizes { get; init; } = GenericSizes;
 
     private readonly ConcurrentDictionary<string, List<Machine>> _groups = new();
 
@@ -38,8 +46,15 @@ public sealed class FakeCloud : IInfrastructure
     public Task<IReadOnlyList<CloudConnection>> ListConnectionsAsync(CancellationToken cancellationToken) =>
         Reachable ? Task.FromResult(Connections) : throw new InfrastructureException("Tumblebug at http://127.0.0.1:1323 refused the connection.");
 
-    public Task<IReadOnlyList<MachineSpec>> ListSpecsAsync(string connection, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<MachineSpec>>(Sizes.Select(s => new MachineSpec($"{connection}+{s.Name}", s.Name, connection, s.VCpu, s.Memory, s.Cost)).ToList());
+    public Task<IReadOnlyList<MachineSpec>> ListSpecsAsync(string connection, CancellationToken cancellationToken)
+    {
+        if (connection == BrokenConnection)
+            throw new InfrastructureException("Tumblebug answered 500: connection refused by the CSP driver.");
+        if (Connections.All(c => c.Name != connection))
+            throw new InfrastructureException($"Connection '{connection}' does not exist.", notFound: true);
+        return Task.FromResult<IReadOnlyList<MachineSpec>>(
+            [.. Sizes.Select(s => new MachineSpec($"{connection}+{s.Name}", s.Name, connection, s.VCpu, s.MemoryGib, s.CostPerHour))]);
+    }
 
     public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, IProgress<string>? progress, CancellationToken cancellationToken) =>
         AddMachinesAsync(ns, groupId, pools, progress, cancellationToken);
@@ -81,5 +96,21 @@ public sealed class FakeCloud : IInfrastructure
     {
         _groups.TryRemove($"{ns}/{groupId}", out _);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>One size a fake connection offers.</summary>
+public sealed record MachineSize(string Name, int VCpu, double MemoryGib, double CostPerHour);
+
+public static class FakeCloudExtensions
+{
+    /// <summary>Replaces the console's cloud (the embedded sandbox or Tumblebug) with <paramref name="cloud"/>.</summary>
+    public static IServiceCollection AddFakeCloud(this IServiceCollection services, FakeCloud? cloud = null)
+    {
+        services.RemoveAll<IInfrastructure>();
+        if (cloud is null) services.AddSingleton<FakeCloud>();
+        else services.AddSingleton(cloud);
+        services.AddSingleton<IInfrastructure>(sp => sp.GetRequiredService<FakeCloud>());
+        return services;
     }
 }

@@ -9,9 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ladybug.Tests.Support;
 
 /// <summary>
-/// Stand-in job handlers for console tests until the real kubeadm provisioner is merged: machines come
-/// from <see cref="IInfrastructure"/>, then scripted steps print lines like the real tools and move
-/// nodes and phase the way the engine does, through the real JobContext, job log and events.
+/// Stand-in create handler for console tests that want a realistic run without SSH: machines come from
+/// <see cref="IInfrastructure"/>, then scripted steps print lines like the real tools and move nodes and
+/// phase the way the kubeadm handlers do, through the real JobContext, job log and events.
 /// </summary>
 public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer sealer, TimeSpan stepDelay, int linesPerNode) : IJobHandler
 {
@@ -156,10 +156,8 @@ public static class ScriptedProvisioningExtensions
     public static IServiceCollection AddScriptedCloud(this IServiceCollection services, TimeSpan stepDelay, int linesPerNode)
     {
         // Replaces the real cloud client and kubeadm handlers the console registers.
-        services.RemoveAll<IInfrastructure>();
+        services.AddFakeCloud();
         services.RemoveAll<IJobHandler>();
-        services.AddSingleton<FakeCloud>();
-        services.AddSingleton<IInfrastructure>(sp => sp.GetRequiredService<FakeCloud>());
         services.AddSingleton<IJobHandler>(sp => new ScriptedProvisioning(sp.GetRequiredService<IInfrastructure>(), sp.GetRequiredService<ISecretSealer>(), stepDelay, linesPerNode));
         services.AddSingleton<IJobHandler>(sp => new ScriptedDelete(sp.GetRequiredService<IInfrastructure>()));
         return services;

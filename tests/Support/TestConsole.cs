@@ -1,14 +1,24 @@
 using System.Net;
-using System.Net.Sockets;
+using System.Net.Http.Headers;
+using System.Text;
+using Ladybug.Engine.Accounts;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Support;
 
 /// <summary>
-/// The real console (Program) in this process on a real loopback port, with a fresh data directory,
-/// so tests can reach its services (seed data, publish events) and drive it over HTTP, SignalR or a browser.
+/// The real console (Program) in this process on a real loopback port, with a fresh data directory (a real
+/// SQLite file), so tests can reach its services (seed data, publish events) and drive it over HTTP, SignalR,
+/// the CLI or a browser. Without <c>services</c> it runs exactly what Program registers: the embedded sandbox
+/// cloud and the kubeadm bootstrap; tests replace only the edges (see <see cref="FakeCloud"/>,
+/// <see cref="ScriptedJobs"/>, <see cref="ScriptedProvisioning"/>).
 /// </summary>
 public sealed class TestConsole : WebApplicationFactory<Program>
 {
@@ -16,11 +26,19 @@ public sealed class TestConsole : WebApplicationFactory<Program>
     public const string AdminPassword = "test-Secret-pass";
 
     private readonly Action<IServiceCollection>? _services;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Lazy<string> _adminToken;
 
-    public TestConsole(Action<IServiceCollection>? services = null)
+    /// <param name="services">Runs after Program's registrations, so it can replace them.</param>
+    /// <param name="settings">Configuration on top of the test defaults (e.g. Ladybug:Sandbox:StepLatency).</param>
+    public TestConsole(Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _services = services;
-        UseKestrel(FreePort());
+        _settings = settings ?? new Dictionary<string, string?>();
+        _adminToken = new Lazy<string>(() => Services.GetRequiredService<AccountService>()
+            .CreateTokenAsync(AdminUser, "tests", CancellationToken.None).GetAwaiter().GetResult().Plaintext);
+        // Port 0: the OS picks a free port when the server binds, so parallel consoles never race for one.
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
     public string DataDir { get; } = Directory.CreateTempSubdirectory("ladybug-console-").FullName;
@@ -31,9 +49,15 @@ public sealed class TestConsole : WebApplicationFactory<Program>
         get
         {
             StartServer();
-            return ClientOptions.BaseAddress;
+            return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         }
     }
+
+    /// <summary>
+    /// An API token of the administrator, created on first use. Test clients use it rather than Basic credentials:
+    /// a token is one SHA-256, a password a deliberately slow hash on every request. Basic has tests of its own.
+    /// </summary>
+    public string AdminToken => _adminToken.Value;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -41,31 +65,40 @@ public sealed class TestConsole : WebApplicationFactory<Program>
         builder.UseSetting("Ladybug:DataDir", DataDir);
         builder.UseSetting("Ladybug:Admin:User", AdminUser);
         builder.UseSetting("Ladybug:Admin:Password", AdminPassword);
+        builder.UseSetting("Ladybug:Engine:LogFlushIntervalMs", "10");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        if (_services is not null) builder.ConfigureServices(_services);
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
-    public HttpClient CreateBasicClient()
+    /// <summary>A client of the running server that sends <paramref name="authorization"/> and never follows redirects.</summary>
+    public HttpClient CreateClientWith(AuthenticationHeaderValue? authorization)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
-        client.DefaultRequestHeaders.Authorization = BasicHeader();
+        client.DefaultRequestHeaders.Authorization = authorization;
         return client;
     }
 
-    public static System.Net.Http.Headers.AuthenticationHeaderValue BasicHeader() =>
-        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AdminUser}:{AdminPassword}")));
+    public HttpClient CreateAdminClient() => CreateClientWith(new AuthenticationHeaderValue("Bearer", AdminToken));
+
+    public HttpClient CreateBasicClient() => CreateClientWith(BasicHeader());
+
+    public static AuthenticationHeaderValue BasicHeader() => new("Basic", BasicCredentials(AdminUser, AdminPassword));
+
+    public static string BasicCredentials(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a closing connection; the temp folder is cleaned by the OS eventually.
+        }
     }
 }

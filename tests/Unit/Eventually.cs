@@ -6,7 +6,7 @@ namespace Ladybug.Tests.Unit;
 /// </summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> until, string what, TimeSpan? timeout = null)
@@ -24,6 +24,9 @@ public static class Eventually
 
     public static Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
         ReturnsAsync(condition, ok => ok, what, timeout);
+
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        ReturnsAsync(() => Task.FromResult(condition()), ok => ok, what, timeout);
 
     /// <summary>Awaits a task that background work completes, failing clearly instead of hanging.</summary>
     public static async Task<T> CompletesAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)

@@ -50,6 +50,8 @@ public sealed class CliConfig
 
     public static string ToYaml(CliContext context) => Writer.Serialize(context);
 
+    /// <summary>Not written: the file names the current context once, in current-context, without a YAML alias to it.</summary>
+    [YamlIgnore]
     public CliContext? Current => CurrentContext is { } name && Contexts.TryGetValue(name, out var context) ? context : null;
 
     public CliContext Get(string name) =>

@@ -12,7 +12,10 @@ namespace Ladybug.Engine.Jobs;
 /// <summary>The job log: every line a step or a VM prints goes through here.</summary>
 public interface IJobLog
 {
-    /// <summary>Never blocks and never drops: lines are queued, redacted, numbered, stored in batches, then published.</summary>
+    /// <summary>
+    /// Never drops: lines are queued, redacted, numbered, stored in batches, then published. Returns at once
+    /// unless the buffer is full (the database has been refusing writes for a while); then it waits for room.
+    /// </summary>
     void Append(Guid clusterId, Guid? jobId, string? nodeName, string? step, LogStream stream, string text);
 
     /// <summary>Completes when every line appended before the call is stored and published.</summary>
@@ -31,7 +34,8 @@ internal sealed class BatchedJobLog(
 {
     private const int MaxBatch = 2_000;
 
-    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _queue = Channel.CreateBounded<object>(
+        new BoundedChannelOptions(Math.Max(1, options.Value.LogBufferCapacity)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Dictionary<Guid, long> _lastSequence = [];
     private readonly Dictionary<(Guid, string?, string?, LogStream), LogRedactor> _redactors = [];
 
@@ -51,15 +55,28 @@ internal sealed class BatchedJobLog(
             if (redactor.InsidePrivateKey) _redactors[key] = redactor;
             else _redactors.Remove(key);
         }
-        _queue.Writer.TryWrite(new Pending(clusterId, jobId, nodeName, step, stream, clean, time.GetUtcNow()));
+        var line = new Pending(clusterId, jobId, nodeName, step, stream, clean, time.GetUtcNow());
+        // A full buffer means the database is behind: wait for room rather than drop a line. After the drain on
+        // stop the writer is complete and the line is refused, as nothing would store it any more.
+        while (!_queue.Writer.TryWrite(line))
+        {
+            if (!_queue.Writer.WaitToWriteAsync().AsTask().GetAwaiter().GetResult())
+                return;
+        }
     }
 
-    public Task FlushAsync(CancellationToken cancellationToken = default)
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(marker))
-            return Task.CompletedTask;
-        return marker.Task.WaitAsync(cancellationToken);
+        try
+        {
+            await _queue.Writer.WriteAsync(marker, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            return;
+        }
+        await marker.Task.WaitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<LogLineView>> ReadAsync(Guid clusterId, long afterSequence, int limit, CancellationToken cancellationToken = default)
@@ -98,7 +115,7 @@ internal sealed class BatchedJobLog(
                     var waitForMore = reader.WaitToReadAsync(stoppingToken).AsTask();
                     if (await Task.WhenAny(waitForMore, Task.Delay(left, time, stoppingToken)) != waitForMore) break;
                 }
-                await WriteAsync(batch);
+                await StoreUntilDoneAsync(batch, stoppingToken);
                 batch.Clear();
                 foreach (var marker in markers) marker.TrySetResult();
                 markers.Clear();
@@ -124,7 +141,8 @@ internal sealed class BatchedJobLog(
 
     /// <summary>
     /// The stored log must be complete even when the console stops. Completing the writer first means a later
-    /// Append is refused and a later FlushAsync returns instead of waiting forever.
+    /// Append is refused and a later FlushAsync returns instead of waiting forever. A batch whose retries were
+    /// cut short by the stop is still in <paramref name="batch"/>, ahead of what the queue holds.
     /// </summary>
     private async Task DrainAsync(List<Pending> batch, List<TaskCompletionSource> markers)
     {
@@ -134,18 +152,61 @@ internal sealed class BatchedJobLog(
             if (item is Pending p) batch.Add(p);
             else markers.Add((TaskCompletionSource)item);
         }
-        await WriteAsync(batch);
+        var attempts = Math.Max(1, options.Value.LogAttemptsOnStop);
+        for (var attempt = 1; batch.Count > 0; attempt++)
+        {
+            var error = await TryStoreAsync(batch);
+            if (error is null) break;
+            if (attempt >= attempts)
+            {
+                logger.LogCritical(error, "Lost {Count} log line(s): the database refused them {Attempts} times while the console stopped", batch.Count, attempt);
+                break;
+            }
+            var delay = RetryDelay(attempt);
+            logger.LogWarning(error, "Could not store {Count} log line(s) while stopping (attempt {Attempt}); retrying in {Delay} ms", batch.Count, attempt, delay.TotalMilliseconds);
+            await Task.Delay(delay, time);
+        }
+        batch.Clear();
         foreach (var marker in markers) marker.TrySetResult();
     }
 
-    /// <summary>Not cancellable: a batch cut off half-way would have taken sequence numbers it never stored.</summary>
-    private async Task WriteAsync(List<Pending> batch)
+    /// <summary>
+    /// Retries a refused batch (a busy or briefly unavailable database) with a doubling delay until it is stored.
+    /// Meanwhile new lines wait in the buffer behind it, so nothing is reordered, and a line is numbered only in
+    /// the attempt that stores it, so nothing is duplicated. Throws only when the console stops during a wait;
+    /// the batch is then left to the drain.
+    /// </summary>
+    private async Task StoreUntilDoneAsync(List<Pending> batch, CancellationToken stoppingToken)
     {
-        if (batch.Count == 0) return;
+        for (var attempt = 1; batch.Count > 0; attempt++)
+        {
+            var error = await TryStoreAsync(batch);
+            if (error is null) return;
+            var delay = RetryDelay(attempt);
+            logger.LogWarning(error, "Could not store {Count} log line(s) (attempt {Attempt}); retrying in {Delay} ms", batch.Count, attempt, delay.TotalMilliseconds);
+            await Task.Delay(delay, time, stoppingToken);
+        }
+    }
+
+    private TimeSpan RetryDelay(int attempt)
+    {
+        var first = Math.Max(1, options.Value.LogRetryDelayMs);
+        var most = Math.Max(first, options.Value.LogRetryMaxDelayMs);
+        return TimeSpan.FromMilliseconds(Math.Min(most, first * Math.Pow(2, Math.Min(attempt - 1, 30))));
+    }
+
+    /// <summary>
+    /// Stores the batch in one transaction and publishes it; returns the error instead when the database refused it.
+    /// Not cancellable: a batch cut off half-way would have taken sequence numbers it never stored.
+    /// </summary>
+    private async Task<Exception?> TryStoreAsync(List<Pending> batch)
+    {
+        if (batch.Count == 0) return null;
+        List<LogLine> rows;
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            var rows = new List<LogLine>(batch.Count);
+            rows = new List<LogLine>(batch.Count);
             foreach (var p in batch)
             {
                 if (!_lastSequence.TryGetValue(p.ClusterId, out var last))
@@ -159,14 +220,16 @@ internal sealed class BatchedJobLog(
             }
             db.LogLines.AddRange(rows);
             await db.SaveChangesAsync();
-            foreach (var group in rows.GroupBy(r => r.ClusterId))
-                events.Publish(new LogLinesAppended(group.Key, group.Select(LogLineView.From).ToList()));
         }
         catch (Exception ex)
         {
-            // Forget cached sequences: the next batch re-reads them from what was really stored.
+            // Forget cached sequences: the next attempt re-reads them from what was really stored.
             _lastSequence.Clear();
-            logger.LogError(ex, "Could not store {Count} log line(s)", batch.Count);
+            return ex;
         }
+        // Outside the try: once stored, a line is never stored again, whatever a subscriber does.
+        foreach (var group in rows.GroupBy(r => r.ClusterId))
+            events.Publish(new LogLinesAppended(group.Key, group.Select(LogLineView.From).ToList()));
+        return null;
     }
 }

@@ -24,27 +24,23 @@ public static class ClustersApi
             .WithJsonBody<ClusterRequest>()
             .Produces<ClusterResource>(StatusCodes.Status202Accepted)
             .Produces<ClusterResource>()
-            .Produces<ApiStatus>(StatusCodes.Status400BadRequest)
-            .Produces<ApiStatus>(StatusCodes.Status500InternalServerError);
+            .ProducesStatus(StatusCodes.Status400BadRequest, StatusCodes.Status500InternalServerError);
         clusters.MapGet("/{cluster}", GetAsync).WithName("GetCluster")
             .WithSummary("Get a cluster with its nodes")
             .Produces<ClusterResource>()
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound);
+            .ProducesStatus(StatusCodes.Status404NotFound);
         clusters.MapDelete("/{cluster}", DeleteAsync).WithName("DeleteCluster")
             .WithSummary("Delete a cluster and its machines")
             .WithDescription("Answers 202 at once; with ?wait=true, 200 once the machines are gone.")
-            .Produces<ApiStatus>(StatusCodes.Status202Accepted)
-            .Produces<ApiStatus>()
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound);
+            .ProducesStatus(StatusCodes.Status202Accepted, StatusCodes.Status200OK, StatusCodes.Status404NotFound);
         clusters.MapGet("/{cluster}/kubeconfig", KubeconfigAsync).WithName("GetKubeconfig")
             .WithSummary("Download the admin kubeconfig (every download is audited)")
             .Produces<string>(contentType: "application/yaml")
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound);
+            .ProducesStatus(StatusCodes.Status404NotFound);
         clusters.MapGet("/{cluster}/logs", LogsAsync).WithName("GetClusterLogs")
             .WithSummary("Stored provisioning log lines after a sequence number (redacted)")
             .Produces<LogList>()
-            .Produces<ApiStatus>(StatusCodes.Status400BadRequest)
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound);
+            .ProducesStatus(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return mcks;
     }
 

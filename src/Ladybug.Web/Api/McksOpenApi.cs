@@ -1,3 +1,4 @@
+using Ladybug.Api.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -11,6 +12,14 @@ internal static class McksOpenApi
     /// Documents a JSON body that the handler reads itself. Not <c>Accepts&lt;T&gt;</c>: that makes routing
     /// refuse requests without a JSON Content-Type, and MCKS scripts often send none (curl -d).
     /// </summary>
+    /// <summary>Declares that the route answers an MCKS Status body with each of <paramref name="statusCodes"/>.</summary>
+    public static RouteHandlerBuilder ProducesStatus(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var statusCode in statusCodes)
+            builder.Produces<ApiStatus>(statusCode);
+        return builder;
+    }
+
     public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {

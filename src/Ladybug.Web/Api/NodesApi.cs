@@ -15,7 +15,7 @@ public static class NodesApi
         nodes.MapGet("", ListAsync).WithName("ListNodes")
             .WithSummary("List the nodes of a cluster")
             .Produces<NodeList>()
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound);
+            .ProducesStatus(StatusCodes.Status404NotFound);
         nodes.MapPost("", AddAsync).WithName("AddNodes")
             .WithSummary("Add worker pools to a Provisioned cluster")
             .WithDescription("Answers 202 with the current nodes; the new ones appear as they are created. "
@@ -23,20 +23,14 @@ public static class NodesApi
             .WithJsonBody<NodeRequest>()
             .Produces<NodeList>(StatusCodes.Status202Accepted)
             .Produces<NodeList>()
-            .Produces<ApiStatus>(StatusCodes.Status400BadRequest)
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound)
-            .Produces<ApiStatus>(StatusCodes.Status409Conflict)
-            .Produces<ApiStatus>(StatusCodes.Status500InternalServerError);
+            .ProducesStatus(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status500InternalServerError);
         nodes.MapGet("/{node}", GetAsync).WithName("GetNode")
             .WithSummary("Get a node")
             .Produces<NodeResource>()
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound);
+            .ProducesStatus(StatusCodes.Status404NotFound);
         nodes.MapDelete("/{node}", RemoveAsync).WithName("RemoveNode")
             .WithSummary("Drain and remove a worker node, then delete its machine")
-            .Produces<ApiStatus>(StatusCodes.Status202Accepted)
-            .Produces<ApiStatus>()
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound)
-            .Produces<ApiStatus>(StatusCodes.Status409Conflict);
+            .ProducesStatus(StatusCodes.Status202Accepted, StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return mcks;
     }
 

@@ -19,9 +19,7 @@ public static class SpecsApi
             .WithSummary("List the VM specs of a cloud connection, filtered by vCPU and memory (GiB)")
             .WithDescription("control-plane=Y raises the default minimums to 2 vCPU and 2 GiB (else 1); maximums default to 99999.")
             .Produces<SpecList>()
-            .Produces<ApiStatus>(StatusCodes.Status400BadRequest)
-            .Produces<ApiStatus>(StatusCodes.Status404NotFound)
-            .Produces<ApiStatus>(StatusCodes.Status502BadGateway);
+            .ProducesStatus(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status502BadGateway);
         return mcks;
     }
 

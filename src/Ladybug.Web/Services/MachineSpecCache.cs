@@ -1,23 +1,20 @@
+using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Infrastructure;
 
 namespace Ladybug.Web.Services;
 
-/// <summary>Minimum sizes offered in the spec picker; kubeadm's preflight wants 2 CPUs and ~2 GiB on a control plane.</summary>
+/// <summary>Offers only the specs the cluster check accepts (<see cref="InfrastructureSpecCheck"/> owns the minimums).</summary>
 public static class SpecRequirements
 {
-    public const int ControlPlaneMinVCpu = 2;
-    public const double ControlPlaneMinMemoryGiB = 2;
-    public const double WorkerMinMemoryGiB = 2;
+    public static bool Fits(MachineSpec spec, NodeRole role) =>
+        role == NodeRole.ControlPlane
+            ? spec.VCpu >= InfrastructureSpecCheck.ControlPlaneMinVCpu && spec.MemoryGiB >= InfrastructureSpecCheck.ControlPlaneMinMemoryGiB
+            : spec.MemoryGiB >= InfrastructureSpecCheck.WorkerMinMemoryGiB;
 
-    public static bool Fits(MachineSpec spec, Ladybug.Engine.Clusters.NodeRole role) =>
-        role == Ladybug.Engine.Clusters.NodeRole.ControlPlane
-            ? spec.VCpu >= ControlPlaneMinVCpu && spec.MemoryGiB >= ControlPlaneMinMemoryGiB
-            : spec.MemoryGiB >= WorkerMinMemoryGiB;
-
-    public static string Describe(Ladybug.Engine.Clusters.NodeRole role) =>
-        role == Ladybug.Engine.Clusters.NodeRole.ControlPlane
-            ? $"Specs with ≥ {ControlPlaneMinVCpu} vCPU and ≥ {ControlPlaneMinMemoryGiB:0} GiB"
-            : $"Specs with ≥ {WorkerMinMemoryGiB:0} GiB memory";
+    public static string Describe(NodeRole role) =>
+        role == NodeRole.ControlPlane
+            ? $"Specs with ≥ {InfrastructureSpecCheck.ControlPlaneMinVCpu} vCPU and ≥ {InfrastructureSpecCheck.ControlPlaneMinMemoryGiB:0} GiB"
+            : $"Specs with ≥ {InfrastructureSpecCheck.WorkerMinMemoryGiB:0} GiB memory";
 }
 
 /// <summary>Specs per connection for one form, fetched once each (several pools often share a connection).</summary>

@@ -1,4 +1,5 @@
 using Ladybug.Cli;
+using Ladybug.Tests.Support;
 using Ladybug.Tests.Unit.Web.Api;
 
 namespace Ladybug.Tests.Unit.Cli;
@@ -21,12 +22,12 @@ public sealed class CliHarness : IDisposable
 
     public CliHarness() => Directory.CreateDirectory(Home);
 
-    /// <summary>A harness whose environment points at <paramref name="factory"/> with the administrator's API token.</summary>
-    public static CliHarness SignedInTo(McksApiFactory factory)
+    /// <summary>A harness whose environment points at <paramref name="console"/> with the administrator's API token.</summary>
+    public static CliHarness SignedInTo(TestConsole console)
     {
         var harness = new CliHarness();
-        harness.Environment["LADYBUG_SERVER"] = factory.BaseAddress.ToString();
-        harness.Environment["LADYBUG_TOKEN"] = factory.AdminToken;
+        harness.Environment["LADYBUG_SERVER"] = console.BaseAddress.ToString();
+        harness.Environment["LADYBUG_TOKEN"] = console.AdminToken;
         return harness;
     }
 
@@ -73,26 +74,16 @@ public static class CliAssert
 
 /// <summary>The CLI test classes that do not script jobs share one console on a loopback port.</summary>
 [CollectionDefinition(Name)]
-public sealed class LoopbackConsoleCollection : ICollectionFixture<LoopbackConsoleFixture>
+public sealed class LoopbackConsoleCollection : ICollectionFixture<McksApiFixture>
 {
     public const string Name = "CLI on one loopback console";
 }
 
-/// <summary>A console on Kestrel at 127.0.0.1.</summary>
-public sealed class LoopbackConsoleFixture : IDisposable
-{
-    public McksApiFactory Factory { get; } = new McksApiFactory { ListenOnLoopback = true }.Start();
-
-    public IServiceProvider Services => Factory.Services;
-
-    public void Dispose() => Factory.Dispose();
-}
-
 /// <summary>CLI tests against the shared loopback console: each test signs in as the administrator and works in its own namespace.</summary>
-public abstract class LoopbackCliTests(LoopbackConsoleFixture console) : IDisposable
+public abstract class LoopbackCliTests(McksApiFixture console) : IDisposable
 {
-    protected LoopbackConsoleFixture App { get; } = console;
-    protected CliHarness Cli { get; } = CliHarness.SignedInTo(console.Factory);
+    protected McksApiFixture App { get; } = console;
+    protected CliHarness Cli { get; } = CliHarness.SignedInTo(console.Console);
     protected string Namespace { get; } = McksApiFixture.NewNamespace();
 
     protected Task<CliResult> Run(params string[] args) => Cli.RunAsync([.. args, "-n", Namespace]);

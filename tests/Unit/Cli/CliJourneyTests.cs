@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ladybug.Tests.Unit.Cli;
 
 /// <summary>
-/// create → logs → kubeconfig → delete through the CLI against the real console, with --wait. The jobs are
-/// scripted where the provisioning handlers will run (they write the log and store the kubeconfig as a real
-/// handler does); the sandbox journey with logs -f over the hub needs those handlers and the hub.
+/// create → logs → kubeconfig → delete through the CLI against the real console, with --wait, and exact
+/// outputs: the jobs are scripted (they write the log and store the kubeconfig as a real handler does).
+/// <see cref="CliSandboxJourneyTests"/> runs the same journey with logs -f on the sandbox, nothing scripted.
 /// </summary>
-public sealed class CliJourneyTests(LoopbackConsoleFixture console) : LoopbackCliTests(console), IClassFixture<LoopbackConsoleFixture>
+public sealed class CliJourneyTests(McksApiFixture console) : LoopbackCliTests(console), IClassFixture<McksApiFixture>
 {
     private const string Kubeconfig = "apiVersion: v1\nkind: Config\nclusters:\n- name: journey\n";
 
@@ -19,7 +19,7 @@ public sealed class CliJourneyTests(LoopbackConsoleFixture console) : LoopbackCl
     public async Task CreateWaitLogsKubeconfigAndDeleteWait()
     {
         var sealer = App.Services.GetRequiredService<ISecretSealer>();
-        App.Factory.Jobs
+        App.Jobs
             .On(JobKind.Create, async (ctx, ct) =>
             {
                 ctx.Info("Creating 2 machines");
@@ -53,7 +53,7 @@ public sealed class CliJourneyTests(LoopbackConsoleFixture console) : LoopbackCl
     [Fact]
     public async Task CreateWaitFailsWithTheReasonWhenProvisioningFails()
     {
-        App.Factory.Jobs.On(JobKind.Create, (_, _) => throw new StepFailedException(FailureReason.JoinWorkerFailed, "kubeadm join timed out", 1));
+        App.Jobs.On(JobKind.Create, (_, _) => throw new StepFailedException(FailureReason.JoinWorkerFailed, "kubeadm join timed out", 1));
 
         var result = await Run("create", "cluster", "--name", "unlucky", "--wait",
             "--control-plane-connection", "c", "--control-plane-spec", "s", "--worker-connection", "w", "--worker-spec", "s");

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ladybug.Tests.Unit.Cli;
 
 [Collection(LoopbackConsoleCollection.Name)]
-public sealed class ClusterCommandsTests(LoopbackConsoleFixture console) : LoopbackCliTests(console)
+public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTests(console)
 {
     private async Task<Cluster> StoredAsync(string name) =>
         (await App.Services.GetRequiredService<ClusterQueries>().GetAsync(Namespace, name))!;

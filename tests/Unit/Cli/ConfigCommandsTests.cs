@@ -40,6 +40,19 @@ public sealed class ConfigCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task TheFileAndTheViewHoldEachContextOnceWithoutYamlAliases()
+    {
+        (await _cli.RunAsync("config", "add-context", "lab", "-s", "http://lab:1470", "--token", "lbt_x")).Succeeded();
+
+        var view = (await _cli.RunAsync("config", "view", "--raw")).Succeeded();
+
+        Assert.Equal(view.Output, File.ReadAllText(_cli.ConfigPath));
+        Assert.Equal(
+            "current-context: lab\ncontexts:\n  lab:\n    server: http://lab:1470\n    namespace: default\n    token: lbt_x\n",
+            view.Output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task GetContextListsNamesWithTheCurrentOneMarked()
     {
         (await _cli.RunAsync("config", "add-context", "lab")).Succeeded();

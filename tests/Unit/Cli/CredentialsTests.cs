@@ -1,15 +1,16 @@
 using Ladybug.Engine.Accounts;
 using Ladybug.Tests.Unit.Web.Api;
 using Microsoft.Extensions.DependencyInjection;
+using Ladybug.Tests.Support;
 
 namespace Ladybug.Tests.Unit.Cli;
 
 /// <summary>Where the CLI finds the server and credentials: flags, then environment variables, then the config file's context.</summary>
 [Collection(LoopbackConsoleCollection.Name)]
-public sealed class CredentialsTests(LoopbackConsoleFixture console) : IDisposable
+public sealed class CredentialsTests(McksApiFixture console) : IDisposable
 {
     private readonly CliHarness _cli = new();
-    private string Server => console.Factory.BaseAddress.ToString();
+    private string Server => console.Console.BaseAddress.ToString();
 
     public void Dispose() => _cli.Dispose();
 
@@ -17,8 +18,8 @@ public sealed class CredentialsTests(LoopbackConsoleFixture console) : IDisposab
     public async Task EnvironmentVariablesGiveServerUserAndPassword()
     {
         _cli.Environment["LADYBUG_SERVER"] = Server;
-        _cli.Environment["LADYBUG_USER"] = McksApiFactory.AdminUser;
-        _cli.Environment["LADYBUG_PASSWORD"] = McksApiFactory.AdminPassword;
+        _cli.Environment["LADYBUG_USER"] = TestConsole.AdminUser;
+        _cli.Environment["LADYBUG_PASSWORD"] = TestConsole.AdminPassword;
 
         (await _cli.RunAsync("get", "cluster")).Succeeded();
     }
@@ -27,23 +28,23 @@ public sealed class CredentialsTests(LoopbackConsoleFixture console) : IDisposab
     public async Task FlagsWinOverTheEnvironment()
     {
         _cli.Environment["LADYBUG_SERVER"] = "http://127.0.0.1:1";
-        _cli.Environment["LADYBUG_USER"] = McksApiFactory.AdminUser;
+        _cli.Environment["LADYBUG_USER"] = TestConsole.AdminUser;
         _cli.Environment["LADYBUG_PASSWORD"] = "stale";
 
-        (await _cli.RunAsync("get", "cluster", "--server", Server, "--user", McksApiFactory.AdminUser, "--password", McksApiFactory.AdminPassword)).Succeeded();
+        (await _cli.RunAsync("get", "cluster", "--server", Server, "--user", TestConsole.AdminUser, "--password", TestConsole.AdminPassword)).Succeeded();
     }
 
     [Fact]
     public async Task APasswordFlagGoesWithTheUserFromTheEnvironment()
     {
-        _cli.Environment["LADYBUG_USER"] = McksApiFactory.AdminUser;
+        _cli.Environment["LADYBUG_USER"] = TestConsole.AdminUser;
 
-        (await _cli.RunAsync("get", "cluster", "-s", Server, "--password", McksApiFactory.AdminPassword)).Succeeded();
+        (await _cli.RunAsync("get", "cluster", "-s", Server, "--password", TestConsole.AdminPassword)).Succeeded();
     }
 
     [Fact]
     public async Task AWrongPasswordFailsWithTheServersReason() =>
-        (await _cli.RunAsync("get", "cluster", "-s", Server, "--user", McksApiFactory.AdminUser, "--password", "wrong")).Failed("Wrong user name or password");
+        (await _cli.RunAsync("get", "cluster", "-s", Server, "--user", TestConsole.AdminUser, "--password", "wrong")).Failed("Wrong user name or password");
 
     [Fact]
     public async Task NoCredentialsFailWithAHint() =>
@@ -56,7 +57,7 @@ public sealed class CredentialsTests(LoopbackConsoleFixture console) : IDisposab
     [Fact]
     public async Task AnApiTokenWorksFromTheEnvironment()
     {
-        var (_, token) = await console.Services.GetRequiredService<AccountService>().CreateTokenAsync(McksApiFactory.AdminUser, "cli", CancellationToken.None);
+        var (_, token) = await console.Services.GetRequiredService<AccountService>().CreateTokenAsync(TestConsole.AdminUser, "cli", CancellationToken.None);
         _cli.Environment["LADYBUG_SERVER"] = Server;
         _cli.Environment["LADYBUG_TOKEN"] = token;
 
@@ -69,7 +70,7 @@ public sealed class CredentialsTests(LoopbackConsoleFixture console) : IDisposab
     {
         var ns = McksApiFixture.NewNamespace();
         await ClusterSeeder.ProvisionedAsync(console.Services, ns, "in-context");
-        (await _cli.RunAsync("config", "add-context", "lab", "-s", Server, "-n", ns, "--user", McksApiFactory.AdminUser, "--password", McksApiFactory.AdminPassword)).Succeeded();
+        (await _cli.RunAsync("config", "add-context", "lab", "-s", Server, "-n", ns, "--user", TestConsole.AdminUser, "--password", TestConsole.AdminPassword)).Succeeded();
         (await _cli.RunAsync("config", "add-context", "broken", "-s", "http://127.0.0.1:1")).Succeeded();
 
         var current = (await _cli.RunAsync("get", "cluster")).Succeeded();

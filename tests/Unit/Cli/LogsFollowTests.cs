@@ -1,6 +1,7 @@
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Unit.Web.Api;
+using Ladybug.Tests.Support;
 
 namespace Ladybug.Tests.Unit.Cli;
 
@@ -8,7 +9,7 @@ namespace Ladybug.Tests.Unit.Cli;
 public sealed class LogsFollowTests : IDisposable
 {
     private const string Password = "follow-pw";
-    private static readonly string BasicHeader = $"Basic {McksApiFactory.BasicCredentials("admin", Password)}";
+    private static readonly string BasicHeader = $"Basic {TestConsole.BasicCredentials("admin", Password)}";
     private readonly CliHarness _cli = new();
 
     public void Dispose() => _cli.Dispose();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ladybug.Tests.Unit.Cli;
 
 [Collection(LoopbackConsoleCollection.Name)]
-public sealed class NodeCommandsTests(LoopbackConsoleFixture console) : LoopbackCliTests(console)
+public sealed class NodeCommandsTests(McksApiFixture console) : LoopbackCliTests(console)
 {
     [Fact]
     public async Task GetNodeListsTheNodesOfTheClusterAndShowsOne()

@@ -35,6 +35,7 @@ public sealed class EngineHost : IAsyncDisposable
     public string DataDir { get; }
     public string DatabasePath => Path.Combine(DataDir, "ladybug.db");
     public IServiceProvider Services => _host.Services;
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
     /// <summary>Everything the engine logged at Warning or above.</summary>
     public CapturedLogs Logs { get; }
 

@@ -1,32 +1,23 @@
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Infrastructure.Tumblebug;
+using Ladybug.Tests.Support;
 using Ladybug.Tests.Unit.Sandbox;
 using Ladybug.Web.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Unit.Web;
 
 /// <summary>The console's run modes: the embedded sandbox when no Tumblebug is configured, the configured one otherwise.</summary>
-public sealed class InfrastructureExtensionsTests : IDisposable
+public sealed class InfrastructureExtensionsTests
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("ladybug-web-infra-").FullName;
-
-    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
-
-    private WebApplicationFactory<Program> Console(params (string Key, string Value)[] settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Ladybug:DataDir", _dataDir);
-            web.UseSetting("Ladybug:Sandbox:VmCreateDelay", "00:00:00.05");
-            foreach (var (key, value) in settings) web.UseSetting(key, value);
-        });
+    private static TestConsole Console(params (string Key, string Value)[] settings) =>
+        new(settings: new Dictionary<string, string?>([new("Ladybug:Sandbox:VmCreateDelay", "00:00:00.05"), .. settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))]));
 
     [Fact]
     public async Task WithoutATumblebugUrlTheConsoleRunsTheSandboxInProcessAndStopsItsVmsWithIt()
     {
-        var sandboxDir = Path.Combine(_dataDir, "sandbox");
         var console = Console();
+        var sandboxDir = Path.Combine(console.DataDir, "sandbox");
         var infrastructure = console.Services.GetRequiredService<IInfrastructure>();
 
         var health = await infrastructure.CheckAsync(CancellationToken.None);
@@ -56,7 +47,7 @@ public sealed class InfrastructureExtensionsTests : IDisposable
         Assert.Null(console.Services.GetService<EmbeddedSandboxCloud>());
         Assert.False(health.IsSandbox);
         Assert.False(health.Ready);
-        Assert.False(Directory.Exists(Path.Combine(_dataDir, "sandbox")));
+        Assert.False(Directory.Exists(Path.Combine(console.DataDir, "sandbox")));
     }
 
     [Fact]
@@ -65,7 +56,8 @@ public sealed class InfrastructureExtensionsTests : IDisposable
         await using var console = Console(("Ladybug:Sandbox:Url", "http://192.0.2.1:1323"));
 
         var health = await console.Services.GetRequiredService<IInfrastructure>().CheckAsync(CancellationToken.None);
-        var page = await console.CreateClient().GetAsync("/healthz");
+        using var anonymous = console.CreateClientWith(null);
+        var page = await anonymous.GetAsync("/healthz");
 
         Assert.False(health.Ready);
         Assert.True(health.IsSandbox);

@@ -3,6 +3,7 @@ using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Unit.Engine.Clusters;
 using Microsoft.Extensions.DependencyInjection;
+using Ladybug.Tests.Support;
 
 namespace Ladybug.Tests.Unit.Engine.Jobs;
 

@@ -22,7 +22,7 @@ public static class ClusterSeeder
         Namespace = ns,
         Name = name,
         KubernetesVersion = KubernetesVersionCatalog.McksDefaultVersion,
-        ControlPlane = new NodePoolSpec { Connection = FakeInfrastructure.Connection, Count = 1, Spec = "t3.medium" },
+        ControlPlane = new NodePoolSpec { Connection = "config-aws-ap-northeast-2", Count = 1, Spec = "t3.medium" },
         WorkerPools = [new NodePoolSpec { Connection = "config-gcp-asia-northeast3", Count = 1, Spec = "n1-standard-2" }],
     };
 

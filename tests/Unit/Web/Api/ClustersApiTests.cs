@@ -3,6 +3,7 @@ using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Ladybug.Tests.Support;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
@@ -256,7 +257,7 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
         Assert.Equal("application/yaml", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(ClusterSeeder.Kubeconfig, await response.Content.ReadAsStringAsync());
         var audit = await ClusterSeeder.AuditAsync(fixture.Services);
-        Assert.Contains(audit, a => a.ClusterId == seeded.Id && a.User == McksApiFactory.AdminUser && a.Action == "kubeconfig.download");
+        Assert.Contains(audit, a => a.ClusterId == seeded.Id && a.User == TestConsole.AdminUser && a.Action == "kubeconfig.download");
     }
 
     [Fact]

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Ladybug.Api.Contracts;
+using Ladybug.Engine.Clusters;
+using Ladybug.Tests.Support;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
@@ -12,23 +15,61 @@ public sealed class McksApiCollection : ICollectionFixture<McksApiFixture>
     public const string Name = "MCKS API on one console";
 }
 
-/// <summary>A console for API tests; tests keep apart by using their own namespace.</summary>
+/// <summary>
+/// A console for API and CLI tests: the cloud is a <see cref="FakeCloud"/>, the provisioning handlers are
+/// <see cref="ScriptedJobs"/>. Tests keep apart by using their own namespace.
+/// </summary>
 public sealed class McksApiFixture : IDisposable
 {
-    public McksApiFactory Factory { get; } = new McksApiFactory().Start();
+    /// <summary>Sizes with the names, CPUs, memory and prices of real AWS instance types, for the spec filters.</summary>
+    public static readonly IReadOnlyList<MachineSize> AwsSizes =
+    [
+        new("t3.micro", 1, 1, 0.0104), new("t3.small", 1, 2, 0.0208), new("t3.medium", 2, 4, 0.0416),
+        new("c5.xlarge", 4, 8, 0.17), new("m5.4xlarge", 16, 64, 0.768),
+    ];
 
-    public IServiceProvider Services => Factory.Services;
+    public ScriptedJobs Jobs { get; } = new();
+
+    public TestConsole Console { get; }
+
+    public IServiceProvider Services => Console.Services;
 
     public HttpClient Admin { get; }
 
-    public McksApiFixture() => Admin = Factory.CreateAdminClient();
+    public McksApiFixture()
+    {
+        Console = StartConsole(Jobs);
+        Admin = Console.CreateAdminClient();
+    }
+
+    /// <summary>
+    /// A console whose jobs do what <paramref name="jobs"/> says. The cluster-spec check against the cloud is
+    /// left out: MCKS's sample bodies name the original's connections, which no fake cloud offers.
+    /// </summary>
+    public static TestConsole StartConsole(ScriptedJobs jobs, TimeSpan? waitTimeout = null)
+    {
+        var console = new TestConsole(
+            services =>
+            {
+                services.AddScriptedJobs(jobs).AddFakeCloud(new FakeCloud { Sizes = AwsSizes });
+                services.RemoveAll<IClusterSpecCheck>();
+            },
+            new Dictionary<string, string?>
+            {
+                ["Ladybug:Api:WaitTimeout"] = (waitTimeout ?? TimeSpan.FromMinutes(1)).ToString(),
+                // Scripted jobs of one test may wait for a release that never comes; they must not hold every slot.
+                ["Ladybug:Engine:MaxConcurrentJobs"] = "256",
+            });
+        _ = console.BaseAddress;
+        return console;
+    }
 
     public static string NewNamespace() => $"ns-{Guid.NewGuid():N}"[..20];
 
     public void Dispose()
     {
         Admin.Dispose();
-        Factory.Dispose();
+        Console.Dispose();
     }
 }
 

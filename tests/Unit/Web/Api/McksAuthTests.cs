@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Accounts;
 using Microsoft.Extensions.DependencyInjection;
+using Ladybug.Tests.Support;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
@@ -34,7 +35,7 @@ public sealed class McksAuthTests(McksApiFixture fixture)
     [MemberData(nameof(ProtectedRoutes))]
     public async Task WithoutCredentialsEveryRouteIs401WithAStatusBodyNotARedirect(string method, string path)
     {
-        using var anonymous = fixture.Factory.CreateClientWith(null);
+        using var anonymous = fixture.Console.CreateClientWith(null);
 
         var status = await (await anonymous.SendAsync(Request(method, path))).ReadStatusAsync(HttpStatusCode.Unauthorized);
 
@@ -45,7 +46,7 @@ public sealed class McksAuthTests(McksApiFixture fixture)
     [MemberData(nameof(ProtectedRoutes))]
     public async Task AWrongPasswordIs401OnEveryRoute(string method, string path)
     {
-        using var client = fixture.Factory.CreateClientWith(new AuthenticationHeaderValue("Basic", McksApiFactory.BasicCredentials(McksApiFactory.AdminUser, "wrong")));
+        using var client = fixture.Console.CreateClientWith(new AuthenticationHeaderValue("Basic", TestConsole.BasicCredentials(TestConsole.AdminUser, "wrong")));
 
         var response = await client.SendAsync(Request(method, path));
 
@@ -57,7 +58,7 @@ public sealed class McksAuthTests(McksApiFixture fixture)
     [Fact]
     public async Task BasicCredentialsOfAConsoleUserWorkAsForMcksScripts()
     {
-        using var client = fixture.Factory.CreateClientWith(new AuthenticationHeaderValue("Basic", McksApiFactory.BasicCredentials(McksApiFactory.AdminUser, McksApiFactory.AdminPassword)));
+        using var client = fixture.Console.CreateClientWith(new AuthenticationHeaderValue("Basic", TestConsole.BasicCredentials(TestConsole.AdminUser, TestConsole.AdminPassword)));
 
         var list = await (await client.GetAsync($"/mcks/ns/{McksApiFixture.NewNamespace()}/clusters")).ReadAsync<ClusterList>(HttpStatusCode.OK);
 
@@ -67,7 +68,7 @@ public sealed class McksAuthTests(McksApiFixture fixture)
     [Fact]
     public async Task AnUnknownUserIs401()
     {
-        using var client = fixture.Factory.CreateClientWith(new AuthenticationHeaderValue("Basic", McksApiFactory.BasicCredentials("mallory", McksApiFactory.AdminPassword)));
+        using var client = fixture.Console.CreateClientWith(new AuthenticationHeaderValue("Basic", TestConsole.BasicCredentials("mallory", TestConsole.AdminPassword)));
 
         await (await client.GetAsync("/mcks/ns/default/clusters")).ReadStatusAsync(HttpStatusCode.Unauthorized);
     }
@@ -75,7 +76,7 @@ public sealed class McksAuthTests(McksApiFixture fixture)
     [Fact]
     public async Task AnUnknownBearerTokenIs401()
     {
-        using var client = fixture.Factory.CreateClientWith(new AuthenticationHeaderValue("Bearer", "lbt_notatoken"));
+        using var client = fixture.Console.CreateClientWith(new AuthenticationHeaderValue("Bearer", "lbt_notatoken"));
 
         var status = await (await client.GetAsync("/mcks/ns/default/clusters")).ReadStatusAsync(HttpStatusCode.Unauthorized);
 
@@ -86,8 +87,8 @@ public sealed class McksAuthTests(McksApiFixture fixture)
     public async Task ABearerTokenFromTheConsoleWorksUntilRevoked()
     {
         var accounts = fixture.Services.GetRequiredService<AccountService>();
-        var (token, plaintext) = await accounts.CreateTokenAsync(McksApiFactory.AdminUser, "ci", CancellationToken.None);
-        using var client = fixture.Factory.CreateClientWith(new AuthenticationHeaderValue("Bearer", plaintext));
+        var (token, plaintext) = await accounts.CreateTokenAsync(TestConsole.AdminUser, "ci", CancellationToken.None);
+        using var client = fixture.Console.CreateClientWith(new AuthenticationHeaderValue("Bearer", plaintext));
         var ns = McksApiFixture.NewNamespace();
 
         var created = await (await client.PostJsonAsync($"/mcks/ns/{ns}/clusters", ClustersApiTests.McksSampleBody("by-token")))
@@ -102,7 +103,7 @@ public sealed class McksAuthTests(McksApiFixture fixture)
     [Fact]
     public async Task HealthyIsAnonymousAndAnswersLikeMcks()
     {
-        using var anonymous = fixture.Factory.CreateClientWith(null);
+        using var anonymous = fixture.Console.CreateClientWith(null);
 
         var response = await anonymous.GetAsync("/mcks/healthy");
 

@@ -9,7 +9,7 @@ public sealed class McksOpenApiTests(McksApiFixture fixture)
     [Fact]
     public async Task TheDocumentIsAnonymousAndDescribesEveryMcksRouteAndNothingElse()
     {
-        using var anonymous = fixture.Factory.CreateClientWith(null);
+        using var anonymous = fixture.Console.CreateClientWith(null);
 
         var response = await anonymous.GetAsync("/openapi/v1.json");
 
@@ -47,7 +47,7 @@ public sealed class McksOpenApiTests(McksApiFixture fixture)
     [Fact]
     public async Task TheReferencePageAndItsScriptAreServedWithoutSignIn()
     {
-        using var anonymous = fixture.Factory.CreateClientWith(null);
+        using var anonymous = fixture.Console.CreateClientWith(null);
 
         var page = await anonymous.GetAsync("/api/reference/");
         var script = await anonymous.GetAsync("/api/reference/scalar.js");

@@ -1,19 +1,23 @@
 using System.Net;
 using Ladybug.Api.Contracts;
+using Ladybug.Tests.Support;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
 [Collection(McksApiCollection.Name)]
 public sealed class SpecsApiTests(McksApiFixture fixture)
 {
+    /// <summary>A connection of the fake cloud's catalog; it offers <see cref="McksApiFixture.AwsSizes"/>.</summary>
+    public const string Connection = "aws-ap-northeast-1";
+
     private readonly HttpClient _admin = fixture.Admin;
 
     private static string Specs(string connection, string query = "") => $"/mcks/mcir/connections/{connection}/specs{query}";
 
     private async Task<IReadOnlyList<string>> NamesAsync(string query)
     {
-        var list = await (await _admin.GetAsync(Specs(FakeInfrastructure.Connection, query))).ReadAsync<SpecList>(HttpStatusCode.OK);
-        Assert.Equal(("specList", FakeInfrastructure.Connection), (list.Kind, list.ConnectionName));
+        var list = await (await _admin.GetAsync(Specs(Connection, query))).ReadAsync<SpecList>(HttpStatusCode.OK);
+        Assert.Equal(("specList", Connection), (list.Kind, list.ConnectionName));
         return [.. list.Items.Select(i => i.Name)];
     }
 
@@ -32,7 +36,7 @@ public sealed class SpecsApiTests(McksApiFixture fixture)
     [Fact]
     public async Task ItemsCarryMemoryInGibAndTheCpuCount()
     {
-        var list = await (await _admin.GetAsync(Specs(FakeInfrastructure.Connection, "?cpu-min=16"))).ReadAsync<SpecList>(HttpStatusCode.OK);
+        var list = await (await _admin.GetAsync(Specs(Connection, "?cpu-min=16"))).ReadAsync<SpecList>(HttpStatusCode.OK);
 
         var item = Assert.Single(list.Items);
         Assert.Equal(("m5.4xlarge", 64d, 16, 0.768), (item.Name, item.Memory, item.Cpu.Count, item.CostPerHour));
@@ -46,7 +50,7 @@ public sealed class SpecsApiTests(McksApiFixture fixture)
     [InlineData("?memory-min=8&memory-max=4", "memory-min")]
     public async Task BadFiltersAre400WithTheParameterNamed(string query, string field)
     {
-        var status = await (await _admin.GetAsync(Specs(FakeInfrastructure.Connection, query))).ReadStatusAsync(HttpStatusCode.BadRequest);
+        var status = await (await _admin.GetAsync(Specs(Connection, query))).ReadStatusAsync(HttpStatusCode.BadRequest);
 
         Assert.Contains(field, status.Errors!.Keys);
     }
@@ -58,5 +62,5 @@ public sealed class SpecsApiTests(McksApiFixture fixture)
     [Fact]
     public async Task ABrokerFailureIs502WithItsMessage() =>
         Assert.Contains("connection refused by the CSP driver",
-            (await (await _admin.GetAsync(Specs(FakeInfrastructure.BrokenConnection))).ReadStatusAsync(HttpStatusCode.BadGateway)).Message);
+            (await (await _admin.GetAsync(Specs(FakeCloud.BrokenConnection))).ReadStatusAsync(HttpStatusCode.BadGateway)).Message);
 }

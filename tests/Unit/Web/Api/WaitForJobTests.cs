@@ -2,6 +2,7 @@ using System.Net;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
+using Ladybug.Tests.Support;
 
 namespace Ladybug.Tests.Unit.Web.Api;
 
@@ -9,7 +10,7 @@ namespace Ladybug.Tests.Unit.Web.Api;
 public sealed class WaitForJobTests(McksApiFixture fixture) : IClassFixture<McksApiFixture>
 {
     private readonly HttpClient _admin = fixture.Admin;
-    private ScriptedJobs Jobs => fixture.Factory.Jobs;
+    private ScriptedJobs Jobs => fixture.Jobs;
 
     private static string Clusters(string ns) => $"/mcks/ns/{ns}/clusters";
 
@@ -90,8 +91,8 @@ public sealed class WaitForJobTests(McksApiFixture fixture) : IClassFixture<Mcks
     [Fact]
     public async Task AWaitThatTimesOutAnswers202AndLeavesTheJobRunning()
     {
-        using var factory = new McksApiFactory { WaitTimeout = TimeSpan.FromMilliseconds(200) }.Start();
-        using var admin = factory.CreateAdminClient();
+        using var console = McksApiFixture.StartConsole(new ScriptedJobs(), waitTimeout: TimeSpan.FromMilliseconds(200));
+        using var admin = console.CreateAdminClient();
         var ns = McksApiFixture.NewNamespace();
 
         var response = await admin.PostJsonAsync($"{Clusters(ns)}?wait=true", ClustersApiTests.McksSampleBody("slow"));
@@ -99,7 +100,7 @@ public sealed class WaitForJobTests(McksApiFixture fixture) : IClassFixture<Mcks
         var cluster = await response.ReadAsync<ClusterResource>(HttpStatusCode.Accepted);
         Assert.Equal("Pending", cluster.Status.Phase);
         Assert.Equal($"/mcks/ns/{ns}/clusters/slow", response.Headers.Location?.OriginalString);
-        var queries = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ClusterQueries>(factory.Services);
+        var queries = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ClusterQueries>(console.Services);
         var stored = (await queries.GetAsync(ns, "slow"))!;
         Assert.False(Assert.Single(await queries.JobsAsync(stored.Id)).IsFinished);
     }

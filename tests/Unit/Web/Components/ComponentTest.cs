@@ -2,6 +2,7 @@ using Bunit;
 using MudBlazor;
 using MudBlazor.Services;
 using Microsoft.Extensions.DependencyInjection;
+using Ladybug.Tests.Unit.Engine;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
@@ -27,7 +28,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     {
         if (_withEngine)
         {
-            Engine = await EngineHost.StartAsync();
+            Engine = await ConsoleEngine.StartAsync();
             Services.AddFallbackServiceProvider(Engine.Services);
         }
         // Interactive Server, as in the console; the renderer exists from here on, so services are complete.

@@ -28,34 +28,35 @@ public sealed class LogViewTests : ComponentTest
     }
 
     [Fact]
-    public void FiltersByNodeStepAndSearchAndCountsWhatIsShown()
+    public async Task FiltersByNodeStepAndSearchAndCountsWhatIsShown()
     {
         var cut = Render<LogView>(p => p.Add(v => v.Buffer, Buffer()));
         Assert.Equal(6, cut.Instance.VisibleLines.Count);
         Assert.Contains("6 lines", cut.Find("[data-testid=log-count]").TextContent);
 
-        SetFilter(cut, "Node", "w1-1");
+        await SetFilterAsync(cut, "Node", "w1-1");
         Assert.Equal(3, cut.Instance.VisibleLines.Count);
         Assert.All(cut.Instance.VisibleLines, l => Assert.Equal("w1-1", l.NodeName));
         Assert.Contains("3 of 6 lines", cut.Find("[data-testid=log-count]").TextContent);
 
-        SetFilter(cut, "Step", "join nodes");
+        await SetFilterAsync(cut, "Step", "join nodes");
         Assert.Equal(2, cut.Instance.VisibleLines.Count);
 
-        cut.InvokeAsync(() => { cut.Instance.Search = "REFUSED"; cut.Instance.Refilter(); });
+        // Awaited: a filter applied on the renderer's thread must be done before the assertion reads the lines.
+        await cut.InvokeAsync(() => { cut.Instance.Search = "REFUSED"; cut.Instance.Refilter(); });
         Assert.Equal("error: connection refused", Assert.Single(cut.Instance.VisibleLines).Text);
 
-        SetFilter(cut, "Node", LogView.EngineOnly);
+        await SetFilterAsync(cut, "Node", LogView.EngineOnly);
         Assert.Empty(cut.Instance.VisibleLines);
         Assert.Contains("No line matches the filters.", cut.Markup);
     }
 
     [Fact]
-    public void NewLinesArriveThroughTheFiltersAndTheFilterChoicesGrow()
+    public async Task NewLinesArriveThroughTheFiltersAndTheFilterChoicesGrow()
     {
         var buffer = Buffer();
         var cut = Render<LogView>(p => p.Add(v => v.Buffer, buffer));
-        SetFilter(cut, "Node", "cp-1");
+        await SetFilterAsync(cut, "Node", "cp-1");
         Assert.Equal(2, cut.Instance.VisibleLines.Count);
 
         buffer.Append([Line("cp-1", "label nodes", "node/cp-1 labeled"), Line("w2-1", "join nodes", "joined")]);
@@ -82,9 +83,9 @@ public sealed class LogViewTests : ComponentTest
         Assert.Equal(scrolls, JSInterop.Invocations["ladybug.scrollToEnd"].Count);
     }
 
-    private static void SetFilter(IRenderedComponent<LogView> cut, string label, string value)
+    private static Task SetFilterAsync(IRenderedComponent<LogView> cut, string label, string value)
     {
         var select = cut.FindComponents<MudBlazor.MudSelect<string>>().Single(s => s.Instance.Label == label);
-        cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
+        return cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
     }
 }

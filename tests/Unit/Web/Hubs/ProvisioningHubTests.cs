@@ -90,7 +90,7 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
         await live;
 
         var total = storedCount + 1_500;
-        await Eventually.WaitUntilAsync(() => { lock (arrivals) return sequences.Count >= total; }, "The hub delivering");
+        await Eventually.TrueAsync(() => { lock (arrivals) return sequences.Count >= total; }, "The hub delivering");
         await Task.Delay(200);
         lock (arrivals)
         {
@@ -116,7 +116,7 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
         Get<IProvisioningEvents>().Publish(new NodeChanged(cluster.Id, "edge-w1-1", NodeStatus.Deleting, null));
         Get<IProvisioningEvents>().Publish(new NodeChanged(Guid.NewGuid(), "elsewhere", NodeStatus.Failed, null));
 
-        await Eventually.WaitUntilAsync(() => { lock (nodes) return nodes.Count > 0; }, "The hub delivering");
+        await Eventually.TrueAsync(() => { lock (nodes) return nodes.Count > 0; }, "The hub delivering");
         lock (sequences) Assert.Equal([last - 1, last], sequences);
         lock (nodes) Assert.Equal(["edge-w1-1:Deleting"], nodes);
     }

@@ -2,8 +2,9 @@ using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Sandbox.Catalog;
+using Ladybug.Tests.Support;
+using Ladybug.Tests.Unit.Engine;
 using Ladybug.Tests.Unit.Engine.Clusters;
-using Ladybug.Tests.Unit.Engine.Jobs;
 using Ladybug.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ladybug.Tests.Unit.Web.Infrastructure;
 
-/// <remarks>Names are qualified: the Web tests have their own EngineHost and Eventually.</remarks>
 public sealed class SandboxDemoClusterTests
 {
     [Fact]
@@ -32,20 +32,20 @@ public sealed class SandboxDemoClusterTests
     public async Task FirstRunCreatesTheDemoClusterThroughTheClusterService()
     {
         var create = new ScriptedJobHandler(JobKind.Create).Step("provision");
-        await using var engine = await global::Ladybug.Tests.Unit.Engine.EngineHost.StartAsync(s => s.AddSingleton<IJobHandler>(create));
+        await using var engine = await EngineHost.StartAsync(s => s.AddSingleton<IJobHandler>(create));
 
         await RunSeederAsync(engine);
 
-        var demo = await global::Ladybug.Tests.Unit.Eventually.ReturnsAsync(() => engine.Queries.GetAsync(ClusterSpec.DefaultNamespace, "demo"), c => c is not null, "the demo cluster");
+        var demo = await Eventually.ReturnsAsync(() => engine.Queries.GetAsync(ClusterSpec.DefaultNamespace, "demo"), c => c is not null, "the demo cluster");
         Assert.Equal(3, demo!.Pools.Count);
         Assert.Equal(4, demo.Pools.Sum(p => p.Count));
-        await global::Ladybug.Tests.Unit.Eventually.TrueAsync(() => Task.FromResult(create.Started.Any()), "the demo's create job to run");
+        await Eventually.TrueAsync(() => Task.FromResult(create.Started.Any()), "the demo's create job to run");
     }
 
     [Fact]
     public async Task ADatabaseThatEverHeldAClusterGetsNoDemo()
     {
-        await using var engine = await global::Ladybug.Tests.Unit.Engine.EngineHost.StartAsync(s => s.AddSingleton<IJobHandler>(new ScriptedJobHandler(JobKind.Create)));
+        await using var engine = await EngineHost.StartAsync(s => s.AddSingleton<IJobHandler>(new ScriptedJobHandler(JobKind.Create)));
         await engine.Clusters.CreateAsync(ClusterSpecs.Valid("mine"));
 
         await RunSeederAsync(engine);
@@ -54,7 +54,7 @@ public sealed class SandboxDemoClusterTests
         Assert.Equal(["mine"], await db.Clusters.Select(c => c.Name).ToListAsync());
     }
 
-    private static async Task RunSeederAsync(global::Ladybug.Tests.Unit.Engine.EngineHost engine)
+    private static async Task RunSeederAsync(EngineHost engine)
     {
         using var seeder = new SandboxDemoCluster(engine.Clusters, engine.Services.GetRequiredService<IDbContextFactory<LadybugDbContext>>(),
             NullLogger<SandboxDemoCluster>.Instance);

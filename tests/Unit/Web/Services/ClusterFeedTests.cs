@@ -1,6 +1,7 @@
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Web.Services;
+using Ladybug.Tests.Unit.Engine;
 
 namespace Ladybug.Tests.Unit.Web.Services;
 
@@ -10,7 +11,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
     private EngineHost _engine = default!;
     private readonly Guid _cluster = Guid.NewGuid();
 
-    public async Task InitializeAsync() => _engine = await EngineHost.StartAsync(withCloud: false);
+    public async Task InitializeAsync() => _engine = await ConsoleEngine.StartAsync(withCloud: false);
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
@@ -38,7 +39,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
             _ => Task.CompletedTask);
         await writer;
 
-        await Eventually.WaitUntilAsync(() => { lock (received) return received.Count >= 5_500; }, "The feed delivering");
+        await Eventually.TrueAsync(() => { lock (received) return received.Count >= 5_500; }, "The feed delivering");
         lock (received) Assert.Equal(Enumerable.Range(1, 5_500).Select(i => (long)i), received);
     }
 
@@ -56,7 +57,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
         Events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Clusters.ClusterPhase.Provisioning, null, null));
         Events.Publish(new PhaseChanged(Guid.NewGuid(), Ladybug.Engine.Clusters.ClusterPhase.Failed, null, null));
 
-        await Eventually.WaitUntilAsync(() => { lock (seen) return seen.Count >= 5; }, "The feed delivering");
+        await Eventually.TrueAsync(() => { lock (seen) return seen.Count >= 5; }, "The feed delivering");
         lock (seen) Assert.Equal(["state", "line#8", "line#9", "line#10", nameof(PhaseChanged)], seen);
     }
 
@@ -79,7 +80,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence == 9).ToList()));
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence >= 8).ToList()));
         events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Clusters.ClusterPhase.Provisioned, null, null));
-        await Eventually.WaitUntilAsync(() => { lock (received) return received.Count >= 9; }, "The feed delivering");
+        await Eventually.TrueAsync(() => { lock (received) return received.Count >= 9; }, "The feed delivering");
         await Task.Delay(200);
 
         lock (received) Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), received);

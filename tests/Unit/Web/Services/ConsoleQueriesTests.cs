@@ -3,6 +3,7 @@ using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Web.Services;
 using Microsoft.EntityFrameworkCore;
+using Ladybug.Tests.Unit.Engine;
 
 namespace Ladybug.Tests.Unit.Web.Services;
 
@@ -13,7 +14,7 @@ public sealed class ConsoleQueriesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _engine = await EngineHost.StartAsync(withCloud: false);
+        _engine = await ConsoleEngine.StartAsync(withCloud: false);
         await using var db = await _engine.Get<IDbContextFactory<LadybugDbContext>>().CreateDbContextAsync();
         db.Clusters.AddRange(
             Cluster("alpha", ClusterPhase.Provisioned, 1, ("aws", "ap-northeast-1", 3), ("gcp", "europe-west2", 2)),

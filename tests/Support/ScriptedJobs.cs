@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Ladybug.Tests.Unit.Engine.Jobs;
+namespace Ladybug.Tests.Support;
 
 /// <summary>
 /// A job handler whose plan the test writes. Every step run is recorded, so a test can tell which steps ran,
@@ -32,14 +34,6 @@ public sealed class ScriptedJobHandler(JobKind kind) : IJobHandler
         return this;
     }
 
-    /// <summary>Adds a step that holds each job until the test releases it.</summary>
-    public StepGate Gate(string name, bool repeatable = true)
-    {
-        var gate = new StepGate();
-        Step(name, repeatable, gate.PassAsync);
-        return gate;
-    }
-
     public IReadOnlyList<PlanStep> Plan(JobContext context) =>
         [.. _steps.Select(s => new PlanStep(s.Name, s.Repeatable, (ctx, ct) =>
         {
@@ -63,48 +57,52 @@ public sealed class ScriptedJobHandler(JobKind kind) : IJobHandler
 }
 
 /// <summary>
-/// Holds every job that reaches a step until the test releases it, and tells the test which jobs are inside
-/// and how many were inside at once.
+/// Stands in for every provisioning handler of a console: each job kind is one <see cref="ScriptedJobHandler"/>
+/// step that runs what the test set with <see cref="On"/>. Without a script a job waits until the test
+/// releases it, so a cluster stays where the API left it. Success sets the phase a real handler would.
 /// </summary>
-public sealed class StepGate
+public sealed class ScriptedJobs
 {
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _entered = new();
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _released = new();
-    private readonly ConcurrentQueue<Guid> _entryOrder = new();
-    private int _inside;
-    private int _mostInsideAtOnce;
+    private readonly Dictionary<JobKind, Func<JobContext, CancellationToken, Task>> _scripts = [];
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Jobs in the order they reached the gate.</summary>
-    public IReadOnlyList<Guid> EntryOrder => [.. _entryOrder];
-    public int MostInsideAtOnce => Volatile.Read(ref _mostInsideAtOnce);
-    public bool HasEntered(Guid jobId) => _entered.TryGetValue(jobId, out var tcs) && tcs.Task.IsCompleted;
-
-    public async Task PassAsync(JobContext context, CancellationToken cancellationToken)
+    /// <summary>What a job of <paramref name="kind"/> does; throwing fails it.</summary>
+    public ScriptedJobs On(JobKind kind, Func<JobContext, CancellationToken, Task> script)
     {
-        var jobId = context.Job.Id;
-        var inside = Interlocked.Increment(ref _inside);
-        int most;
-        while (inside > (most = Volatile.Read(ref _mostInsideAtOnce)) && Interlocked.CompareExchange(ref _mostInsideAtOnce, inside, most) != most)
-        {
-        }
-        try
-        {
-            _entryOrder.Enqueue(jobId);
-            Signal(_entered, jobId).TrySetResult();
-            await Signal(_released, jobId).Task.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inside);
-        }
+        lock (_scripts) _scripts[kind] = script;
+        return this;
     }
 
-    public Task WaitEnteredAsync(Guid jobId) =>
-        Eventually.CompletesAsync(Signal(_entered, jobId).Task, $"job {jobId} to reach the gate");
+    /// <summary>Lets every job that is waiting for the test finish successfully.</summary>
+    public void ReleaseAll() => _released.TrySetResult();
 
-    /// <summary>Lets the job pass now, or as soon as it arrives.</summary>
-    public void Release(Guid jobId) => Signal(_released, jobId).TrySetResult();
+    public IEnumerable<ScriptedJobHandler> Handlers() =>
+        Enum.GetValues<JobKind>().Select(kind => new ScriptedJobHandler(kind) { PhaseOnSuccess = PhaseAfter(kind) }
+            .Step($"scripted-{kind}", run: (context, ct) => RunAsync(kind, context, ct)));
 
-    private static TaskCompletionSource Signal(ConcurrentDictionary<Guid, TaskCompletionSource> signals, Guid jobId) =>
-        signals.GetOrAdd(jobId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    private static ClusterPhase? PhaseAfter(JobKind kind) => kind switch
+    {
+        JobKind.DeleteCluster => ClusterPhase.Deleted,
+        JobKind.Rollback => null,
+        _ => ClusterPhase.Provisioned,
+    };
+
+    private Task RunAsync(JobKind kind, JobContext context, CancellationToken cancellationToken)
+    {
+        Func<JobContext, CancellationToken, Task>? script;
+        lock (_scripts) _scripts.TryGetValue(kind, out script);
+        return script is null ? _released.Task.WaitAsync(cancellationToken) : script(context, cancellationToken);
+    }
+}
+
+public static class ScriptedJobsExtensions
+{
+    /// <summary>Replaces the console's provisioning handlers with <paramref name="jobs"/>.</summary>
+    public static IServiceCollection AddScriptedJobs(this IServiceCollection services, ScriptedJobs jobs)
+    {
+        services.RemoveAll<IJobHandler>();
+        foreach (var handler in jobs.Handlers())
+            services.AddSingleton<IJobHandler>(handler);
+        return services;
+    }
 }
