@@ -141,10 +141,25 @@ public sealed partial class NodeSimulator(
             await error.WriteLineAsync($"ladybug-sandbox: the simulated VM has no handler for step '{name}' (known: {string.Join(", ", registry.Steps.Order())}).");
             return 127;
         }
-        if (settings.StepLatency > TimeSpan.Zero)
-            await Task.Delay(settings.StepLatency, cancellationToken);
-        return await WithFaultsAsync(name, (o, e) => step.RunAsync(
-            new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken)));
+        var latency = settings.LatencyOf(name);
+        return await WithFaultsAsync(name, async (o, e) =>
+        {
+            var context = new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken, latency);
+            int status;
+            try
+            {
+                status = await step.RunAsync(context);
+            }
+            catch (Kubernetes.NodeStepFailure failure)
+            {
+                await e.WriteLineAsync(failure.Verbatim ? failure.Message : $"[ladybug] error: {failure.Message}");
+                status = failure.ExitCode;
+            }
+            // A step that finished early still takes its latency, like a real one.
+            if (context.Remaining > TimeSpan.Zero)
+                await Task.Delay(context.Remaining, cancellationToken);
+            return status;
+        });
     }
 
     private async Task<int> RunCommandAsync(IReadOnlyList<string> words, int? line, CancellationToken cancellationToken)

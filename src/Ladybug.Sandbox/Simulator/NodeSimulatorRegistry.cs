@@ -37,9 +37,12 @@ public sealed class NodeStepContext(
     IReadOnlyDictionary<string, string> parameters,
     string script,
     IReadOnlyList<string> arguments,
-    SimulatedNode node, SimulatedCluster cluster, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    SimulatedNode node, SimulatedCluster cluster, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+    TimeSpan latency = default)
     : NodeContext(node, cluster, output, error, cancellationToken)
 {
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
     /// <summary>The marker name.</summary>
     public string Step { get; } = step;
     /// <summary>The key=value pairs after the name on the marker line.</summary>
@@ -48,6 +51,35 @@ public sealed class NodeStepContext(
     public string Script { get; } = script;
     /// <summary>Positional arguments after <c>bash -s --</c>.</summary>
     public IReadOnlyList<string> Arguments { get; } = arguments;
+
+    /// <summary>How long the step takes in all (Ladybug:Sandbox:StepLatency, or StepLatencies for this step).</summary>
+    public TimeSpan Latency { get; } = latency;
+
+    /// <summary>What is left of <see cref="Latency"/>.</summary>
+    public TimeSpan Remaining => Latency - _clock.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero;
+
+    /// <summary>
+    /// Writes <paramref name="lines"/> spread over <paramref name="share"/> of the step's latency, the way a real tool's
+    /// output trickles in while it works. Shares of one step add up to at most 1; the simulator waits out whatever
+    /// latency a step did not spend.
+    /// </summary>
+    public async Task WorkAsync(IReadOnlyCollection<string> lines, double share = 1)
+    {
+        var budget = TimeSpan.FromTicks((long)(Latency.Ticks * Math.Clamp(share, 0, 1)));
+        var start = _clock.Elapsed;
+        var written = 0;
+        foreach (var line in lines)
+        {
+            await Out.WriteLineAsync(line);
+            written++;
+            var due = start + budget * written / Math.Max(1, lines.Count) - _clock.Elapsed;
+            if (due > TimeSpan.Zero)
+                await Task.Delay(due, CancellationToken);
+        }
+        var rest = start + budget - _clock.Elapsed;
+        if (rest > TimeSpan.Zero)
+            await Task.Delay(rest, CancellationToken);
+    }
 }
 
 public sealed class NodeCommandContext(
