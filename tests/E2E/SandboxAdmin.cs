@@ -7,7 +7,7 @@ namespace Ladybug.Tests.E2E;
 /// The sandbox cloud's own controls, as a test sees them from outside the console: faults changed while it runs,
 /// and the VMs it holds with their sshd processes.
 /// </summary>
-public sealed class SandboxAdmin(Uri address) : IDisposable
+public sealed class SandboxAdmin(Uri address, string stateDirectory) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
 
@@ -19,9 +19,30 @@ public sealed class SandboxAdmin(Uri address) : IDisposable
 
     public Task ClearFaultsAsync() => SetFaultsAsync(new SandboxFaults());
 
-    /// <summary>Whether an sshd the sandbox started is still a live process on this machine.</summary>
-    public static bool SshdRunning(int processId) =>
-        File.Exists($"/proc/{processId}/cmdline") && File.ReadAllText($"/proc/{processId}/cmdline").Contains("sshd", StringComparison.Ordinal);
+    /// <summary>The VMs of one cluster (the console names its Tumblebug infra after the cluster).</summary>
+    public async Task<IReadOnlyList<SandboxMachineInfo>> MachinesOfAsync(string cluster, string ns = "default") =>
+        (await MachinesAsync()).Where(m => m.Namespace == ns && m.InfraId == cluster).ToList();
+
+    /// <summary>
+    /// The live sshd processes serving a cluster's VMs, found in /proc by their config path, so an sshd the sandbox
+    /// lost track of still counts.
+    /// </summary>
+    public IReadOnlyList<int> SshdProcessesOf(string cluster, string ns = "default")
+    {
+        var infraDirectory = Path.Combine(stateDirectory, "infras", ns, cluster) + "/";
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string commandLine;
+            try { commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (commandLine.Contains("sshd", StringComparison.Ordinal) && commandLine.Contains(infraDirectory, StringComparison.Ordinal))
+                found.Add(pid);
+        }
+        return found;
+    }
 
     public void Dispose() => _http.Dispose();
 }

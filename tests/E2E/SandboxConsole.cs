@@ -28,6 +28,9 @@ public sealed class SandboxConsole : IAsyncLifetime
         // A sandbox VM's sshd is up when the VM is Running: retry fast instead of the production 5 s.
         ["Ladybug:Ssh:RetryDelay"] = Format(TimeSpan.FromMilliseconds(200)),
         ["Ladybug:Ssh:ConnectWindow"] = Format(TimeSpan.FromSeconds(30)),
+        ["Ladybug:Tumblebug:PollInterval"] = Format(TimeSpan.FromMilliseconds(100)),
+        ["Ladybug:Tumblebug:MaxPollInterval"] = Format(TimeSpan.FromMilliseconds(500)),
+        ["Ladybug:Engine:LogFlushIntervalMs"] = "20",
         ["Ladybug:Bootstrap:WaitReadyTimeout"] = Format(TimeSpan.FromSeconds(60)),
     };
 
@@ -36,9 +39,10 @@ public sealed class SandboxConsole : IAsyncLifetime
         var dataDir = Directory.CreateTempSubdirectory("ladybug-e2e-").FullName;
         var sandboxUrl = new Uri($"http://127.0.0.1:{ConsoleHost.FreePort()}/");
         Settings["Ladybug:Sandbox:Url"] = sandboxUrl.ToString().TrimEnd('/');
-        Settings["Ladybug:Sandbox:StateDir"] = Path.Combine(dataDir, "sandbox");
+        var stateDir = Path.Combine(dataDir, "sandbox");
+        Settings["Ladybug:Sandbox:StateDir"] = stateDir;
         _host = await ConsoleHost.StartAsync(Settings, dataDir);
-        Sandbox = new SandboxAdmin(sandboxUrl);
+        Sandbox = new SandboxAdmin(sandboxUrl, stateDir);
     }
 
     public async Task DisposeAsync()
