@@ -36,5 +36,19 @@ public sealed class ConsoleApi : IDisposable
         (await _http.PostAsJsonAsync($"mcks/ns/{ns}/clusters", request, McksJson.Options)).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Polls the stored cluster until <paramref name="done"/> holds; fails with its last state after <paramref name="timeout"/>.</summary>
+    public async Task<ClusterResource> WaitForAsync(string name, Func<ClusterResource, bool> done, TimeSpan timeout, string ns = "default")
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var cluster = await ClusterAsync(name, ns);
+            if (done(cluster)) return cluster;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Cluster {name} is {cluster.Status.Phase} ({cluster.Status.Reason}: {cluster.Status.Message}) after {timeout}.");
+            await Task.Delay(250);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 }
