@@ -33,13 +33,17 @@ public sealed class GrowAndShrinkJourneyTests(SandboxConsole console) : IClassFi
         await Wizard.ChoosePoolAsync(page, "new-pool-0", new("alibaba-ap-northeast-1", "ecs.c7.large"));
         await journey.StepAsync("add-nodes-dialog");
         await page.GetByTestId("add-nodes-submit").ClickAsync();
-        await ClusterPage.ExpectPhaseAsync(page, "Provisioning", 10_000);
+        var jobState = page.GetByTestId("job-state");
+        await Assertions.Expect(jobState).ToHaveAttributeAsync("data-state", "Running", new() { Timeout = 10_000 });
         await ClusterPage.OpenTabAsync(page, "Nodes");
+        // The new node shows up while the job still runs: the table is live, not refreshed at the end.
         var alibabaRow = page.GetByTestId("node-table").Locator("tbody tr").Filter(new() { HasText = "ALIBABA" });
         await Assertions.Expect(alibabaRow).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Assertions.Expect(jobState).ToHaveAttributeAsync("data-state", "Running", new() { Timeout = 1_000 });
         await journey.StepAsync("new-node-appears");
-        await ClusterPage.ExpectPhaseAsync(page, "Provisioned");
-        await Assertions.Expect(alibabaRow.GetByTestId("node-status")).ToHaveTextAsync("Ready");
+        await Assertions.Expect(jobState).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 120_000 });
+        await ClusterPage.ExpectPhaseAsync(page, "Provisioned", 5_000);
+        await Assertions.Expect(alibabaRow.GetByTestId("node-status")).ToHaveAttributeAsync("data-state", "Ready");
         await ClusterPage.OpenTabAsync(page, "Map");
         Assert.Equal(["alibaba", "aws", "gcp"], (await ClusterPage.MarkersAsync(page)).Select(m => m.Csp).Order().ToArray());
         await journey.StepAsync("grown-map");
@@ -52,7 +56,8 @@ public sealed class GrowAndShrinkJourneyTests(SandboxConsole console) : IClassFi
         await gcpRow.GetByTestId("remove-node").ClickAsync();
         await page.GetByTestId("confirm-ok").ClickAsync();
         await Assertions.Expect(gcpRow).ToHaveCountAsync(0, new() { Timeout = 60_000 });
-        await ClusterPage.ExpectPhaseAsync(page, "Provisioned");
+        await Assertions.Expect(jobState).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 60_000 });
+        await ClusterPage.ExpectPhaseAsync(page, "Provisioned", 5_000);
         await Assertions.Expect(page.GetByTestId("node-name")).ToHaveCountAsync(2);
         await journey.StepAsync("worker-removed");
         await ClusterPage.OpenTabAsync(page, "Map");
