@@ -8,13 +8,19 @@ namespace Ladybug.Tests.E2E;
 /// so tests reach its admin endpoints (<see cref="Sandbox"/>), and its VM directories live in the data directory,
 /// so a console started again after a kill stops the sshd processes the dead one left behind.
 /// </summary>
-public sealed class SandboxConsole : IAsyncLifetime
+public class SandboxConsole : IAsyncLifetime
 {
     /// <summary>How long a sandbox VM stays Creating, and the latency added before each simulated bootstrap step.</summary>
-    public static readonly TimeSpan VmCreateDelay = TimeSpan.FromMilliseconds(300);
+    public static readonly TimeSpan DefaultVmCreateDelay = TimeSpan.FromMilliseconds(300);
     public static readonly TimeSpan StepLatency = TimeSpan.FromMilliseconds(100);
 
     private ConsoleHost? _host;
+
+    public SandboxConsole() : this(DefaultVmCreateDelay)
+    {
+    }
+
+    protected SandboxConsole(TimeSpan vmCreateDelay) => Settings["Ladybug:Sandbox:VmCreateDelay"] = Format(vmCreateDelay);
 
     public ConsoleHost Host => _host ?? throw new InvalidOperationException("The console has not started.");
     public Uri BaseAddress => Host.BaseAddress;
@@ -23,7 +29,6 @@ public sealed class SandboxConsole : IAsyncLifetime
     /// <summary>Settings a test class may override before the console starts (e.g. a slower VM creation).</summary>
     public Dictionary<string, string> Settings { get; } = new()
     {
-        ["Ladybug:Sandbox:VmCreateDelay"] = Format(VmCreateDelay),
         ["Ladybug:Sandbox:StepLatency"] = Format(StepLatency),
         // A sandbox VM's sshd is up when the VM is Running: retry fast instead of the production 5 s.
         ["Ladybug:Ssh:RetryDelay"] = Format(TimeSpan.FromMilliseconds(200)),

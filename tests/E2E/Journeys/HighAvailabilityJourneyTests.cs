@@ -60,6 +60,7 @@ public sealed class HighAvailabilityJourneyTests(SandboxConsole console) : IClas
         await Assertions.Expect(page.Locator("[data-testid=step][data-step=init-control-plane] [data-testid=sub-step]")).ToHaveAttributeAsync("data-node", "cp-1");
 
         await ClusterPage.OpenTabAsync(page, "Nodes");
+        await Assertions.Expect(page.GetByTestId("node-name")).ToHaveCountAsync(4);
         var nodes = await ClusterPage.NodesAsync(page);
         Assert.Equal(3, nodes.Count(n => n.Role == "control plane" && n.Region == "ap-northeast-1"));
         Assert.Single(nodes, n => n.Role == "worker");
