@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Ladybug.Tests.E2E.Journeys;
 
 /// <summary>VMs take a few seconds to boot, so a test can stop the console while the cloud is still creating them.</summary>
-public sealed class SlowMachinesSandboxConsole() : SandboxConsole(TimeSpan.FromSeconds(4));
+public sealed class SlowMachinesSandboxConsole() : SandboxConsole(TimeSpan.FromSeconds(2));
 
 /// <summary>
 /// Journey 5: the console is killed mid-provision and started again on the same data directory.
