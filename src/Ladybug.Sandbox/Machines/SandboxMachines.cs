@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using Ladybug.Sandbox.Simulator;
 using Microsoft.Extensions.Logging;
 
@@ -45,7 +44,7 @@ public sealed class SandboxMachines : IAsyncDisposable
     private readonly ConcurrentDictionary<string, VirtualMachine> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<SshKeyPair>>> _keys = new(StringComparer.Ordinal);
     private readonly LoopbackAddresses _addresses = new();
-    private readonly string _simulatorCommand;
+    private readonly SimulatorHost? _simulator;
     private int _disposed;
 
     public SandboxMachines(SandboxOptions options, ILogger logger)
@@ -58,7 +57,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         StopLeftovers();
         Directory.CreateDirectory(StateDirectory);
         Problem = SandboxPrerequisites.Problem(options);
-        _simulatorCommand = WriteSimulatorLauncher();
+        _simulator = Problem is null ? new SimulatorHost(StateDirectory, SettingsPath, logger) : null;
         AppDomain.CurrentDomain.ProcessExit += StopAllOnExit;
     }
 
@@ -165,6 +164,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit -= StopAllOnExit;
         await Task.WhenAll(_machines.Values.Select(StopSshdAsync));
         _machines.Clear();
+        if (_simulator is not null) await _simulator.DisposeAsync();
         TryDelete(StateDirectory);
     }
 
@@ -310,44 +310,8 @@ public sealed class SandboxMachines : IAsyncDisposable
         "MaxStartups 200",
         "MaxSessions 64",
         "LogLevel INFO",
-        $"ForceCommand {_simulatorCommand} --node-dir {ShellQuote(vm.Directory)}",
+        $"ForceCommand {_simulator!.Command} --node-dir {ShellQuote(vm.Directory)}",
         "");
-
-    /// <summary>
-    /// The ForceCommand prefix: this assembly's <c>simulate-node</c> verb under the dotnet host. A runtimeconfig of
-    /// its own makes it work the same next to the console, the tests or a published build.
-    /// </summary>
-    private string WriteSimulatorLauncher()
-    {
-        var version = Environment.Version;
-        var runtimeConfig = Path.Combine(StateDirectory, "simulator.runtimeconfig.json");
-        File.WriteAllText(runtimeConfig, $$"""
-            {
-              "runtimeOptions": {
-                "tfm": "net{{version.Major}}.{{version.Minor}}",
-                "frameworks": [
-                  { "name": "Microsoft.NETCore.App", "version": "{{version.Major}}.{{version.Minor}}.0" },
-                  { "name": "Microsoft.AspNetCore.App", "version": "{{version.Major}}.{{version.Minor}}.0" }
-                ],
-                "configProperties": { "System.GC.Concurrent": false, "System.Runtime.TieredPGO": false }
-              }
-            }
-            """);
-        var assembly = Assembly.GetExecutingAssembly().Location;
-        return $"exec {ShellQuote(DotnetHost())} exec --runtimeconfig {ShellQuote(runtimeConfig)} {ShellQuote(assembly)} {NodeSimulator.Verb}";
-    }
-
-    private static string DotnetHost()
-    {
-        if (Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet")
-            return current;
-        // The shared runtime lives in <dotnet root>/shared/Microsoft.NETCore.App/<version>/.
-        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var fromRuntime = Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", "dotnet"));
-        if (File.Exists(fromRuntime)) return fromRuntime;
-        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
-        return root is not null && File.Exists(Path.Combine(root, "dotnet")) ? Path.Combine(root, "dotnet") : "dotnet";
-    }
 
     private string InfraDirectory(string ns, string infraId) => Path.Combine(StateDirectory, "infras", ns, infraId);
 

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace Ladybug.Sandbox.Simulator;
 
 /// <summary>
-/// What a sandbox VM runs for every SSH command (sshd's ForceCommand): it reads the engine's command from
-/// $SSH_ORIGINAL_COMMAND and, for <c>bash -s</c>, the script from stdin. A script carrying a step marker
+/// What a sandbox VM does with every SSH command (relayed by <see cref="SimulatorHost"/> from sshd's ForceCommand): it
+/// reads the engine's command (SSH_ORIGINAL_COMMAND) and, for <c>bash -s</c>, the script from stdin. A script carrying a step marker
 /// (<c># ladybug-step: name</c>) is handed to that step's handler; other scripts run line by line as simple
 /// commands; unknown commands fail with 127 like a shell. Faults (failing steps, dropped connections) apply here.
 /// </summary>
@@ -19,7 +19,6 @@ public sealed partial class NodeSimulator(
     TextWriter error,
     Action dropConnection)
 {
-    public const string Verb = "simulate-node";
     public const string MarkerPrefix = "# ladybug-step:";
     /// <summary>What a dropped session reports if the process outlives the drop (ssh uses 255 for connection errors).</summary>
     public const int DroppedExitCode = 255;
@@ -28,25 +27,6 @@ public sealed partial class NodeSimulator(
     private static partial Regex MarkerPattern();
 
     private static readonly HashSet<string> Shells = new(["bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/bash", "/usr/bin/sh"], StringComparer.Ordinal);
-
-    /// <summary>The process entry: <c>Ladybug.Sandbox.dll simulate-node --node-dir DIR</c>, run by sshd.</summary>
-    public static async Task<int> MainAsync(string[] args)
-    {
-        var error = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
-        var index = Array.IndexOf(args, "--node-dir");
-        if (index < 0 || index + 1 >= args.Length)
-        {
-            await error.WriteLineAsync($"usage: Ladybug.Sandbox {Verb} --node-dir <vm directory>");
-            return 2;
-        }
-        var node = SimulatedNode.Load(args[index + 1]);
-        var settings = SimulatorFileStore.Read<SimulatorSettings>(node.Identity.SettingsPath) ?? new SimulatorSettings();
-        var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
-        var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-        var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), node, new SimulatedCluster(node.Identity.ClusterDirectory),
-            settings, input, output, error, SshSession.Drop);
-        return await simulator.RunAsync(Environment.GetEnvironmentVariable("SSH_ORIGINAL_COMMAND"), CancellationToken.None);
-    }
 
     /// <summary>Runs one SSH command; the result is its exit code.</summary>
     public async Task<int> RunAsync(string? command, CancellationToken cancellationToken)

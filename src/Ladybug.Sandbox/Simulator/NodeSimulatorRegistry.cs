@@ -41,7 +41,9 @@ public sealed class NodeStepContext(
     TimeSpan latency = default)
     : NodeContext(node, cluster, output, error, cancellationToken)
 {
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly System.Diagnostics.Stopwatch _stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+    private TimeSpan Elapsed => _stopwatch.Elapsed;
 
     /// <summary>The marker name.</summary>
     public string Step { get; } = step;
@@ -56,29 +58,25 @@ public sealed class NodeStepContext(
     public TimeSpan Latency { get; } = latency;
 
     /// <summary>What is left of <see cref="Latency"/>.</summary>
-    public TimeSpan Remaining => Latency - _clock.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero;
+    public TimeSpan Remaining => Latency - Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero;
 
     /// <summary>
-    /// Writes <paramref name="lines"/> spread over <paramref name="share"/> of the step's latency, the way a real tool's
-    /// output trickles in while it works. Shares of one step add up to at most 1; the simulator waits out whatever
-    /// latency a step did not spend.
+    /// Writes <paramref name="lines"/> spread over what is left of the step's latency, the way a real tool's output
+    /// trickles in while it works.
     /// </summary>
-    public async Task WorkAsync(IReadOnlyCollection<string> lines, double share = 1)
+    public async Task WorkAsync(IReadOnlyCollection<string> lines)
     {
-        var budget = TimeSpan.FromTicks((long)(Latency.Ticks * Math.Clamp(share, 0, 1)));
-        var start = _clock.Elapsed;
+        var start = Elapsed;
+        var end = Latency > start ? Latency : start;
         var written = 0;
         foreach (var line in lines)
         {
             await Out.WriteLineAsync(line);
             written++;
-            var due = start + budget * written / Math.Max(1, lines.Count) - _clock.Elapsed;
+            var due = start + (end - start) * written / Math.Max(1, lines.Count) - Elapsed;
             if (due > TimeSpan.Zero)
                 await Task.Delay(due, CancellationToken);
         }
-        var rest = start + budget - _clock.Elapsed;
-        if (rest > TimeSpan.Zero)
-            await Task.Delay(rest, CancellationToken);
     }
 }
 
