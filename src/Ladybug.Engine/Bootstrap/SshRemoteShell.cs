@@ -56,10 +56,11 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
                 var execution = command.ExecuteAsync(cancellationToken);
                 var stdout = PumpAsync(command.OutputStream, LogStream.Stdout, output);
                 var stderr = PumpAsync(command.ExtendedOutputStream, LogStream.Stderr, output);
-                await using (var stdin = command.CreateInputStream())
+                await OnOwnThreadAsync(() =>
                 {
-                    await stdin.WriteAsync(Encoding.UTF8.GetBytes(script.Text), cancellationToken);
-                }
+                    using var stdin = command.CreateInputStream();
+                    stdin.Write(Encoding.UTF8.GetBytes(script.Text));
+                });
                 await execution;
                 await Task.WhenAll(stdout, stderr);
             }
@@ -114,7 +115,8 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
             };
             try
             {
-                await client.ConnectAsync(cancellationToken);
+                await OnOwnThreadAsync(client.Connect);
+                cancellationToken.ThrowIfCancellationRequested();
                 return new SshConnection(client, presented ?? throw new InvalidOperationException("SSH.NET connected without reporting the host key."));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -168,12 +170,20 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
     private static bool IsTransient(Exception ex) => ex is SocketException or SshConnectionException or SshOperationTimeoutException
         or SshAuthenticationException or ProxyException or TimeoutException or IOException;
 
-    private static async Task PumpAsync(Stream stream, LogStream kind, OutputCollector output)
+    /// <summary>
+    /// SSH.NET waits synchronously inside connecting and inside its channel streams. On pool threads, 50 machines
+    /// at once starve the thread pool (it adds a thread or two per second), and the waits it is starved of are
+    /// the ones that would free it: at 50 workers the first contact took ~50 s. Those waits get threads of their own.
+    /// </summary>
+    private static Task OnOwnThreadAsync(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task PumpAsync(Stream stream, LogStream kind, OutputCollector output) => OnOwnThreadAsync(() =>
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync() is { } line)
+        while (reader.ReadLine() is { } line)
             output.Line(kind, line);
-    }
+    });
 
     private static int SignalNumber(string signal) => signal switch
     {

@@ -37,8 +37,6 @@ public sealed record SshKeyPair(string Id, string PrivateKey, string PublicKey);
 /// </summary>
 public sealed class SandboxMachines : IAsyncDisposable
 {
-    private const string SshdPidFile = "sshd.pid";
-
     private readonly SandboxOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, VirtualMachine> _machines = new(StringComparer.Ordinal);
@@ -92,7 +90,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         var vm = new VirtualMachine(directory, identity with
         {
             PublicIp = address.ToString(),
-            SshPort = FreePort(address),
+            SshPort = Sshd.FreePort(address),
             User = Environment.UserName,
             ClusterDirectory = ClusterDirectory(identity.Namespace, identity.InfraId),
             SettingsPath = SettingsPath,
@@ -100,10 +98,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         Directory.CreateDirectory(vm.Identity.ClusterDirectory);
         SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), vm.Identity);
         WriteVirtualFiles(new SimulatedNode(directory, vm.Identity));
-        await File.WriteAllTextAsync(Path.Combine(directory, "authorized_keys"), authorizedKey.Trim() + "\n", cancellationToken);
-        await ProcessRunner.RunAsync(_options.SshKeygenPath,
-            ["-q", "-t", "ed25519", "-N", "", "-C", $"ladybug-sandbox-{identity.Id}", "-f", Path.Combine(directory, "ssh_host_ed25519_key")], cancellationToken);
-        await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
+        await Sshd.WriteAsync(SshdConfigOf(vm), authorizedKey, _options.SshKeygenPath, cancellationToken);
         _machines[directory] = vm;
         return vm;
     }
@@ -114,35 +109,20 @@ public sealed class SandboxMachines : IAsyncDisposable
         ThrowIfUnusable();
         for (var attempt = 1; ; attempt++)
         {
-            var log = Path.Combine(vm.Directory, "sshd.log");
-            var start = new ProcessStartInfo(_options.SshdPath)
+            var config = SshdConfigOf(vm);
+            var sshd = await Sshd.StartAsync(_options.SshdPath, config, _logger, cancellationToken);
+            if (sshd is not null)
             {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { "-D", "-f", vm.ConfigPath, "-E", log })
-                start.ArgumentList.Add(argument);
-            var sshd = Process.Start(start) ?? throw new InvalidOperationException($"{_options.SshdPath} could not be started.");
-            sshd.StandardInput.Close();
-            sshd.OutputDataReceived += (_, _) => { };
-            sshd.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) _logger.LogWarning("sshd {Node}: {Line}", vm.Identity.Id, e.Data); };
-            sshd.BeginOutputReadLine();
-            sshd.BeginErrorReadLine();
-            vm.Sshd = sshd;
-            if (Volatile.Read(ref _disposed) != 0) { await StopSshdAsync(vm); throw new ObjectDisposedException(nameof(SandboxMachines)); }
-
-            if (await WaitUntilAcceptingAsync(vm, sshd, cancellationToken)) return;
-
-            var reason = File.Exists(log) ? (await File.ReadAllTextAsync(log, cancellationToken)).Trim() : $"exit code {sshd.ExitCode}";
-            sshd.Dispose();
-            vm.Sshd = null;
+                vm.Sshd = sshd;
+                if (Volatile.Read(ref _disposed) != 0) { await StopSshdAsync(vm); throw new ObjectDisposedException(nameof(SandboxMachines)); }
+                return;
+            }
+            var reason = await Sshd.FailureAsync(config, cancellationToken);
             if (attempt >= 5 || !reason.Contains("Address already in use", StringComparison.Ordinal))
                 throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not start: {reason}");
-            vm.Identity = vm.Identity with { SshPort = FreePort(vm.Address) };
+            vm.Identity = vm.Identity with { SshPort = Sshd.FreePort(vm.Address) };
             SimulatorFileStore.Write(Path.Combine(vm.Directory, SimulatedNode.IdentityFile), vm.Identity);
-            await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
+            await File.WriteAllTextAsync(vm.ConfigPath, SshdConfigOf(vm).Render(), cancellationToken);
         }
     }
 
@@ -168,52 +148,11 @@ public sealed class SandboxMachines : IAsyncDisposable
         TryDelete(StateDirectory);
     }
 
-    private async Task<bool> WaitUntilAcceptingAsync(VirtualMachine vm, Process sshd, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (sshd.HasExited) return false;
-            try
-            {
-                using var probe = new TcpClient();
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attempt.CancelAfter(TimeSpan.FromMilliseconds(500));
-                await probe.ConnectAsync(vm.Address, vm.Port, attempt.Token);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
-        throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not accept connections within 15 s.");
-    }
-
     private static async Task StopSshdAsync(VirtualMachine vm)
     {
         var sshd = vm.Sshd;
         vm.Sshd = null;
-        if (sshd is null) return;
-        try
-        {
-            if (!sshd.HasExited)
-            {
-                sshd.Kill(entireProcessTree: true);
-                await sshd.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            sshd.Dispose();
-        }
+        if (sshd is not null) await Sshd.StopAsync(sshd);
     }
 
     /// <summary>Last resort when the host process exits without disposing the sandbox (Ctrl+C, SIGTERM).</summary>
@@ -235,7 +174,7 @@ public sealed class SandboxMachines : IAsyncDisposable
     private void StopLeftovers()
     {
         if (!Directory.Exists(StateDirectory)) return;
-        foreach (var pidFile in Directory.EnumerateFiles(StateDirectory, SshdPidFile, SearchOption.AllDirectories))
+        foreach (var pidFile in Directory.EnumerateFiles(StateDirectory, SshdConfig.PidFileName, SearchOption.AllDirectories))
         {
             var config = Path.Combine(Path.GetDirectoryName(pidFile)!, "sshd_config");
             if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || !ProcessRunner.CommandLineContains(pid, config)) continue;
@@ -287,31 +226,9 @@ public sealed class SandboxMachines : IAsyncDisposable
             ""));
     }
 
-    private string SshdConfig(VirtualMachine vm) => string.Join('\n',
-        $"# Ladybug sandbox VM {vm.Identity.Id} of Infra {vm.Identity.InfraId} ({vm.Identity.Namespace})",
-        $"ListenAddress {vm.Address}",
-        $"Port {vm.Port.ToString(CultureInfo.InvariantCulture)}",
-        $"HostKey {Path.Combine(vm.Directory, "ssh_host_ed25519_key")}",
-        $"PidFile {Path.Combine(vm.Directory, SshdPidFile)}",
-        $"AuthorizedKeysFile {Path.Combine(vm.Directory, "authorized_keys")}",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "PubkeyAuthentication yes",
-        "UsePAM no",
-        "StrictModes no",
-        "PermitRootLogin prohibit-password",
-        $"AllowUsers {vm.Identity.User}",
-        "AllowTcpForwarding no",
-        "AllowAgentForwarding no",
-        "X11Forwarding no",
-        "PermitTunnel no",
-        "PrintMotd no",
-        "UseDNS no",
-        "MaxStartups 200",
-        "MaxSessions 64",
-        "LogLevel INFO",
-        $"ForceCommand {_simulator!.Command} --node-dir {ShellQuote(vm.Directory)}",
-        "");
+    private SshdConfig SshdConfigOf(VirtualMachine vm) => new(vm.Directory, vm.Address, vm.Port, vm.Identity.User,
+        $"{_simulator!.Command} --node-dir {SimulatorHost.ShellQuote(vm.Directory)}",
+        $"ladybug-sandbox-{vm.Identity.Id} (Infra {vm.Identity.InfraId} in {vm.Identity.Namespace})");
 
     private string InfraDirectory(string ns, string infraId) => Path.Combine(StateDirectory, "infras", ns, infraId);
 
@@ -320,15 +237,6 @@ public sealed class SandboxMachines : IAsyncDisposable
         if (Problem is not null) throw new InvalidOperationException(Problem);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
     }
-
-    private static int FreePort(IPAddress address)
-    {
-        using var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
-    }
-
-    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''") + "'";
 
     private void TryDelete(string directory)
     {

@@ -185,7 +185,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             : Path.Combine(Path.GetTempPath(), $"ladybug-sim-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(directory)))[..16]}.sock");
     }
 
-    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''") + "'";
+    internal static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''") + "'";
 
     /// <summary>Frames to the shim: a type byte, a big-endian length, the data; one writer at a time.</summary>
     private sealed class FrameWriter(Stream stream)

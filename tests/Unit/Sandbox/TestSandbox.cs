@@ -46,6 +46,26 @@ internal static class TestSandbox
     public static IReadOnlyList<int> SshdsUsing(string directory) =>
         ProcessesUsing(directory).Where(pid => NameOf(pid) == "sshd").ToList();
 
+    /// <summary>The listening sshd of each VM: sshd processes whose parent is not one of them (a session or a probe's pre-auth child is).</summary>
+    public static IReadOnlyList<int> ListeningSshdsUsing(string directory)
+    {
+        var sshds = SshdsUsing(directory);
+        return sshds.Where(pid => !sshds.Contains(ParentOf(pid))).ToList();
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     private static string NameOf(int pid)
     {
         try
