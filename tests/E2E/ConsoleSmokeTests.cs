@@ -3,12 +3,13 @@ using Microsoft.Playwright;
 
 namespace Ladybug.Tests.E2E;
 
-public sealed class ConsoleSmokeTests
+/// <summary>The console as `dotnet run` starts it; both tests share one console (neither changes anything).</summary>
+public sealed class ConsoleSmokeTests(SandboxConsole shared) : IClassFixture<SandboxConsole>
 {
     [Fact]
     public async Task SignInLeadsToDashboardStyledWithAssetsFromTopLevelWwwroot()
     {
-        await using var console = await ConsoleHost.StartAsync();
+        var console = shared.Host;
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
@@ -36,7 +37,7 @@ public sealed class ConsoleSmokeTests
     [Fact]
     public async Task WrongPasswordStaysOnSignInWithMessage()
     {
-        await using var console = await ConsoleHost.StartAsync();
+        var console = shared.Host;
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;

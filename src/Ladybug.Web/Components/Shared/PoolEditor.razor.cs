@@ -34,6 +34,12 @@ public partial class PoolEditor
 
     [Parameter] public string TestId { get; set; } = "pool";
 
+    /// <summary>
+    /// MudNumericField always validates itself once ValueChanged is handled, then replaces Error and ErrorText with
+    /// its own verdict; answering with the engine's error (updated by the handler) keeps that error shown.
+    /// </summary>
+    private Func<int, string?> CountError => _ => Errors.For(Path + ".count");
+
     private string SpecHelp => _loadingSpecs ? "Loading specs from Tumblebug…"
         : string.IsNullOrEmpty(Pool.Connection) ? "Choose a connection first"
         : SpecRequirements.Describe(Role);

@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Ladybug.Tests.E2E;
+
+/// <summary>Where one pool of the wizard lands: a connection, a spec (name or CSP spec name) and a node count.</summary>
+public sealed record PoolChoice(string Connection, string Spec, int Count = 1);
+
+/// <summary>What a user enters in the create wizard.</summary>
+public sealed record ClusterChoice(string Name, PoolChoice ControlPlane, IReadOnlyList<PoolChoice> WorkerPools, string Minor, string Cni);
+
+/// <summary>Drives the create wizard the way a person does: click, pick from the lists, type, Next.</summary>
+public static class Wizard
+{
+    /// <summary>Fills every step from the dashboard's Create button to the review step, screenshotting each when a journey is given.</summary>
+    public static async Task FillToReviewAsync(IPage page, ClusterChoice cluster, Journey? journey = null)
+    {
+        await page.GetByTestId("create-cluster").First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create cluster" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("connections-loading")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await page.GetByLabel("Cluster name").FillAsync(cluster.Name);
+        await StepDoneAsync(page, journey, "wizard-basics");
+
+        await ChoosePoolAsync(page, "control-plane", cluster.ControlPlane);
+        await StepDoneAsync(page, journey, "wizard-control-plane");
+
+        for (var i = 0; i < cluster.WorkerPools.Count; i++)
+        {
+            if (i > 0) await page.GetByTestId("add-pool").ClickAsync();
+            await ChoosePoolAsync(page, $"worker-pool-{i}", cluster.WorkerPools[i]);
+        }
+        await StepDoneAsync(page, journey, "wizard-workers");
+
+        await PickAsync(page, "field-minor", cluster.Minor);
+        await page.GetByText(cluster.Cni, new() { Exact = true }).ClickAsync();
+        await StepDoneAsync(page, journey, "wizard-kubernetes");
+        await Assertions.Expect(page.GetByTestId("step-review")).ToBeVisibleAsync();
+    }
+
+    private static async Task StepDoneAsync(IPage page, Journey? journey, string step)
+    {
+        if (journey is not null) await journey.StepAsync(step);
+        await page.GetByTestId("wizard-next").ClickAsync();
+    }
+
+    public static async Task ChoosePoolAsync(IPage page, string pool, PoolChoice choice)
+    {
+        await PickAsync(page, $"{pool}-connection", choice.Connection);
+        await PickAsync(page, $"{pool}-spec", choice.Spec);
+        await SetCountAsync(page, pool, choice.Count);
+    }
+
+    public static async Task SetCountAsync(IPage page, string pool, int count)
+    {
+        var input = page.GetByTestId($"{pool}-count").Locator("input");
+        if (await input.InputValueAsync() == count.ToString()) return;
+        await input.FillAsync(count.ToString());
+        await input.BlurAsync();
+    }
+
+    /// <summary>
+    /// Opens a MudSelect and clicks the option whose text starts with <paramref name="option"/>, or whose Tumblebug
+    /// spec id ("aws+ap-northeast-1+t3.medium") ends in it.
+    /// </summary>
+    public static async Task PickAsync(IPage page, string testId, string option)
+    {
+        // A select waiting for its options (specs load per connection) is disabled and ignores clicks.
+        await Assertions.Expect(page.GetByTestId(testId).Locator(".mud-disabled")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await page.GetByTestId(testId).ClickAsync();
+        var text = new Regex(@"^\s*(?:[^\s+]+\+[^\s+]+\+)?" + Regex.Escape(option));
+        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
+        await item.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+    }
+}
