@@ -30,6 +30,13 @@ public static class ClusterPage
         return nodes;
     }
 
+    /// <summary>Waits until the visible map shows <paramref name="count"/> markers, then reads them.</summary>
+    public static async Task<MapMarker[]> MarkersAsync(IPage page, int count)
+    {
+        await Assertions.Expect(page.Locator("[data-testid=map-marker]:visible")).ToHaveCountAsync(count);
+        return await MarkersAsync(page);
+    }
+
     /// <summary>The markers of the visible map: CSP and region of each, and the colour it is drawn in.</summary>
     public static Task<MapMarker[]> MarkersAsync(IPage page) =>
         page.Locator("[data-testid=map-marker]:visible").EvaluateAllAsync<MapMarker[]>(
