@@ -34,11 +34,14 @@ public sealed record SshKeyPair(string Id, string PrivateKey, string PublicKey);
 /// Creates and destroys sandbox VMs. Each is a real <c>/usr/sbin/sshd -D -f &lt;own config&gt;</c> on its own
 /// 127.0.x.y address and port with its own host key, the Infra's key as the only authorized key, and the node
 /// simulator as ForceCommand. Every sshd is stopped on delete, on dispose and at process exit; sshds a crashed
-/// run left in the state directory are stopped at start.
+/// run left in the state directory are stopped at start. When the state is kept (<see cref="SandboxOptions.KeepState"/>)
+/// the directory outlives the sandbox and the next run takes its VMs back (<see cref="RestoreAsync"/>).
 /// </summary>
 public sealed class SandboxMachines : IAsyncDisposable
 {
     private const string SshdPidFile = "sshd.pid";
+    private const string HostKeyFile = "ssh_host_ed25519_key";
+    private const string AuthorizedKeysFile = "authorized_keys";
 
     private readonly SandboxOptions _options;
     private readonly ILogger _logger;
@@ -55,7 +58,9 @@ public sealed class SandboxMachines : IAsyncDisposable
         StateDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(options.StateDir)
             ? Path.Combine(Path.GetTempPath(), $"ladybug-sandbox-{Environment.ProcessId}-{Guid.NewGuid():N}")
             : options.StateDir);
+        KeepsState = options.KeepsState;
         StopLeftovers();
+        if (!KeepsState) TryDelete(StateDirectory);
         Directory.CreateDirectory(StateDirectory);
         Problem = SandboxPrerequisites.Problem(options);
         _simulatorCommand = WriteSimulatorLauncher();
@@ -63,6 +68,8 @@ public sealed class SandboxMachines : IAsyncDisposable
     }
 
     public string StateDirectory { get; }
+    /// <summary>Whether the state directory outlives this run (and what an earlier run left in it is taken back).</summary>
+    public bool KeepsState { get; }
     /// <summary>Null when VMs can run; otherwise what to install.</summary>
     public string? Problem { get; }
     public string SettingsPath => Path.Combine(StateDirectory, "simulator.json");
@@ -76,7 +83,7 @@ public sealed class SandboxMachines : IAsyncDisposable
     public Task<SshKeyPair> GetSharedKeyAsync(string ns, string connection, CancellationToken cancellationToken)
     {
         var id = $"{ns}-shared-{connection}";
-        var lazy = _keys.GetOrAdd(id, _ => new Lazy<Task<SshKeyPair>>(() => GenerateKeyAsync(id)));
+        var lazy = _keys.GetOrAdd(id, _ => new Lazy<Task<SshKeyPair>>(() => LoadOrGenerateKeyAsync(id)));
         return lazy.Value.WaitAsync(cancellationToken);
     }
 
@@ -87,35 +94,72 @@ public sealed class SandboxMachines : IAsyncDisposable
     public async Task<VirtualMachine> CreateAsync(NodeIdentity identity, string authorizedKey, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
-        var directory = Path.Combine(InfraDirectory(identity.Namespace, identity.InfraId), "nodes", identity.Uid);
+        var directory = NodeDirectory(identity);
         Directory.CreateDirectory(directory);
         var address = _addresses.Reserve();
-        var vm = new VirtualMachine(directory, identity with
-        {
-            PublicIp = address.ToString(),
-            SshPort = FreePort(address),
-            User = Environment.UserName,
-            ClusterDirectory = ClusterDirectory(identity.Namespace, identity.InfraId),
-            SettingsPath = SettingsPath,
-        });
-        Directory.CreateDirectory(vm.Identity.ClusterDirectory);
-        SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), vm.Identity);
+        var vm = new VirtualMachine(directory, Placed(identity, address, FreePort(address)));
         WriteVirtualFiles(new SimulatedNode(directory, vm.Identity));
-        await File.WriteAllTextAsync(Path.Combine(directory, "authorized_keys"), authorizedKey.Trim() + "\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, AuthorizedKeysFile), authorizedKey.Trim() + "\n", cancellationToken);
         await ProcessRunner.RunAsync(_options.SshKeygenPath,
-            ["-q", "-t", "ed25519", "-N", "", "-C", $"ladybug-sandbox-{identity.Id}", "-f", Path.Combine(directory, "ssh_host_ed25519_key")], cancellationToken);
-        await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
+            ["-q", "-t", "ed25519", "-N", "", "-C", $"ladybug-sandbox-{identity.Id}", "-f", Path.Combine(directory, HostKeyFile)], cancellationToken);
+        await WriteMachineFilesAsync(vm, cancellationToken);
         _machines[directory] = vm;
         return vm;
+    }
+
+    /// <summary>
+    /// Takes back a VM an earlier run on this state directory made, as it was: its directory (host key, authorized
+    /// key, simulator state), its address and its port — unless something else took the port meanwhile, then another.
+    /// Its sshd is not running yet (<see cref="StartAsync"/>).
+    /// </summary>
+    public async Task<VirtualMachine> RestoreAsync(NodeIdentity saved, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        var directory = NodeDirectory(saved);
+        var missing = new[] { SimulatedNode.IdentityFile, HostKeyFile, AuthorizedKeysFile }.FirstOrDefault(f => !File.Exists(Path.Combine(directory, f)));
+        if (missing is not null)
+            throw new InvalidOperationException($"its directory {directory} has no {missing} any more");
+        var address = IPAddress.TryParse(saved.PublicIp, out var savedAddress) && _addresses.TryReserve(savedAddress) ? savedAddress : _addresses.Reserve();
+        var port = address.Equals(savedAddress) && PortIsFree(address, saved.SshPort) ? saved.SshPort : FreePort(address);
+        var vm = new VirtualMachine(directory, Placed(saved, address, port));
+        await WriteMachineFilesAsync(vm, cancellationToken);
+        _machines[directory] = vm;
+        return vm;
+    }
+
+    /// <summary>
+    /// On a kept state directory, before VMs are taken back: removes the Infra and VM directories the loaded state
+    /// does not name (deleted, still being created when the last run stopped, or lost with an unreadable state file).
+    /// </summary>
+    public void RemoveDirectoriesExcept(IEnumerable<(string Ns, string InfraId)> infras, IEnumerable<NodeIdentity> vms)
+    {
+        var keptInfras = infras.Select(i => InfraDirectory(i.Ns, i.InfraId)).ToHashSet(StringComparer.Ordinal);
+        var keptVms = vms.Select(NodeDirectory).ToHashSet(StringComparer.Ordinal);
+        var root = Path.Combine(StateDirectory, "infras");
+        if (!Directory.Exists(root)) return;
+        foreach (var infra in Directory.EnumerateDirectories(root).SelectMany(Directory.EnumerateDirectories).ToList())
+        {
+            if (!keptInfras.Contains(infra))
+            {
+                TryDelete(infra);
+                continue;
+            }
+            var nodes = Path.Combine(infra, "nodes");
+            if (!Directory.Exists(nodes)) continue;
+            foreach (var vm in Directory.EnumerateDirectories(nodes).Where(d => !keptVms.Contains(d)).ToList())
+                TryDelete(vm);
+        }
     }
 
     /// <summary>Starts the VM's sshd and returns once it accepts connections. A port taken meanwhile is replaced.</summary>
     public async Task StartAsync(VirtualMachine vm, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
+        var log = Path.Combine(vm.Directory, "sshd.log");
         for (var attempt = 1; ; attempt++)
         {
-            var log = Path.Combine(vm.Directory, "sshd.log");
+            // sshd appends; only this attempt's lines say why it did not start.
+            var logStart = File.Exists(log) ? new FileInfo(log).Length : 0;
             var start = new ProcessStartInfo(_options.SshdPath)
             {
                 RedirectStandardInput = true,
@@ -136,14 +180,13 @@ public sealed class SandboxMachines : IAsyncDisposable
 
             if (await WaitUntilAcceptingAsync(vm, sshd, cancellationToken)) return;
 
-            var reason = File.Exists(log) ? (await File.ReadAllTextAsync(log, cancellationToken)).Trim() : $"exit code {sshd.ExitCode}";
+            var reason = await ReadLogFromAsync(log, logStart, cancellationToken) is { Length: > 0 } lines ? lines : $"exit code {sshd.ExitCode}";
             sshd.Dispose();
             vm.Sshd = null;
             if (attempt >= 5 || !reason.Contains("Address already in use", StringComparison.Ordinal))
                 throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not start: {reason}");
             vm.Identity = vm.Identity with { SshPort = FreePort(vm.Address) };
-            SimulatorFileStore.Write(Path.Combine(vm.Directory, SimulatedNode.IdentityFile), vm.Identity);
-            await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
+            await WriteMachineFilesAsync(vm, cancellationToken);
         }
     }
 
@@ -165,7 +208,34 @@ public sealed class SandboxMachines : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit -= StopAllOnExit;
         await Task.WhenAll(_machines.Values.Select(StopSshdAsync));
         _machines.Clear();
-        TryDelete(StateDirectory);
+        if (!KeepsState) TryDelete(StateDirectory);
+    }
+
+    /// <summary>Where a VM answers and who logs in, on top of who it is.</summary>
+    private NodeIdentity Placed(NodeIdentity identity, IPAddress address, int port) => identity with
+    {
+        PublicIp = address.ToString(),
+        SshPort = port,
+        User = Environment.UserName,
+        ClusterDirectory = ClusterDirectory(identity.Namespace, identity.InfraId),
+        SettingsPath = SettingsPath,
+    };
+
+    /// <summary>node.json for the simulator and sshd_config for sshd, from the VM's identity (rewritten when it moves).</summary>
+    private async Task WriteMachineFilesAsync(VirtualMachine vm, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(vm.Identity.ClusterDirectory);
+        SimulatorFileStore.Write(Path.Combine(vm.Directory, SimulatedNode.IdentityFile), vm.Identity);
+        await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
+    }
+
+    private static async Task<string> ReadLogFromAsync(string log, long offset, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(log)) return "";
+        await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return (await reader.ReadToEndAsync(cancellationToken)).Trim();
     }
 
     private async Task<bool> WaitUntilAcceptingAsync(VirtualMachine vm, Process sshd, CancellationToken cancellationToken)
@@ -231,7 +301,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops sshds a previous run left in this state directory (it crashed or was killed), then empties it.</summary>
+    /// <summary>Stops sshds a previous run left in this state directory (it crashed or was killed).</summary>
     private void StopLeftovers()
     {
         if (!Directory.Exists(StateDirectory)) return;
@@ -249,13 +319,20 @@ public sealed class SandboxMachines : IAsyncDisposable
                 // Exited meanwhile.
             }
         }
-        TryDelete(StateDirectory);
     }
 
-    private async Task<SshKeyPair> GenerateKeyAsync(string id)
+    /// <summary>The pair an earlier run on a kept state directory made, or a new one.</summary>
+    private async Task<SshKeyPair> LoadOrGenerateKeyAsync(string id)
     {
         ThrowIfUnusable();
         var path = Path.Combine(StateDirectory, "keys", id);
+        if (File.Exists(path) && File.Exists(path + ".pub"))
+        {
+            var (privateKey, publicKey) = (await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
+            if (privateKey.StartsWith("-----BEGIN RSA PRIVATE KEY-----", StringComparison.Ordinal) && publicKey.StartsWith("ssh-rsa ", StringComparison.Ordinal))
+                return new SshKeyPair(id, privateKey, publicKey);
+            _logger.LogWarning("The saved key pair {Key} is incomplete; a new one replaces it", id);
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.Delete(path);
         File.Delete(path + ".pub");
@@ -291,9 +368,9 @@ public sealed class SandboxMachines : IAsyncDisposable
         $"# Ladybug sandbox VM {vm.Identity.Id} of Infra {vm.Identity.InfraId} ({vm.Identity.Namespace})",
         $"ListenAddress {vm.Address}",
         $"Port {vm.Port.ToString(CultureInfo.InvariantCulture)}",
-        $"HostKey {Path.Combine(vm.Directory, "ssh_host_ed25519_key")}",
+        $"HostKey {Path.Combine(vm.Directory, HostKeyFile)}",
         $"PidFile {Path.Combine(vm.Directory, SshdPidFile)}",
-        $"AuthorizedKeysFile {Path.Combine(vm.Directory, "authorized_keys")}",
+        $"AuthorizedKeysFile {Path.Combine(vm.Directory, AuthorizedKeysFile)}",
         "PasswordAuthentication no",
         "KbdInteractiveAuthentication no",
         "PubkeyAuthentication yes",
@@ -349,12 +426,42 @@ public sealed class SandboxMachines : IAsyncDisposable
         return root is not null && File.Exists(Path.Combine(root, "dotnet")) ? Path.Combine(root, "dotnet") : "dotnet";
     }
 
-    private string InfraDirectory(string ns, string infraId) => Path.Combine(StateDirectory, "infras", ns, infraId);
+    /// <summary>{state}/infras/{ns}/{infra}; names that would lead elsewhere (from a tampered state file) are refused.</summary>
+    private string InfraDirectory(string ns, string infraId)
+    {
+        var root = Path.Combine(StateDirectory, "infras");
+        var directory = Path.GetFullPath(Path.Combine(root, ns, infraId));
+        return Path.GetDirectoryName(Path.GetDirectoryName(directory)) == root
+            ? directory
+            : throw new ArgumentException($"Namespace '{ns}' and Infra '{infraId}' do not name a directory of the sandbox.");
+    }
+
+    private string NodeDirectory(NodeIdentity identity)
+    {
+        var nodes = Path.Combine(InfraDirectory(identity.Namespace, identity.InfraId), "nodes");
+        var directory = Path.GetFullPath(Path.Combine(nodes, identity.Uid));
+        return Path.GetDirectoryName(directory) == nodes ? directory : throw new ArgumentException($"Node uid '{identity.Uid}' does not name a directory of the sandbox.");
+    }
 
     private void ThrowIfUnusable()
     {
         if (Problem is not null) throw new InvalidOperationException(Problem);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+    }
+
+    private static bool PortIsFree(IPAddress address, int port)
+    {
+        if (port is <= 0 or > IPEndPoint.MaxPort) return false;
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(new IPEndPoint(address, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort(IPAddress address)
@@ -398,6 +505,14 @@ public sealed class SandboxMachines : IAsyncDisposable
                 }
                 throw new InvalidOperationException("The sandbox has used every 127.0.x.y address.");
             }
+        }
+
+        /// <summary>Takes a given 127.0.x.y (a VM brought back from a kept state directory); false when it is not free or not one of ours.</summary>
+        public bool TryReserve(IPAddress address)
+        {
+            var bytes = address.GetAddressBytes();
+            if (bytes is not [127, 0, >= 1 and <= 254, >= 1 and <= 254]) return false;
+            lock (_lock) return _used.Add(bytes[2] * 256 + bytes[3]);
         }
 
         public void Release(IPAddress address)

@@ -91,7 +91,7 @@ public sealed class SandboxShutdownTests
         foreach (var arg in new[]
                  {
                      typeof(SandboxCloud).Assembly.Location, $"--Ladybug:Sandbox:Url=http://127.0.0.1:{port}",
-                     $"--Ladybug:Sandbox:StateDir={stateDir}", "--Ladybug:Sandbox:VmCreateDelay=00:00:00.05",
+                     $"--Ladybug:Sandbox:StateDir={stateDir}", "--Ladybug:Sandbox:KeepState=false", "--Ladybug:Sandbox:VmCreateDelay=00:00:00.05",
                  })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
