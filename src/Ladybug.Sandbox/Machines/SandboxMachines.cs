@@ -312,7 +312,10 @@ public sealed class SandboxMachines : IAsyncDisposable
             try
             {
                 _logger.LogWarning("Stopping sshd {Pid} left behind by an earlier sandbox run ({Config})", pid, config);
-                Process.GetProcessById(pid).Kill(entireProcessTree: true);
+                using var leftover = Process.GetProcessById(pid);
+                leftover.Kill(entireProcessTree: true);
+                // Gone for good before this run takes the VM's port back.
+                leftover.WaitForExit(TimeSpan.FromSeconds(10));
             }
             catch (ArgumentException)
             {

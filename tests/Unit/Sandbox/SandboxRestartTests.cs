@@ -33,10 +33,10 @@ public sealed class SandboxRestartTests : IDisposable
         configure?.Invoke(o);
     });
 
-    private static async Task<IReadOnlyList<Machine>> CreateAsync(SandboxCloud cloud, string infra = "c1")
+    private static async Task<IReadOnlyList<Machine>> CreateAsync(SandboxCloud cloud, string infra = "c1", MachinePoolRequest[]? pools = null)
     {
         await using var client = TumblebugTestClient.For(cloud);
-        return await client.Infrastructure.CreateMachinesAsync(Ns, infra, Pools, null, CancellationToken.None);
+        return await client.Infrastructure.CreateMachinesAsync(Ns, infra, pools ?? Pools, null, CancellationToken.None);
     }
 
     private static async Task<IReadOnlyList<Machine>> GetAsync(SandboxCloud cloud, string infra = "c1")
@@ -126,13 +126,13 @@ public sealed class SandboxRestartTests : IDisposable
             Assert.Equal(["cp-1", "w1-1"], (await GetAsync(third)).Select(m => m.Id));
             await using var client = TumblebugTestClient.For(third);
             await client.Infrastructure.DeleteAllAsync(Ns, "c1", CancellationToken.None);
-            Assert.Empty(TestSandbox.SshdsUsing(_stateDir));
+            Assert.Empty(TestSandbox.ProcessesUsing(_stateDir));
         }
 
         await using var fourth = await StartAsync();
         Assert.Empty(await GetAsync(fourth));
         Assert.Empty(fourth.Machines);
-        Assert.Empty(TestSandbox.SshdsUsing(_stateDir));
+        Assert.Empty(TestSandbox.ProcessesUsing(_stateDir));
         Assert.False(Directory.Exists(Path.Combine(_stateDir, "infras", Ns, "c1")), "the deleted Infra's directory is still there");
     }
 
@@ -210,13 +210,13 @@ public sealed class SandboxRestartTests : IDisposable
 
         await using var cloud = await StartAsync();
         var empty = await GetAsync(cloud);
-        var created = await CreateAsync(cloud, "c2");
+        var created = await CreateAsync(cloud, "c2", Pools[..1]);
 
         var aside = Assert.Single(Directory.GetFiles(_stateDir, "emulator.json.corrupt-*"));
         Assert.Equal(content, await File.ReadAllTextAsync(aside));
         Assert.Empty(empty);
         Assert.False(Directory.Exists(Path.Combine(_stateDir, "infras", Ns, "c1")), "a VM directory no state names was kept");
-        Assert.Equal(3, created.Count);
+        Assert.Equal("Running", Assert.Single(created).Status);
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> PostInfraAsync(SandboxCloud cloud)

@@ -24,16 +24,26 @@ internal static class TestSandbox
     }
 
     /// <summary>Every process whose command line mentions <paramref name="directory"/> (each VM's sshd names its own config there).</summary>
-    public static IReadOnlyList<int> ProcessesUsing(string directory)
+    public static IReadOnlyList<int> ProcessesUsing(string directory) => [.. CommandLinesUsing(directory).Keys];
+
+    /// <summary>
+    /// The VMs' listening sshds under <paramref name="directory"/>, one per running VM — not the per-connection children
+    /// sshd re-executes with -R (a readiness probe's child may still be around for a moment).
+    /// </summary>
+    public static IReadOnlyList<int> SshdsUsing(string directory) =>
+        [.. CommandLinesUsing(directory).Where(p => NameOf(p.Key) == "sshd" && !p.Value.Contains("-R")).Select(p => p.Key)];
+
+    private static Dictionary<int, string[]> CommandLinesUsing(string directory)
     {
-        var found = new List<int>();
+        var found = new Dictionary<int, string[]>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Contains(directory, StringComparison.Ordinal))
-                    found.Add(pid);
+                var arguments = File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0');
+                if (arguments.Any(a => a.Contains(directory, StringComparison.Ordinal)))
+                    found[pid] = arguments;
             }
             catch (IOException)
             {
@@ -45,10 +55,6 @@ internal static class TestSandbox
         }
         return found;
     }
-
-    /// <summary>The VMs' sshd processes (listeners and sessions) under <paramref name="directory"/>, named now.</summary>
-    public static IReadOnlyList<int> SshdsUsing(string directory) =>
-        ProcessesUsing(directory).Where(pid => NameOf(pid) == "sshd").ToList();
 
     private static string NameOf(int pid)
     {

@@ -45,6 +45,27 @@ public sealed class InfrastructureExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task TheConsolesSandboxStillHasItsVmsWhenTheConsoleStartsAgain()
+    {
+        var sandboxDir = Path.Combine(_dataDir, "sandbox");
+        IReadOnlyList<Machine> created;
+        await using (var first = Console())
+            created = await first.Services.GetRequiredService<IInfrastructure>().CreateMachinesAsync("default", "c1",
+                [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
+        var betweenRuns = TestSandbox.ProcessesUsing(sandboxDir);
+
+        var second = Console();
+        var restored = await second.Services.GetRequiredService<IInfrastructure>().GetMachinesAsync("default", "c1", CancellationToken.None);
+        var running = TestSandbox.SshdsUsing(sandboxDir);
+        await second.DisposeAsync();
+
+        Assert.Empty(betweenRuns);
+        Assert.Equal(created, restored);
+        Assert.Single(running);
+        Assert.Empty(TestSandbox.ProcessesUsing(sandboxDir));
+    }
+
+    [Fact]
     public async Task WithATumblebugUrlNoSandboxIsStarted()
     {
         await using var console = Console(("Ladybug:Tumblebug:Url", $"http://127.0.0.1:{TestSandbox.FreePort()}/tumblebug"), ("Ladybug:Tumblebug:MaxRetries", "1"));
