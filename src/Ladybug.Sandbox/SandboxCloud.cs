@@ -57,6 +57,7 @@ public sealed class SandboxCloud : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         var machines = new SandboxMachines(options, loggerFactory.CreateLogger<SandboxMachines>());
         EmulatorStateStore? store = null;
+        InfraProvisioner? provisioner = null;
         try
         {
             if (machines.Problem is { } problem)
@@ -65,7 +66,7 @@ public sealed class SandboxCloud : IAsyncDisposable
             var catalog = new CloudCatalog();
             store = machines.KeepsState ? EmulatorStateStore.Open(machines.StateDirectory, catalog, loggerFactory.CreateLogger<EmulatorStateStore>()) : null;
             var state = store?.State ?? new EmulatorState();
-            var provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
+            provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
             if (store is not null)
                 await provisioner.RestoreAsync(store.SavedMachines, cancellationToken);
 
@@ -89,6 +90,7 @@ public sealed class SandboxCloud : IAsyncDisposable
         }
         catch
         {
+            if (provisioner is not null) await provisioner.StopAllAsync();
             if (store is not null) await store.DisposeAsync();
             await machines.DisposeAsync();
             throw;
