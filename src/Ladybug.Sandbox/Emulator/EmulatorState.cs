@@ -118,4 +118,6 @@ internal static class Uids
     {
         for (var i = 0; i < span.Length; i++) span[i] = Alphabet[Random.Shared.Next(Alphabet.Length)];
     });
+
+    public static bool IsWellFormed(string uid) => uid.Length == 20 && uid.All(Alphabet.Contains);
 }

@@ -144,7 +144,7 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
         if (snapshot.Version != FormatVersion)
             throw new InvalidDataException($"it has format version {snapshot.Version}; this sandbox reads version {FormatVersion}");
         var state = new EmulatorState();
-        foreach (var ns in snapshot.Namespaces) state.Namespaces[ns.Id] = ns;
+        foreach (var ns in snapshot.Namespaces) state.Namespaces[Named(ns.Id, "namespace")] = ns;
         foreach (var vnet in snapshot.VNets) state.RestoreVNet(vnet);
         var machines = new Dictionary<NodeRecord, NodeIdentity>();
         foreach (var saved in snapshot.Infras)
@@ -154,7 +154,7 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             var infra = new InfraRecord
             {
                 Namespace = saved.Namespace,
-                Id = saved.Id,
+                Id = Named(saved.Id, "infra"),
                 Uid = saved.Uid,
                 Description = saved.Description,
                 UserLabel = saved.Label,
@@ -166,7 +166,11 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             {
                 var restored = Restore(node, catalog, infra.Id);
                 infra.Nodes.Add(restored);
-                if (node.Machine is not null) machines[restored] = node.Machine;
+                if (node.Machine is null) continue;
+                // The VM's directory is found from these: they must be the node's own.
+                if ((node.Machine.Namespace, node.Machine.InfraId, node.Machine.Uid) != (infra.Namespace, infra.Id, restored.Uid))
+                    throw new InvalidDataException($"node {node.Id} of Infra {infra.Id} has the VM of {node.Machine.Namespace}/{node.Machine.InfraId}/{node.Machine.Uid}");
+                machines[restored] = node.Machine;
             }
             if (!state.Infras.TryAdd((infra.Namespace, infra.Id), infra))
                 throw new InvalidDataException($"Infra {saved.Id} of namespace {saved.Namespace} appears twice");
@@ -181,6 +185,8 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             throw new InvalidDataException($"node {node.Id} of Infra {infraId} has spec {node.SpecId} on {node.ConnectionName}, which the sandbox catalog does not offer");
         var image = catalog.FindImage(spec.Region, node.ImageId)
             ?? throw new InvalidDataException($"node {node.Id} of Infra {infraId} has image {node.ImageId}, which the sandbox catalog does not offer in {node.ConnectionName}");
+        if (!Uids.IsWellFormed(node.Uid))
+            throw new InvalidDataException($"node {node.Id} of Infra {infraId} has the malformed uid '{node.Uid}'");
         return new NodeRecord
         {
             Id = node.Id,
@@ -201,6 +207,10 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             SystemMessage = node.SystemMessage,
         };
     }
+
+    /// <summary>Ids name directories: a file edited by hand must not lead outside the state directory.</summary>
+    private static string Named(string id, string what) =>
+        TumblebugEmulatorApi.NamingProblem(id, what) is { } problem ? throw new InvalidDataException(problem) : id;
 
     private sealed record Snapshot(int Version, List<NamespaceRecord> Namespaces, List<VNetRecord> VNets, List<InfraSnapshot> Infras);
 

@@ -320,7 +320,7 @@ internal static partial class TumblebugEmulatorApi
             return e.State.Namespaces.ContainsKey(nsId) ? null : Error(StatusCodes.Status404NotFound, "Not valid namespace");
     }
 
-    private static string? NamingProblem(string name, string what) => NamingRule().IsMatch(name)
+    internal static string? NamingProblem(string name, string what) => NamingRule().IsMatch(name)
         ? null
         : $"The {what} name '{name}' is not valid: it must start with a lowercase letter, contain only lowercase letters, digits and '-', and not end with '-'.";
 

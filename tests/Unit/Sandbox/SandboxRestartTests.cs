@@ -203,6 +203,7 @@ public sealed class SandboxRestartTests : IDisposable
     [InlineData("{\"version\":1}")]
     [InlineData("{\"version\":1,\"namespaces\":[],\"vNets\":[],\"infras\":[{\"namespace\":\"default\",\"id\":\"c1\"}]}")]
     [InlineData("{\"version\":99,\"namespaces\":[],\"vNets\":[],\"infras\":[]}")]
+    [InlineData("""{"version":1,"namespaces":[],"vNets":[],"infras":[{"namespace":"default","id":"../../escape","uid":"u","description":"","label":{},"createdTime":"","installMonAgent":"no","newNodeList":null,"nodes":[]}]}""")]
     public async Task AnUnreadableStateFileIsMovedAsideAndTheCloudStartsEmpty(string content)
     {
         Directory.CreateDirectory(Path.Combine(_stateDir, "infras", Ns, "c1", "nodes", "0123456789abcdefghij"));

@@ -52,17 +52,18 @@ public sealed class InfrastructureExtensionsTests : IDisposable
         await using (var first = Console())
             created = await first.Services.GetRequiredService<IInfrastructure>().CreateMachinesAsync("default", "c1",
                 [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
-        var betweenRuns = TestSandbox.ProcessesUsing(sandboxDir);
+        // The factory's dispose may return while the host is still stopping the sandbox.
+        var stoppedBetweenRuns = await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(sandboxDir).Count == 0, TimeSpan.FromSeconds(10));
 
         var second = Console();
         var restored = await second.Services.GetRequiredService<IInfrastructure>().GetMachinesAsync("default", "c1", CancellationToken.None);
         var running = TestSandbox.SshdsUsing(sandboxDir);
         await second.DisposeAsync();
 
-        Assert.Empty(betweenRuns);
+        Assert.True(stoppedBetweenRuns, "the first console left an sshd running");
         Assert.Equal(created, restored);
         Assert.Single(running);
-        Assert.Empty(TestSandbox.ProcessesUsing(sandboxDir));
+        Assert.True(await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(sandboxDir).Count == 0, TimeSpan.FromSeconds(10)), "the second console left an sshd running");
     }
 
     [Fact]
