@@ -66,10 +66,11 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         lock (state.Sync) nodes = [.. state.Infras.Values.SelectMany(i => i.Nodes.Select(n => (i, n)))];
         machines.RemoveDirectoriesExcept(nodes.Select(n => (n.Infra.Namespace, n.Infra.Id)).Distinct(),
             nodes.Where(n => n.Node.Status == NodeStatus.Running).Select(n => savedMachines.GetValueOrDefault(n.Node)).OfType<NodeIdentity>());
-        foreach (var (infra, node) in nodes.Where(n => n.Node.Status == NodeStatus.Creating))
-            Launch(infra, node);
+        // Running VMs take their addresses back before any new VM is handed one.
         await Task.WhenAll(nodes.Where(n => n.Node.Status == NodeStatus.Running)
             .Select(n => RestoreRunningAsync(n.Infra, n.Node, savedMachines.GetValueOrDefault(n.Node), cancellationToken)));
+        foreach (var (infra, node) in nodes.Where(n => n.Node.Status == NodeStatus.Creating))
+            Launch(infra, node);
         foreach (var (_, node) in nodes.Where(n => n.Node.Status is not (NodeStatus.Creating or NodeStatus.Running)))
             node.Settled.TrySetResult();
     }
