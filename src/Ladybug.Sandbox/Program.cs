@@ -6,9 +6,8 @@ using Ladybug.Sandbox.Simulator;
 namespace Ladybug.Sandbox;
 
 /// <summary>
-/// Two entry points in one assembly: the standalone sandbox cloud (Tumblebug emulator on 127.0.0.1:1323/tumblebug,
-/// Basic auth default/default, for use with other tools) and the <c>simulate-node</c> verb every sandbox VM's sshd
-/// runs for each SSH command.
+/// The standalone sandbox cloud (Tumblebug emulator on 127.0.0.1:1323/tumblebug, Basic auth default/default, for use
+/// with other tools). Its VMs' SSH commands are answered by the node simulator inside this process (<see cref="SimulatorHost"/>).
 /// </summary>
 public static class SandboxProgram
 {
@@ -16,8 +15,6 @@ public static class SandboxProgram
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == NodeSimulator.Verb)
-            return await NodeSimulator.MainAsync(args[1..]);
         return await RunStandaloneAsync(args);
     }
 

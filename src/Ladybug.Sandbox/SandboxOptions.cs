@@ -33,6 +33,8 @@ public sealed class SandboxOptions
     public TimeSpan CreationWaitLimit { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Added before every simulated bootstrap step, so a run takes time like a real one.</summary>
     public TimeSpan StepLatency { get; set; } = TimeSpan.Zero;
+    /// <summary>Latency per step name ("kubeadm-init": "00:00:03"), overriding <see cref="StepLatency"/> (benchmarks fix each step's).</summary>
+    public Dictionary<string, TimeSpan> StepLatencies { get; set; } = [];
 
     public string SshdPath { get; set; } = "/usr/sbin/sshd";
     public string SshKeygenPath { get; set; } = "/usr/bin/ssh-keygen";

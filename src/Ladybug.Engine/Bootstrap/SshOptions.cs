@@ -20,6 +20,9 @@ public sealed class SshOptions
     /// <summary>Default limit for one step on one node; steps that wait on purpose set their own.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long an SSH connection is kept open after a step for the next step on the same machine; zero closes it at once.</summary>
+    public TimeSpan IdleConnectionLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Lines of output kept for a failure message.</summary>
     public int TailLines { get; set; } = 20;
 }

@@ -8,30 +8,59 @@ using Renci.SshNet.Common;
 
 namespace Ladybug.Engine.Bootstrap;
 
-/// <summary><see cref="IRemoteShell"/> over SSH.NET: one SSH session per script run.</summary>
-internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider time) : IRemoteShell
+/// <summary>
+/// <see cref="IRemoteShell"/> over SSH.NET: one command channel per script run. The SSH connection under it is kept
+/// for the next step on the same machine for a while (<see cref="SshOptions.IdleConnectionLifetime"/>): a handshake
+/// costs more than most steps' own work on the engine's side, and the leader runs five steps in a row.
+/// </summary>
+internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider time) : IRemoteShell, IDisposable
 {
     private const string FingerprintPrefix = "SHA256:";
+
+    private readonly SshConnectionPool _pool = new(time);
+
+    public void Dispose() => _pool.Dispose();
 
     public async Task<RemoteRunResult> RunAsync(RemoteHost host, RenderedScript script, Action<RemoteOutputLine> onLine, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var output = new OutputCollector(script.Secrets, settings.TailLines, onLine);
-        var (client, fingerprint) = await ConnectAsync(host, settings, output, cancellationToken);
-        using (client)
+        if (_pool.Take(host, settings.IdleConnectionLifetime) is { } idle)
+        {
+            try
+            {
+                return await RunOnAsync(idle, host, script, settings, output, cancellationToken);
+            }
+            catch (RemoteShellException ex) when (ex.Failure == RemoteShellFailure.ConnectionLost && !output.Any && !cancellationToken.IsCancellationRequested)
+            {
+                // The kept connection had died while idle (the machine rebooted, a NAT forgot it): nothing ran; connect afresh.
+            }
+        }
+        var connection = await ConnectAsync(host, settings, output, cancellationToken);
+        return await RunOnAsync(connection, host, script, settings, output, cancellationToken);
+    }
+
+    /// <summary>Runs the script on an open connection; the connection goes back to the pool unless it broke.</summary>
+    private async Task<RemoteRunResult> RunOnAsync(SshConnection connection, RemoteHost host, RenderedScript script, SshOptions settings,
+        OutputCollector output, CancellationToken cancellationToken)
+    {
+        var (client, fingerprint) = (connection.Client, connection.Fingerprint);
+        var reusable = false;
+        try
         {
             var timeout = script.Timeout ?? settings.CommandTimeout;
-            using var command = client.CreateCommand(script.CommandLine, Encoding.UTF8);
+            using var command = CreateCommand(client, host, script);
             command.CommandTimeout = timeout;
             try
             {
                 var execution = command.ExecuteAsync(cancellationToken);
                 var stdout = PumpAsync(command.OutputStream, LogStream.Stdout, output);
                 var stderr = PumpAsync(command.ExtendedOutputStream, LogStream.Stderr, output);
-                await using (var stdin = command.CreateInputStream())
+                await OnOwnThreadAsync(() =>
                 {
-                    await stdin.WriteAsync(Encoding.UTF8.GetBytes(script.Text), cancellationToken);
-                }
+                    using var stdin = command.CreateInputStream();
+                    stdin.Write(Encoding.UTF8.GetBytes(script.Text));
+                });
                 await execution;
                 await Task.WhenAll(stdout, stderr);
             }
@@ -48,11 +77,30 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
 
             // A script killed by a signal has no exit status; report it like a shell does (128 + signal).
             var exitCode = command.ExitStatus ?? (command.ExitSignal is null ? -1 : 128 + SignalNumber(command.ExitSignal));
+            reusable = client.IsConnected && settings.IdleConnectionLifetime > TimeSpan.Zero;
             return new RemoteRunResult(exitCode, fingerprint, output.Stdout, output.Tail());
+        }
+        finally
+        {
+            if (reusable) _pool.Return(host, connection);
+            else client.Dispose();
         }
     }
 
-    private async Task<(SshClient Client, string Fingerprint)> ConnectAsync(RemoteHost host, SshOptions settings, OutputCollector output, CancellationToken cancellationToken)
+    private static SshCommand CreateCommand(SshClient client, RemoteHost host, RenderedScript script)
+    {
+        try
+        {
+            return client.CreateCommand(script.CommandLine, Encoding.UTF8);
+        }
+        catch (Exception ex) when (ex is SshConnectionException or ObjectDisposedException)
+        {
+            throw new RemoteShellException(RemoteShellFailure.ConnectionLost,
+                $"The SSH connection to {host} was closed before step '{script.Step.Name}' could start: {ex.Message}", [], ex);
+        }
+    }
+
+    private async Task<SshConnection> ConnectAsync(RemoteHost host, SshOptions settings, OutputCollector output, CancellationToken cancellationToken)
     {
         var key = ReadPrivateKey(host);
         var deadline = time.GetUtcNow() + settings.ConnectWindow;
@@ -67,8 +115,9 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
             };
             try
             {
-                await client.ConnectAsync(cancellationToken);
-                return (client, presented ?? throw new InvalidOperationException("SSH.NET connected without reporting the host key."));
+                await OnOwnThreadAsync(client.Connect);
+                cancellationToken.ThrowIfCancellationRequested();
+                return new SshConnection(client, presented ?? throw new InvalidOperationException("SSH.NET connected without reporting the host key."));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -121,12 +170,20 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
     private static bool IsTransient(Exception ex) => ex is SocketException or SshConnectionException or SshOperationTimeoutException
         or SshAuthenticationException or ProxyException or TimeoutException or IOException;
 
-    private static async Task PumpAsync(Stream stream, LogStream kind, OutputCollector output)
+    /// <summary>
+    /// SSH.NET waits synchronously inside connecting and inside its channel streams. On pool threads, 50 machines
+    /// at once starve the thread pool (it adds a thread or two per second), and the waits it is starved of are
+    /// the ones that would free it: at 50 workers the first contact took ~50 s. Those waits get threads of their own.
+    /// </summary>
+    private static Task OnOwnThreadAsync(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task PumpAsync(Stream stream, LogStream kind, OutputCollector output) => OnOwnThreadAsync(() =>
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync() is { } line)
+        while (reader.ReadLine() is { } line)
             output.Line(kind, line);
-    }
+    });
 
     private static int SignalNumber(string signal) => signal switch
     {
@@ -174,6 +231,12 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
         public IReadOnlyList<string> Tail()
         {
             lock (_gate) return [.. _tail];
+        }
+
+        /// <summary>Whether the script printed anything yet.</summary>
+        public bool Any
+        {
+            get { lock (_gate) return _stdout.Length > 0 || _tail.Count > 0; }
         }
     }
 }

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Reflection;
 using Ladybug.Sandbox.Simulator;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +19,7 @@ public sealed class VirtualMachine
     public NodeIdentity Identity { get; internal set; }
     public IPAddress Address => IPAddress.Parse(Identity.PublicIp);
     public int Port => Identity.SshPort;
-    public string ConfigPath => Path.Combine(Directory, "sshd_config");
+    public string ConfigPath => Path.Combine(Directory, SshdConfig.ConfigFileName);
     public int? SshdProcessId => Sshd is { HasExited: false } running ? running.Id : null;
     internal Process? Sshd { get; set; }
 }
@@ -39,16 +36,12 @@ public sealed record SshKeyPair(string Id, string PrivateKey, string PublicKey);
 /// </summary>
 public sealed class SandboxMachines : IAsyncDisposable
 {
-    private const string SshdPidFile = "sshd.pid";
-    private const string HostKeyFile = "ssh_host_ed25519_key";
-    private const string AuthorizedKeysFile = "authorized_keys";
-
     private readonly SandboxOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, VirtualMachine> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<SshKeyPair>>> _keys = new(StringComparer.Ordinal);
     private readonly LoopbackAddresses _addresses = new();
-    private readonly string _simulatorCommand;
+    private readonly SimulatorHost? _simulator;
     private int _disposed;
 
     public SandboxMachines(SandboxOptions options, ILogger logger)
@@ -63,7 +56,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         if (!KeepsState) TryDelete(StateDirectory);
         Directory.CreateDirectory(StateDirectory);
         Problem = SandboxPrerequisites.Problem(options);
-        _simulatorCommand = WriteSimulatorLauncher();
+        _simulator = Problem is null ? new SimulatorHost(StateDirectory, SettingsPath, logger) : null;
         AppDomain.CurrentDomain.ProcessExit += StopAllOnExit;
     }
 
@@ -97,11 +90,9 @@ public sealed class SandboxMachines : IAsyncDisposable
         var directory = NodeDirectory(identity);
         Directory.CreateDirectory(directory);
         var address = _addresses.Reserve();
-        var vm = new VirtualMachine(directory, Placed(identity, address, FreePort(address)));
+        var vm = new VirtualMachine(directory, Placed(identity, address, Sshd.FreePort(address)));
         WriteVirtualFiles(new SimulatedNode(directory, vm.Identity));
-        await File.WriteAllTextAsync(Path.Combine(directory, AuthorizedKeysFile), authorizedKey.Trim() + "\n", cancellationToken);
-        await ProcessRunner.RunAsync(_options.SshKeygenPath,
-            ["-q", "-t", "ed25519", "-N", "", "-C", $"ladybug-sandbox-{identity.Id}", "-f", Path.Combine(directory, HostKeyFile)], cancellationToken);
+        await Sshd.WriteKeysAsync(SshdConfigOf(vm), authorizedKey, _options.SshKeygenPath, cancellationToken);
         await WriteMachineFilesAsync(vm, cancellationToken);
         _machines[directory] = vm;
         return vm;
@@ -110,17 +101,17 @@ public sealed class SandboxMachines : IAsyncDisposable
     /// <summary>
     /// Takes back a VM an earlier run on this state directory made, as it was: its directory (host key, authorized
     /// key, simulator state), its address and its port — unless something else took the port meanwhile, then another.
-    /// Its sshd is not running yet (<see cref="StartAsync"/>).
+    /// Its host key stays: clients that knew the VM still know it. Its sshd is not running yet (<see cref="StartAsync"/>).
     /// </summary>
     public async Task<VirtualMachine> RestoreAsync(NodeIdentity saved, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
         var directory = NodeDirectory(saved);
-        var missing = new[] { SimulatedNode.IdentityFile, HostKeyFile, AuthorizedKeysFile }.FirstOrDefault(f => !File.Exists(Path.Combine(directory, f)));
+        var missing = new[] { SimulatedNode.IdentityFile, SshdConfig.HostKeyFileName, SshdConfig.AuthorizedKeysFileName }.FirstOrDefault(f => !File.Exists(Path.Combine(directory, f)));
         if (missing is not null)
             throw new InvalidOperationException($"its directory {directory} has no {missing} any more");
         var address = IPAddress.TryParse(saved.PublicIp, out var savedAddress) && _addresses.TryReserve(savedAddress) ? savedAddress : _addresses.Reserve();
-        var port = address.Equals(savedAddress) && PortIsFree(address, saved.SshPort) ? saved.SshPort : FreePort(address);
+        var port = address.Equals(savedAddress) && Sshd.PortIsFree(address, saved.SshPort) ? saved.SshPort : Sshd.FreePort(address);
         var vm = new VirtualMachine(directory, Placed(saved, address, port));
         await WriteMachineFilesAsync(vm, cancellationToken);
         _machines[directory] = vm;
@@ -155,37 +146,22 @@ public sealed class SandboxMachines : IAsyncDisposable
     public async Task StartAsync(VirtualMachine vm, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
-        var log = Path.Combine(vm.Directory, "sshd.log");
         for (var attempt = 1; ; attempt++)
         {
-            // sshd appends; only this attempt's lines say why it did not start.
-            var logStart = File.Exists(log) ? new FileInfo(log).Length : 0;
-            var start = new ProcessStartInfo(_options.SshdPath)
+            var config = SshdConfigOf(vm);
+            // sshd appends to its log; only this attempt's lines say why it did not start.
+            var logStart = Sshd.LogLength(config);
+            var sshd = await Sshd.StartAsync(_options.SshdPath, config, _logger, cancellationToken);
+            if (sshd is not null)
             {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { "-D", "-f", vm.ConfigPath, "-E", log })
-                start.ArgumentList.Add(argument);
-            var sshd = Process.Start(start) ?? throw new InvalidOperationException($"{_options.SshdPath} could not be started.");
-            sshd.StandardInput.Close();
-            sshd.OutputDataReceived += (_, _) => { };
-            sshd.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) _logger.LogWarning("sshd {Node}: {Line}", vm.Identity.Id, e.Data); };
-            sshd.BeginOutputReadLine();
-            sshd.BeginErrorReadLine();
-            vm.Sshd = sshd;
-            if (Volatile.Read(ref _disposed) != 0) { await StopSshdAsync(vm); throw new ObjectDisposedException(nameof(SandboxMachines)); }
-
-            if (await WaitUntilAcceptingAsync(vm, sshd, cancellationToken)) return;
-
-            var reason = await ReadLogFromAsync(log, logStart, cancellationToken) is { Length: > 0 } lines ? lines : $"exit code {sshd.ExitCode}";
-            sshd.Dispose();
-            vm.Sshd = null;
+                vm.Sshd = sshd;
+                if (Volatile.Read(ref _disposed) != 0) { await StopSshdAsync(vm); throw new ObjectDisposedException(nameof(SandboxMachines)); }
+                return;
+            }
+            var reason = await Sshd.FailureAsync(config, logStart, cancellationToken);
             if (attempt >= 5 || !reason.Contains("Address already in use", StringComparison.Ordinal))
                 throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not start: {reason}");
-            vm.Identity = vm.Identity with { SshPort = FreePort(vm.Address) };
+            vm.Identity = vm.Identity with { SshPort = Sshd.FreePort(vm.Address) };
             await WriteMachineFilesAsync(vm, cancellationToken);
         }
     }
@@ -208,6 +184,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit -= StopAllOnExit;
         await Task.WhenAll(_machines.Values.Select(StopSshdAsync));
         _machines.Clear();
+        if (_simulator is not null) await _simulator.DisposeAsync();
         if (!KeepsState) TryDelete(StateDirectory);
     }
 
@@ -226,64 +203,14 @@ public sealed class SandboxMachines : IAsyncDisposable
     {
         Directory.CreateDirectory(vm.Identity.ClusterDirectory);
         SimulatorFileStore.Write(Path.Combine(vm.Directory, SimulatedNode.IdentityFile), vm.Identity);
-        await File.WriteAllTextAsync(vm.ConfigPath, SshdConfig(vm), cancellationToken);
-    }
-
-    private static async Task<string> ReadLogFromAsync(string log, long offset, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(log)) return "";
-        await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        return (await reader.ReadToEndAsync(cancellationToken)).Trim();
-    }
-
-    private async Task<bool> WaitUntilAcceptingAsync(VirtualMachine vm, Process sshd, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (sshd.HasExited) return false;
-            try
-            {
-                using var probe = new TcpClient();
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attempt.CancelAfter(TimeSpan.FromMilliseconds(500));
-                await probe.ConnectAsync(vm.Address, vm.Port, attempt.Token);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
-        throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not accept connections within 15 s.");
+        await Sshd.WriteConfigAsync(SshdConfigOf(vm), cancellationToken);
     }
 
     private static async Task StopSshdAsync(VirtualMachine vm)
     {
         var sshd = vm.Sshd;
         vm.Sshd = null;
-        if (sshd is null) return;
-        try
-        {
-            if (!sshd.HasExited)
-            {
-                sshd.Kill(entireProcessTree: true);
-                await sshd.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            sshd.Dispose();
-        }
+        if (sshd is not null) await Sshd.StopAsync(sshd);
     }
 
     /// <summary>Last resort when the host process exits without disposing the sandbox (Ctrl+C, SIGTERM).</summary>
@@ -305,9 +232,9 @@ public sealed class SandboxMachines : IAsyncDisposable
     private void StopLeftovers()
     {
         if (!Directory.Exists(StateDirectory)) return;
-        foreach (var pidFile in Directory.EnumerateFiles(StateDirectory, SshdPidFile, SearchOption.AllDirectories))
+        foreach (var pidFile in Directory.EnumerateFiles(StateDirectory, SshdConfig.PidFileName, SearchOption.AllDirectories))
         {
-            var config = Path.Combine(Path.GetDirectoryName(pidFile)!, "sshd_config");
+            var config = Path.Combine(Path.GetDirectoryName(pidFile)!, SshdConfig.ConfigFileName);
             if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || !ProcessRunner.CommandLineContains(pid, config)) continue;
             try
             {
@@ -367,67 +294,9 @@ public sealed class SandboxMachines : IAsyncDisposable
             ""));
     }
 
-    private string SshdConfig(VirtualMachine vm) => string.Join('\n',
-        $"# Ladybug sandbox VM {vm.Identity.Id} of Infra {vm.Identity.InfraId} ({vm.Identity.Namespace})",
-        $"ListenAddress {vm.Address}",
-        $"Port {vm.Port.ToString(CultureInfo.InvariantCulture)}",
-        $"HostKey {Path.Combine(vm.Directory, HostKeyFile)}",
-        $"PidFile {Path.Combine(vm.Directory, SshdPidFile)}",
-        $"AuthorizedKeysFile {Path.Combine(vm.Directory, AuthorizedKeysFile)}",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "PubkeyAuthentication yes",
-        "UsePAM no",
-        "StrictModes no",
-        "PermitRootLogin prohibit-password",
-        $"AllowUsers {vm.Identity.User}",
-        "AllowTcpForwarding no",
-        "AllowAgentForwarding no",
-        "X11Forwarding no",
-        "PermitTunnel no",
-        "PrintMotd no",
-        "UseDNS no",
-        "MaxStartups 200",
-        "MaxSessions 64",
-        "LogLevel INFO",
-        $"ForceCommand {_simulatorCommand} --node-dir {ShellQuote(vm.Directory)}",
-        "");
-
-    /// <summary>
-    /// The ForceCommand prefix: this assembly's <c>simulate-node</c> verb under the dotnet host. A runtimeconfig of
-    /// its own makes it work the same next to the console, the tests or a published build.
-    /// </summary>
-    private string WriteSimulatorLauncher()
-    {
-        var version = Environment.Version;
-        var runtimeConfig = Path.Combine(StateDirectory, "simulator.runtimeconfig.json");
-        File.WriteAllText(runtimeConfig, $$"""
-            {
-              "runtimeOptions": {
-                "tfm": "net{{version.Major}}.{{version.Minor}}",
-                "frameworks": [
-                  { "name": "Microsoft.NETCore.App", "version": "{{version.Major}}.{{version.Minor}}.0" },
-                  { "name": "Microsoft.AspNetCore.App", "version": "{{version.Major}}.{{version.Minor}}.0" }
-                ],
-                "configProperties": { "System.GC.Concurrent": false, "System.Runtime.TieredPGO": false }
-              }
-            }
-            """);
-        var assembly = Assembly.GetExecutingAssembly().Location;
-        return $"exec {ShellQuote(DotnetHost())} exec --runtimeconfig {ShellQuote(runtimeConfig)} {ShellQuote(assembly)} {NodeSimulator.Verb}";
-    }
-
-    private static string DotnetHost()
-    {
-        if (Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet")
-            return current;
-        // The shared runtime lives in <dotnet root>/shared/Microsoft.NETCore.App/<version>/.
-        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var fromRuntime = Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", "dotnet"));
-        if (File.Exists(fromRuntime)) return fromRuntime;
-        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
-        return root is not null && File.Exists(Path.Combine(root, "dotnet")) ? Path.Combine(root, "dotnet") : "dotnet";
-    }
+    private SshdConfig SshdConfigOf(VirtualMachine vm) => new(vm.Directory, vm.Address, vm.Port, vm.Identity.User,
+        $"{_simulator!.Command} --node-dir {SimulatorHost.ShellQuote(vm.Directory)}",
+        $"ladybug-sandbox-{vm.Identity.Id} (Infra {vm.Identity.InfraId} in {vm.Identity.Namespace})");
 
     /// <summary>{state}/infras/{ns}/{infra}; names that would lead elsewhere (from a tampered state file) are refused.</summary>
     private string InfraDirectory(string ns, string infraId)
@@ -451,30 +320,6 @@ public sealed class SandboxMachines : IAsyncDisposable
         if (Problem is not null) throw new InvalidOperationException(Problem);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
     }
-
-    private static bool PortIsFree(IPAddress address, int port)
-    {
-        if (port is <= 0 or > IPEndPoint.MaxPort) return false;
-        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            probe.Bind(new IPEndPoint(address, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort(IPAddress address)
-    {
-        using var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
-    }
-
-    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''") + "'";
 
     private void TryDelete(string directory)
     {

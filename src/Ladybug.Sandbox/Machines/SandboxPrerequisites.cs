@@ -4,6 +4,7 @@ namespace Ladybug.Sandbox.Machines;
 public static class SandboxPrerequisites
 {
     public const string PrivilegeSeparationDirectory = "/run/sshd";
+    public const string PerlPath = "/usr/bin/perl";
 
     /// <summary>Null when VMs can run; otherwise the exact fix.</summary>
     public static string? Problem(SandboxOptions options)
@@ -12,6 +13,8 @@ public static class SandboxPrerequisites
             return $"The sandbox cloud runs every VM as an OpenSSH server, but {options.SshdPath} was not found. Install it with: sudo apt-get install openssh-server";
         if (!File.Exists(options.SshKeygenPath))
             return $"The sandbox cloud makes its SSH keys with ssh-keygen, but {options.SshKeygenPath} was not found. Install it with: sudo apt-get install openssh-client";
+        if (!File.Exists(PerlPath))
+            return $"The sandbox VMs hand their SSH commands to the node simulator through a perl script, but {PerlPath} was not found. Install it with: sudo apt-get install perl-base";
         try
         {
             Directory.CreateDirectory(PrivilegeSeparationDirectory);

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace Ladybug.Sandbox.Simulator;
 
 /// <summary>
-/// What a sandbox VM runs for every SSH command (sshd's ForceCommand): it reads the engine's command from
-/// $SSH_ORIGINAL_COMMAND and, for <c>bash -s</c>, the script from stdin. A script carrying a step marker
+/// What a sandbox VM does with every SSH command (relayed by <see cref="SimulatorHost"/> from sshd's ForceCommand): it
+/// reads the engine's command (SSH_ORIGINAL_COMMAND) and, for <c>bash -s</c>, the script from stdin. A script carrying a step marker
 /// (<c># ladybug-step: name</c>) is handed to that step's handler; other scripts run line by line as simple
 /// commands; unknown commands fail with 127 like a shell. Faults (failing steps, dropped connections) apply here.
 /// </summary>
@@ -19,7 +19,6 @@ public sealed partial class NodeSimulator(
     TextWriter error,
     Action dropConnection)
 {
-    public const string Verb = "simulate-node";
     public const string MarkerPrefix = "# ladybug-step:";
     /// <summary>What a dropped session reports if the process outlives the drop (ssh uses 255 for connection errors).</summary>
     public const int DroppedExitCode = 255;
@@ -28,25 +27,6 @@ public sealed partial class NodeSimulator(
     private static partial Regex MarkerPattern();
 
     private static readonly HashSet<string> Shells = new(["bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/bash", "/usr/bin/sh"], StringComparer.Ordinal);
-
-    /// <summary>The process entry: <c>Ladybug.Sandbox.dll simulate-node --node-dir DIR</c>, run by sshd.</summary>
-    public static async Task<int> MainAsync(string[] args)
-    {
-        var error = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
-        var index = Array.IndexOf(args, "--node-dir");
-        if (index < 0 || index + 1 >= args.Length)
-        {
-            await error.WriteLineAsync($"usage: Ladybug.Sandbox {Verb} --node-dir <vm directory>");
-            return 2;
-        }
-        var node = SimulatedNode.Load(args[index + 1]);
-        var settings = SimulatorFileStore.Read<SimulatorSettings>(node.Identity.SettingsPath) ?? new SimulatorSettings();
-        var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
-        var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-        var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), node, new SimulatedCluster(node.Identity.ClusterDirectory),
-            settings, input, output, error, SshSession.Drop);
-        return await simulator.RunAsync(Environment.GetEnvironmentVariable("SSH_ORIGINAL_COMMAND"), CancellationToken.None);
-    }
 
     /// <summary>Runs one SSH command; the result is its exit code.</summary>
     public async Task<int> RunAsync(string? command, CancellationToken cancellationToken)
@@ -141,10 +121,25 @@ public sealed partial class NodeSimulator(
             await error.WriteLineAsync($"ladybug-sandbox: the simulated VM has no handler for step '{name}' (known: {string.Join(", ", registry.Steps.Order())}).");
             return 127;
         }
-        if (settings.StepLatency > TimeSpan.Zero)
-            await Task.Delay(settings.StepLatency, cancellationToken);
-        return await WithFaultsAsync(name, (o, e) => step.RunAsync(
-            new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken)));
+        var latency = settings.LatencyOf(name);
+        return await WithFaultsAsync(name, async (o, e) =>
+        {
+            var context = new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken, latency);
+            int status;
+            try
+            {
+                status = await step.RunAsync(context);
+            }
+            catch (Kubernetes.NodeStepFailure failure)
+            {
+                await e.WriteLineAsync(failure.Verbatim ? failure.Message : $"[ladybug] error: {failure.Message}");
+                status = failure.ExitCode;
+            }
+            // A step that finished early still takes its latency, like a real one.
+            if (context.Remaining > TimeSpan.Zero)
+                await Task.Delay(context.Remaining, cancellationToken);
+            return status;
+        });
     }
 
     private async Task<int> RunCommandAsync(IReadOnlyList<string> words, int? line, CancellationToken cancellationToken)

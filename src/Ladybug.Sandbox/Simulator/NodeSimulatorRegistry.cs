@@ -37,9 +37,14 @@ public sealed class NodeStepContext(
     IReadOnlyDictionary<string, string> parameters,
     string script,
     IReadOnlyList<string> arguments,
-    SimulatedNode node, SimulatedCluster cluster, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    SimulatedNode node, SimulatedCluster cluster, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+    TimeSpan latency = default)
     : NodeContext(node, cluster, output, error, cancellationToken)
 {
+    private readonly System.Diagnostics.Stopwatch _stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+    private TimeSpan Elapsed => _stopwatch.Elapsed;
+
     /// <summary>The marker name.</summary>
     public string Step { get; } = step;
     /// <summary>The key=value pairs after the name on the marker line.</summary>
@@ -48,6 +53,31 @@ public sealed class NodeStepContext(
     public string Script { get; } = script;
     /// <summary>Positional arguments after <c>bash -s --</c>.</summary>
     public IReadOnlyList<string> Arguments { get; } = arguments;
+
+    /// <summary>How long the step takes in all (Ladybug:Sandbox:StepLatency, or StepLatencies for this step).</summary>
+    public TimeSpan Latency { get; } = latency;
+
+    /// <summary>What is left of <see cref="Latency"/>.</summary>
+    public TimeSpan Remaining => Latency - Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero;
+
+    /// <summary>
+    /// Writes <paramref name="lines"/> spread over what is left of the step's latency, the way a real tool's output
+    /// trickles in while it works.
+    /// </summary>
+    public async Task WorkAsync(IReadOnlyCollection<string> lines)
+    {
+        var start = Elapsed;
+        var end = Latency > start ? Latency : start;
+        var written = 0;
+        foreach (var line in lines)
+        {
+            await Out.WriteLineAsync(line);
+            written++;
+            var due = start + (end - start) * written / Math.Max(1, lines.Count) - Elapsed;
+            if (due > TimeSpan.Zero)
+                await Task.Delay(due, CancellationToken);
+        }
+    }
 }
 
 public sealed class NodeCommandContext(

@@ -41,7 +41,12 @@ public sealed class SimulatedNode
         File.WriteAllText(host, content);
     }
 
-    public void DeleteFile(string path) => File.Delete(HostPath(path));
+    /// <summary>Like <c>rm -f</c>: a file that is not there is fine.</summary>
+    public void DeleteFile(string path)
+    {
+        var host = HostPath(path);
+        if (File.Exists(host)) File.Delete(host);
+    }
 
     /// <summary>A state document of this VM ("kubelet", "packages"…), or a new one.</summary>
     public T Read<T>(string name) where T : class, new() => SimulatorFileStore.Read<T>(StatePath(name)) ?? new T();

@@ -18,6 +18,20 @@ public static class SimulatorCatalog
         .AddCommand(new NprocCommand())
         .AddCommand(new CatCommand())
         .AddCommand(new SleepCommand())
+        .AddCommand(new Kubernetes.KubectlCommand())
         // Bootstrap steps, by marker name
-        .AddStep(new FactsStep());
+        .AddStep(new FactsStep())
+        .AddStep(new Kubernetes.PrepareStep())
+        .AddStep(new Kubernetes.PublicIpStep())
+        .AddStep(new Kubernetes.HaproxyStep())
+        .AddStep(new Kubernetes.KubeadmInitStep())
+        .AddStep(new Kubernetes.CniStep())
+        .AddStep(new Kubernetes.JoinControlPlaneStep())
+        .AddStep(new Kubernetes.JoinWorkerStep())
+        .AddStep(new Kubernetes.JoinTokenStep())
+        .AddStep(new Kubernetes.LabelStep())
+        .AddStep(new Kubernetes.WaitReadyStep())
+        .AddStep(new Kubernetes.FetchKubeconfigStep())
+        .AddStep(new Kubernetes.DrainDeleteNodeStep())
+        .AddStep(new Kubernetes.ResetStep());
 }

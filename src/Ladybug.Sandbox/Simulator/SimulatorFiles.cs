@@ -38,15 +38,20 @@ public sealed record NodeIdentity
 public sealed record SimulatorSettings
 {
     public TimeSpan StepLatency { get; init; }
+    /// <summary>Per step name, overriding <see cref="StepLatency"/>.</summary>
+    public Dictionary<string, TimeSpan> StepLatencies { get; init; } = [];
     public List<StepFault> FailSteps { get; init; } = [];
     public List<StepFault> DropConnections { get; init; } = [];
 
     public static SimulatorSettings From(SandboxOptions options, SandboxFaults faults) => new()
     {
         StepLatency = options.StepLatency,
+        StepLatencies = new Dictionary<string, TimeSpan>(options.StepLatencies, StringComparer.Ordinal),
         FailSteps = faults.FailSteps,
         DropConnections = faults.DropConnections,
     };
+
+    public TimeSpan LatencyOf(string step) => StepLatencies.TryGetValue(step, out var latency) ? latency : StepLatency;
 }
 
 /// <summary>JSON files shared between the sandbox and simulator processes: atomic writes, locked read-modify-write.</summary>

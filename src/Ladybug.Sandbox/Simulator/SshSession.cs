@@ -2,27 +2,32 @@ using System.Diagnostics;
 
 namespace Ladybug.Sandbox.Simulator;
 
-/// <summary>The sshd session process serving this simulator run, found through /proc.</summary>
+/// <summary>The sshd session process serving an SSH command on a sandbox VM, found through /proc.</summary>
 internal static class SshSession
 {
     /// <summary>
-    /// Drops the connection the way a network failure would: the nearest sshd ancestor (the per-connection
-    /// session, never the listening sshd, which is further up) is killed, so the client gets no exit status.
+    /// Drops the connection the way a network failure would: the nearest sshd ancestor of <paramref name="pid"/> (the
+    /// per-connection session, never the listening sshd, which is further up) is killed, so the client gets no exit status.
     /// </summary>
-    public static void Drop()
+    public static void DropAbove(int pid)
     {
-        var pid = Environment.ProcessId;
-        for (var depth = 0; depth < 8; depth++)
+        try
         {
-            pid = ParentOf(pid);
-            if (pid <= 1) break;
-            if (NameOf(pid) is "sshd" or "sshd-session")
+            for (var depth = 0; depth < 8; depth++)
             {
-                Process.GetProcessById(pid).Kill();
-                break;
+                pid = ParentOf(pid);
+                if (pid <= 1) return;
+                if (NameOf(pid) is "sshd" or "sshd-session")
+                {
+                    Process.GetProcessById(pid).Kill();
+                    return;
+                }
             }
         }
-        Environment.Exit(NodeSimulator.DroppedExitCode);
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException)
+        {
+            // The session is already gone.
+        }
     }
 
     private static int ParentOf(int pid)

@@ -118,7 +118,7 @@ public sealed class SandboxRestartTests : IDisposable
         {
             await using var client = TumblebugTestClient.For(second);
             await client.Infrastructure.DeleteMachineAsync(Ns, "c1", "w1-2", CancellationToken.None);
-            Assert.Equal(2, TestSandbox.SshdsUsing(_stateDir).Count);
+            Assert.Equal(2, TestSandbox.ListeningSshdsUsing(_stateDir).Count);
         }
 
         await using (var third = await StartAsync())
@@ -143,12 +143,12 @@ public sealed class SandboxRestartTests : IDisposable
         await using (var first = await StartAsync())
         {
             await CreateAsync(first);
-            firstRun = TestSandbox.SshdsUsing(_stateDir);
+            firstRun = TestSandbox.ListeningSshdsUsing(_stateDir);
         }
         var afterFirst = TestSandbox.ProcessesUsing(_stateDir);
 
         var second = await StartAsync();
-        var secondRun = TestSandbox.SshdsUsing(_stateDir);
+        var secondRun = TestSandbox.ListeningSshdsUsing(_stateDir);
         var listed = second.Machines.Select(m => m.SshdProcessId).ToList();
         await second.DisposeAsync();
 

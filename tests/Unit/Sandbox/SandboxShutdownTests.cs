@@ -19,7 +19,7 @@ public sealed class SandboxShutdownTests
         var cloud = await TestSandbox.StartAsync();
         await using (var client = TumblebugTestClient.For(cloud))
             await client.Infrastructure.CreateMachinesAsync("default", "c1", Pools, null, CancellationToken.None);
-        var running = TestSandbox.SshdsUsing(cloud.StateDirectory);
+        var running = TestSandbox.ListeningSshdsUsing(cloud.StateDirectory);
 
         await cloud.DisposeAsync();
 
@@ -34,7 +34,7 @@ public sealed class SandboxShutdownTests
         var stateDir = Path.Combine(Path.GetTempPath(), $"ladybug-test-standalone-{Guid.NewGuid():N}");
         using var sandbox = await StartStandaloneAsync(stateDir);
         await CreateMachinesAsync(sandbox);
-        var running = TestSandbox.SshdsUsing(stateDir);
+        var running = TestSandbox.ListeningSshdsUsing(stateDir);
 
         Process.Start("kill", ["-TERM", sandbox.Process.Id.ToString()])!.WaitForExit();
         await sandbox.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -54,7 +54,7 @@ public sealed class SandboxShutdownTests
             crashed.Process.Kill(entireProcessTree: false); // SIGKILL: no chance to clean up
             await crashed.Process.WaitForExitAsync();
         }
-        var orphans = TestSandbox.SshdsUsing(stateDir);
+        var orphans = TestSandbox.ListeningSshdsUsing(stateDir);
 
         await using var next = await TestSandbox.StartAsync(o => o.StateDir = stateDir);
 
@@ -76,13 +76,13 @@ public sealed class SandboxShutdownTests
                 crashed.Process.Kill(entireProcessTree: false); // SIGKILL: no chance to clean up
                 await crashed.Process.WaitForExitAsync();
             }
-            var orphans = TestSandbox.SshdsUsing(stateDir);
+            var orphans = TestSandbox.ListeningSshdsUsing(stateDir);
 
             var next = await TestSandbox.StartAsync(o => (o.StateDir, o.KeepState) = (stateDir, true));
             IReadOnlyList<Machine> restored;
             await using (var client = TumblebugTestClient.For(next))
                 restored = await client.Infrastructure.GetMachinesAsync("default", "c1", CancellationToken.None);
-            var running = TestSandbox.SshdsUsing(stateDir);
+            var running = TestSandbox.ListeningSshdsUsing(stateDir);
             await next.DisposeAsync();
 
             Assert.Equal(3, orphans.Count);

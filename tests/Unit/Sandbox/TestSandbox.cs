@@ -24,26 +24,16 @@ internal static class TestSandbox
     }
 
     /// <summary>Every process whose command line mentions <paramref name="directory"/> (each VM's sshd names its own config there).</summary>
-    public static IReadOnlyList<int> ProcessesUsing(string directory) => [.. CommandLinesUsing(directory).Keys];
-
-    /// <summary>
-    /// The VMs' listening sshds under <paramref name="directory"/>, one per running VM — not the per-connection children
-    /// sshd re-executes with -R (a readiness probe's child may still be around for a moment).
-    /// </summary>
-    public static IReadOnlyList<int> SshdsUsing(string directory) =>
-        [.. CommandLinesUsing(directory).Where(p => NameOf(p.Key) == "sshd" && !p.Value.Contains("-R")).Select(p => p.Key)];
-
-    private static Dictionary<int, string[]> CommandLinesUsing(string directory)
+    public static IReadOnlyList<int> ProcessesUsing(string directory)
     {
-        var found = new Dictionary<int, string[]>();
+        var found = new List<int>();
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
             try
             {
-                var arguments = File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0');
-                if (arguments.Any(a => a.Contains(directory, StringComparison.Ordinal)))
-                    found[pid] = arguments;
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Contains(directory, StringComparison.Ordinal))
+                    found.Add(pid);
             }
             catch (IOException)
             {
@@ -54,6 +44,30 @@ internal static class TestSandbox
             }
         }
         return found;
+    }
+
+    /// <summary>The VMs' sshd processes (listeners and sessions) under <paramref name="directory"/>, named now.</summary>
+    public static IReadOnlyList<int> SshdsUsing(string directory) =>
+        ProcessesUsing(directory).Where(pid => NameOf(pid) == "sshd").ToList();
+
+    /// <summary>The listening sshd of each VM: sshd processes whose parent is not one of them (a session or a probe's pre-auth child is).</summary>
+    public static IReadOnlyList<int> ListeningSshdsUsing(string directory)
+    {
+        var sshds = SshdsUsing(directory);
+        return sshds.Where(pid => !sshds.Contains(ParentOf(pid))).ToList();
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static string NameOf(int pid)

@@ -32,7 +32,7 @@ public sealed class InfrastructureExtensionsTests : IDisposable
         var health = await infrastructure.CheckAsync(CancellationToken.None);
         var machines = await infrastructure.CreateMachinesAsync("default", "c1",
             [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
-        var running = TestSandbox.SshdsUsing(sandboxDir);
+        var running = TestSandbox.ListeningSshdsUsing(sandboxDir);
         await console.DisposeAsync();
 
         Assert.True(health.Ready, health.Message);
@@ -57,7 +57,7 @@ public sealed class InfrastructureExtensionsTests : IDisposable
 
         var second = Console();
         var restored = await second.Services.GetRequiredService<IInfrastructure>().GetMachinesAsync("default", "c1", CancellationToken.None);
-        var running = TestSandbox.SshdsUsing(sandboxDir);
+        var running = TestSandbox.ListeningSshdsUsing(sandboxDir);
         await second.DisposeAsync();
 
         Assert.True(stoppedBetweenRuns, "the first console left an sshd running");

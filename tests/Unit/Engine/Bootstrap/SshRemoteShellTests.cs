@@ -111,6 +111,34 @@ public sealed class SshRemoteShellTests(SshServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task KeepsTheConnectionForTheNextStepOnTheSameMachine()
+    {
+        var shell = Shell();
+        var first = await shell.RunAsync(Host(), Script("echo \"$SSH_CONNECTION\""), _ => { }, CancellationToken.None);
+        var second = await shell.RunAsync(Host(pinned: first.HostKeyFingerprint), Script("echo \"$SSH_CONNECTION\""), _ => { }, CancellationToken.None);
+
+        // SSH_CONNECTION names the client's port: the same port is the same TCP connection.
+        Assert.Equal(first.Stdout, second.Stdout);
+        var fresh = await Shell().RunAsync(Host(), Script("echo \"$SSH_CONNECTION\""), _ => { }, CancellationToken.None);
+        Assert.NotEqual(first.Stdout, fresh.Stdout);
+    }
+
+    [Fact]
+    public async Task ConnectsAfreshWhenTheKeptConnectionDiedWhileIdle()
+    {
+        await using var rebooting = await TestSshServer.CreateAsync();
+        var shell = Shell();
+        var before = await shell.RunAsync(Host(server: rebooting), Script("echo \"$SSH_CONNECTION\""), _ => { }, CancellationToken.None);
+        await rebooting.StopAsync();
+        await rebooting.StartAsync();
+
+        var after = await shell.RunAsync(Host(server: rebooting), Script("echo \"$SSH_CONNECTION\""), _ => { }, CancellationToken.None);
+
+        Assert.Equal(0, after.ExitCode);
+        Assert.NotEqual(before.Stdout, after.Stdout);
+    }
+
+    [Fact]
     public async Task RefusesAChangedHostKeyWithAClearMessage()
     {
         const string pinned = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -132,7 +160,7 @@ public sealed class SshRemoteShellTests(SshServerFixture fixture) : IClassFixtur
         // sshd comes up only after the shell has failed at least once and said it is retrying.
         while (!notes.Any(n => n.Stream == LogStream.System) && !run.IsCompleted)
             await Task.Delay(20);
-        booting.Start();
+        await booting.StartAsync();
 
         var result = await run;
         Assert.Equal(0, result.ExitCode);

@@ -1,48 +1,42 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Ladybug.Sandbox.Machines;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 
 /// <summary>
-/// A real OpenSSH sshd on 127.0.0.1 for testing the remote shell, nothing more: its ForceCommand
-/// drops the leading "sudo " and runs the rest, so <c>sudo bash -s -- args</c> runs bash with the
-/// script on stdin. (The sandbox cloud's VMs are the product's version of this; these tests need
-/// only a plain shell.)
+/// A sandbox-style sshd (<see cref="Sshd"/>, as the sandbox VMs run) whose ForceCommand is a plain shell instead of the
+/// node simulator: it drops a leading "sudo " and runs the rest, so <c>sudo bash -s -- args</c> runs bash with the
+/// script on stdin. The remote shell's tests need real bash (loops, sleeps, signals), not simulated steps.
 /// </summary>
 public sealed class TestSshServer : IAsyncDisposable
 {
-    private const string Sshd = "/usr/sbin/sshd";
+    private const string SshdPath = "/usr/sbin/sshd";
+    private const string SshKeygenPath = "/usr/bin/ssh-keygen";
+    private readonly SshdConfig _config;
     private Process? _process;
 
-    public string Directory { get; }
-    public int Port { get; }
-    public string User { get; } = Environment.UserName;
-    public string ClientPrivateKey { get; }
-    /// <summary>The host key's fingerprint as ssh-keygen prints it ("SHA256:...").</summary>
-    public string HostKeyFingerprint { get; }
-
-    private TestSshServer(string directory, int port, string clientPrivateKey, string hostKeyFingerprint)
+    private TestSshServer(SshdConfig config, string clientPrivateKey, string hostKeyFingerprint)
     {
-        Directory = directory;
-        Port = port;
+        _config = config;
         ClientPrivateKey = clientPrivateKey;
         HostKeyFingerprint = hostKeyFingerprint;
     }
 
+    public string Directory => _config.Directory;
+    public int Port => _config.Port;
+    public string User => _config.User;
+    public string ClientPrivateKey { get; }
+    /// <summary>The host key's fingerprint as ssh-keygen prints it ("SHA256:...").</summary>
+    public string HostKeyFingerprint { get; }
+
     /// <summary>Prepares keys and config; <paramref name="start"/> false leaves sshd stopped (a VM still booting).</summary>
     public static async Task<TestSshServer> CreateAsync(bool start = true)
     {
-        if (!File.Exists(Sshd))
-            throw new InvalidOperationException($"{Sshd} is missing: install openssh-server (test.sh does).");
-        var directory = Path.Combine(Path.GetTempPath(), "ladybug-sshd-" + Guid.NewGuid().ToString("N")[..8]);
-        System.IO.Directory.CreateDirectory(directory);
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(directory, "host_key"));
-        // Tumblebug hands out PEM RSA keys; test with the same kind.
-        await RunAsync("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", Path.Combine(directory, "client_key"));
-        File.Copy(Path.Combine(directory, "client_key.pub"), Path.Combine(directory, "authorized_keys"));
-        var fingerprint = (await RunAsync("ssh-keygen", "-l", "-E", "sha256", "-f", Path.Combine(directory, "host_key.pub"))).Split(' ')[1];
-
+        if (SandboxPrerequisites.Problem(new Ladybug.Sandbox.SandboxOptions()) is { } problem)
+            throw new InvalidOperationException(problem);
+        var directory = System.IO.Directory.CreateTempSubdirectory("ladybug-sshd-").FullName;
         var forceCommand = Path.Combine(directory, "force-command.sh");
         await File.WriteAllTextAsync(forceCommand, """
             #!/bin/sh
@@ -51,67 +45,31 @@ public sealed class TestSshServer : IAsyncDisposable
             exec /bin/sh -c "$cmd"
 
             """.Replace("\r\n", "\n"));
-        await RunAsync("chmod", "0755", forceCommand);
 
-        var port = FreePort();
-        await File.WriteAllTextAsync(Path.Combine(directory, "sshd_config"), $"""
-            ListenAddress 127.0.0.1
-            Port {port}
-            HostKey {directory}/host_key
-            PidFile {directory}/sshd.pid
-            AuthorizedKeysFile {directory}/authorized_keys
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            PubkeyAuthentication yes
-            PermitRootLogin prohibit-password
-            UsePAM no
-            StrictModes no
-            ForceCommand {forceCommand}
+        // Tumblebug hands out PEM RSA keys; test with the same kind.
+        var clientKey = Path.Combine(directory, "client_key");
+        await RunAsync(SshKeygenPath, "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", clientKey);
+        var config = new SshdConfig(directory, IPAddress.Loopback, Sshd.FreePort(IPAddress.Loopback), Environment.UserName, $"/bin/sh {forceCommand}", "ladybug-test-sshd");
+        await Sshd.WriteAsync(config, await File.ReadAllTextAsync(clientKey + ".pub"), SshKeygenPath, CancellationToken.None);
+        var fingerprint = (await RunAsync(SshKeygenPath, "-l", "-E", "sha256", "-f", config.HostKeyPath + ".pub")).Split(' ')[1];
 
-            """);
-        var server = new TestSshServer(directory, port, await File.ReadAllTextAsync(Path.Combine(directory, "client_key")), fingerprint);
-        if (start) server.Start();
+        var server = new TestSshServer(config, await File.ReadAllTextAsync(clientKey), fingerprint);
+        if (start) await server.StartAsync();
         return server;
     }
 
-    public void Start()
+    public async Task StartAsync()
     {
-        if (Environment.UserName == "root")
-            System.IO.Directory.CreateDirectory("/run/sshd");
-        var info = new ProcessStartInfo(Sshd) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])["-D", "-e", "-f", Path.Combine(Directory, "sshd_config")])
-            info.ArgumentList.Add(arg);
-        _process = Process.Start(info) ?? throw new InvalidOperationException("sshd did not start.");
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginErrorReadLine();
-        WaitUntilListening();
+        var logStart = Sshd.LogLength(_config);
+        _process = await Sshd.StartAsync(SshdPath, _config, NullLogger.Instance, CancellationToken.None)
+            ?? throw new InvalidOperationException($"sshd did not start: {await Sshd.FailureAsync(_config, logStart, CancellationToken.None)}");
     }
 
-    private void WaitUntilListening()
+    /// <summary>Stops sshd and every session under it, as a reboot would.</summary>
+    public async Task StopAsync()
     {
-        for (var i = 0; i < 200; i++)
-        {
-            if (_process!.HasExited)
-                throw new InvalidOperationException($"sshd exited with code {_process.ExitCode}.");
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(25);
-            }
-        }
-        throw new InvalidOperationException("sshd did not listen within 5 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (_process is { } running) await Sshd.StopAsync(running);
+        _process = null;
     }
 
     private static async Task<string> RunAsync(string file, params string[] args)
@@ -129,12 +87,7 @@ public sealed class TestSshServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process?.Dispose();
+        await StopAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

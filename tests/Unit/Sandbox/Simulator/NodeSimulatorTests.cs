@@ -88,19 +88,19 @@ public sealed class NodeSimulatorTests : IDisposable
     [Fact]
     public async Task AnUnknownStepExits127AndNamesTheKnownOnes()
     {
-        var status = await RunAsync("bash -s", "# ladybug-step: kubeadm-init\n");
+        var status = await RunAsync("bash -s", "# ladybug-step: kubeadm-upgrade\n");
 
         Assert.Equal(127, status);
-        Assert.Contains("no handler for step 'kubeadm-init' (known: facts)", _error.ToString());
+        Assert.Contains("no handler for step 'kubeadm-upgrade' (known: cni, drain-delete-node, facts, fetch-kubeconfig, haproxy, join-control-plane, join-token, join-worker, kubeadm-init, label, prepare, public-ip, reset, wait-ready)", _error.ToString());
     }
 
     [Fact]
     public async Task AnUnknownCommandExits127LikeBash()
     {
-        var status = await RunAsync("sudo kubectl get nodes -o json");
+        var status = await RunAsync("sudo helm list -A");
 
         Assert.Equal(127, status);
-        Assert.Equal("bash: kubectl: command not found\n", _error.ToString());
+        Assert.Equal("bash: helm: command not found\n", _error.ToString());
     }
 
     [Fact]

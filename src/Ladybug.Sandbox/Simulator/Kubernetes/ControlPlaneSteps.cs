@@ -1,0 +1,288 @@
+using System.Globalization;
+
+namespace Ladybug.Sandbox.Simulator.Kubernetes;
+
+// The steps that make and grow the control plane: kubeadm-init, cni, join-control-plane and join-token.
+
+/// <summary><c>kubeadm-init</c>: the first control plane; prints kubeadm's own output, join commands included.</summary>
+internal sealed class KubeadmInitStep : KubernetesStep
+{
+    private static readonly string[] ApiVersions = ["kubeadm.k8s.io/v1beta2", "kubeadm.k8s.io/v1beta3", "kubeadm.k8s.io/v1beta4"];
+
+    public override string Name => "kubeadm-init";
+
+    protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
+    {
+        var name = NodeName(args);
+        var version = Version(args);
+        var apiVersion = args.OneOf("kubeadm-api-version", ApiVersions);
+        var advertise = args.Ipv4("advertise-address");
+        var endpoint = args.Required("endpoint");
+        var sans = args.Required("cert-sans").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var podCidr = args.Cidr("pod-cidr");
+        var serviceCidr = args.Cidr("service-cidr");
+        var dnsDomain = args.Required("dns-domain");
+        var criSocket = args.Required("cri-socket");
+        args.Required("image-repository");
+        var clusterName = args.Required("cluster-name");
+        var token = args.Matching("token", TokenPattern(), "a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16})");
+        var certificateKey = args.Matching("certificate-key", CertificateKeyPattern(), "a certificate key (64 hex digits)");
+        var endpointHost = endpoint.Split(':')[0];
+        if (!endpoint.EndsWith(":6443", StringComparison.Ordinal))
+            throw new NodeStepFailure($"--endpoint={endpoint} is not <name>:6443");
+        if (!sans.Contains(endpointHost) || !sans.Contains(advertise))
+            throw new NodeStepFailure($"--cert-sans must name the endpoint {endpointHost} and the advertise address {advertise}");
+        if (podCidr == serviceCidr)
+            throw new NodeStepFailure($"the pod CIDR and the service CIDR are both {podCidr}");
+
+        var state = RequirePrepared(context);
+        RequireSameName(state, name);
+        if (state.Version != version)
+            throw new NodeStepFailure(
+                $"this version of kubeadm (v{state.Version}) cannot deploy a control plane of version v{version}", 1);
+        if (state.PublicIp is { } ip && ip != advertise)
+            throw new NodeStepFailure($"--advertise-address={advertise} but this node's public IP is {ip}");
+        RequireCriSocket(state, criSocket);
+        var minor = MinorOf(version);
+        var expectedApi = minor < 22 ? ApiVersions[0] : minor < 31 ? ApiVersions[1] : ApiVersions[2];
+        if (apiVersion != expectedApi)
+            throw new NodeStepFailure($"your configuration file uses an old API spec: \"{apiVersion}\"; kubeadm v{version} expects \"{expectedApi}\"", 1, verbatim: true);
+        if (context.Node.FileExists(AdminKubeconfig))
+            throw new NodeStepFailure($"this node already ran kubeadm init ({AdminKubeconfig} exists); reset it before initialising again");
+
+        var authority = ClusterCertificates.NewAuthority();
+        var initialized = UpdateCluster(context, cluster =>
+        {
+            if (cluster.IsInitialized)
+                throw new NodeStepFailure($"this Infra's cluster was already initialised on {cluster.InitializedOn}; a second kubeadm init would make a second cluster");
+            return cluster with
+            {
+                InitializedOn = context.Node.Identity.Id,
+                Name = clusterName,
+                Version = version,
+                Endpoint = endpoint,
+                PodCidr = podCidr,
+                ServiceCidr = serviceCidr,
+                DnsDomain = dnsDomain,
+                CertificateSans = [.. sans],
+                CaCertificatePem = authority.CertificatePem,
+                CaKeyPem = authority.KeyPem,
+                DiscoveryHash = authority.DiscoveryHash,
+                CertificateKey = certificateKey,
+                CertificatesUploadedAt = DateTimeOffset.UtcNow,
+                Tokens = [new BootstrapToken(token, DateTimeOffset.UtcNow.AddHours(24))],
+                Nodes = new(StringComparer.Ordinal) { [name] = NewNode(context, state, ControlPlane, advertise) },
+                EtcdMembers = [new EtcdMember(EtcdMemberId(name), name, $"https://{advertise}:2380")],
+            };
+        });
+
+        context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(initialized));
+        context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
+        context.Node.WriteFile("/etc/kubernetes/manifests/kube-controller-manager.yaml",
+            $"spec:\n  containers:\n  - command:\n    - kube-controller-manager\n    - --allocate-node-cidrs=true\n    - --cluster-cidr={podCidr}\n    - --service-cluster-ip-range={serviceCidr}\n");
+        UpdateNode(context, s => s with { JoinedAs = ControlPlane });
+
+        var lines = new List<string>
+        {
+            MapEndpoint(context, endpointHost, "127.0.0.1"),
+            Log($"kubeadm init: endpoint {endpoint}, pods {podCidr}, services {serviceCidr}, domain {dnsDomain}"),
+        };
+        lines.AddRange(KubeadmOutput.Init(version, name, advertise, endpoint, sans, serviceCidr, dnsDomain, token, certificateKey, authority.DiscoveryHash));
+        await context.WorkAsync(lines);
+        return 0;
+    }
+
+    internal static void RequireCriSocket(NodeKubeState state, string criSocket)
+    {
+        var expected = state.Runtime == "docker" ? "/var/run/dockershim.sock" : "unix:///run/containerd/containerd.sock";
+        if (criSocket != expected)
+            throw new NodeStepFailure($"error execution phase preflight: container runtime is not running: {criSocket}: no such file or directory", 1, verbatim: true);
+    }
+
+    internal static string EtcdMemberId(string name) => PodSuffix("etcd-" + name) + PodSuffix(name + "-etcd") + "a1b2c3";
+}
+
+/// <summary><c>cni</c>: canal or kilo from its upstream manifest with the cluster's pod CIDR.</summary>
+internal sealed class CniStep : KubernetesStep
+{
+    public override string Name => "cni";
+
+    protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
+    {
+        var cni = args.OneOf("cni", "canal", "kilo");
+        var podCidr = args.Cidr("pod-cidr");
+        var manifest = args.Required("manifest-url");
+        if (!manifest.StartsWith("https://", StringComparison.Ordinal))
+            throw new NodeStepFailure($"--manifest-url={manifest} is not an https URL");
+        string? image = null;
+        if (cni == "kilo")
+        {
+            args.Required("crds-url");
+            image = args.Required("image");
+        }
+        var cluster = RequireAdmin(context);
+        if (cluster.PodCidr != podCidr)
+            throw new NodeStepFailure($"the controller manager does not allocate node subnets from {podCidr}");
+        if (cluster.Cni is { } installed && installed != cni)
+            throw new NodeStepFailure($"{installed} is already the pod network of this cluster; {cni} would conflict with it");
+
+        var verb = cluster.Cni is null ? "created" : "unchanged";
+        List<string> lines = cni == "canal"
+            ?
+            [
+                .. new[] { "bgpconfigurations", "bgppeers", "blockaffinities", "clusterinformations", "felixconfigurations", "globalnetworkpolicies",
+                        "globalnetworksets", "hostendpoints", "ipamblocks", "ipamconfigs", "ipamhandles", "ippools", "networkpolicies", "networksets" }
+                    .Select(crd => $"customresourcedefinition.apiextensions.k8s.io/{crd}.crd.projectcalico.org {verb}"),
+                $"configmap/canal-config {verb}",
+                $"clusterrole.rbac.authorization.k8s.io/calico-node {verb}",
+                $"clusterrole.rbac.authorization.k8s.io/flannel {verb}",
+                $"clusterrolebinding.rbac.authorization.k8s.io/canal-flannel {verb}",
+                $"clusterrolebinding.rbac.authorization.k8s.io/canal-calico {verb}",
+                $"daemonset.apps/canal {verb}",
+                $"serviceaccount/canal {verb}",
+                $"deployment.apps/calico-kube-controllers {verb}",
+                $"serviceaccount/calico-kube-controllers {verb}",
+            ]
+            :
+            [
+                $"customresourcedefinition.apiextensions.k8s.io/peers.kilo.squat.ai {verb}",
+                $"serviceaccount/kilo {verb}",
+                $"clusterrole.rbac.authorization.k8s.io/kilo {verb}",
+                $"clusterrolebinding.rbac.authorization.k8s.io/kilo {verb}",
+                $"configmap/kilo {verb}",
+                $"daemonset.apps/kilo {verb}",
+                Log($"kilo image pinned to {image}, full mesh"),
+            ];
+        lines.Add(Log($"{cni} applied with pod CIDR {podCidr}"));
+        await context.WorkAsync(lines);
+        UpdateCluster(context, c => c with { Cni = cni });
+        return 0;
+    }
+}
+
+/// <summary>
+/// <c>join-control-plane</c>: one more control plane and etcd member. Joins must come one at a time: a second one
+/// while the first is still adding its etcd member fails the way etcd does.
+/// </summary>
+internal sealed class JoinControlPlaneStep : KubernetesStep
+{
+    public override string Name => "join-control-plane";
+
+    protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
+    {
+        var name = NodeName(args);
+        var endpoint = args.Required("endpoint");
+        var bootstrapIp = args.Ipv4("bootstrap-ip");
+        var advertise = args.Ipv4("advertise-address");
+        var criSocket = args.Required("cri-socket");
+        var token = args.Matching("token", TokenPattern(), "a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16})");
+        var hash = args.Matching("discovery-hash", HashPattern(), "a discovery hash (sha256:<64 hex digits>)");
+        var certificateKey = args.Matching("certificate-key", CertificateKeyPattern(), "a certificate key (64 hex digits)");
+        var state = RequirePrepared(context);
+        RequireSameName(state, name);
+        KubeadmInitStep.RequireCriSocket(state, criSocket);
+        var endpointHost = endpoint.Split(':')[0];
+
+        var cluster = Cluster(context);
+        if (state.JoinedAs == ControlPlane && cluster.Nodes.ContainsKey(name) && context.Node.FileExists(AdminKubeconfig))
+        {
+            await context.WorkAsync([MapEndpoint(context, endpointHost, "127.0.0.1"), Log($"{name} is already a control plane of this cluster")]);
+            return 0;
+        }
+        var mapped = MapEndpoint(context, endpointHost, bootstrapIp);
+        RequireServingControlPlane(cluster, bootstrapIp, endpoint);
+        RequireValidToken(cluster, token, endpoint);
+        RequireDiscoveryHash(cluster, hash);
+        if (cluster.CertificateKey != certificateKey || cluster.CertificatesUploadedAt < DateTimeOffset.UtcNow.AddHours(-2))
+            throw new NodeStepFailure("error execution phase control-plane-prepare/download-certs: error downloading certs: error decoding certificate key: " +
+                "the Secret does not include the required certificate or key - name: external-etcd.crt", 1, verbatim: true);
+        if (MinorOf(state.Version) != MinorOf(cluster.Version))
+            throw new NodeStepFailure($"error execution phase preflight: this node has kubelet v{state.Version}; the control plane runs v{cluster.Version}", 1, verbatim: true);
+
+        // Adding the etcd member: the moment two joins at once break etcd.
+        UpdateCluster(context, c =>
+        {
+            if (c.ControlPlaneJoining is { } other && other != name)
+                throw new NodeStepFailure(
+                    $"error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: etcdserver: unhealthy cluster " +
+                    $"(member {other} is still joining: control planes must join one at a time)", 1, verbatim: true);
+            return c with
+            {
+                ControlPlaneJoining = name,
+                EtcdMembers = [.. c.EtcdMembers.Where(m => m.Name != name), new EtcdMember(KubeadmInitStep.EtcdMemberId(name), name, $"https://{advertise}:2380")],
+            };
+        });
+        var lines = new List<string> { mapped };
+        lines.AddRange(KubeadmOutput.Join(cluster.Version, name, endpoint, controlPlane: true, advertise));
+        lines.Add(MapEndpoint(context, endpointHost, "127.0.0.1"));
+        lines.Add(Log($"{name} joined as a control plane"));
+        await context.WorkAsync(lines);
+
+        var joined = UpdateCluster(context, c => c with
+        {
+            ControlPlaneJoining = null,
+            Nodes = new(c.Nodes, StringComparer.Ordinal) { [name] = NewNode(context, state, ControlPlane, advertise) },
+        });
+        context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(joined));
+        context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
+        UpdateNode(context, s => s with { JoinedAs = ControlPlane });
+        return 0;
+    }
+
+    /// <summary>The joining node reaches the API at <paramref name="ip"/>: some control plane of this cluster must serve there.</summary>
+    internal static void RequireServingControlPlane(KubernetesCluster cluster, string ip, string endpoint)
+    {
+        if (!cluster.IsInitialized || !cluster.Nodes.Values.Any(n => n.Role == ControlPlane && n.Joined && n.InternalIp == ip))
+            throw new NodeStepFailure(
+                $"error execution phase preflight: couldn't validate the identity of the API Server: Get \"https://{endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": " +
+                $"dial tcp {ip}:6443: connect: connection refused", 1, verbatim: true);
+        if (cluster.Endpoint != endpoint)
+            throw new NodeStepFailure($"error execution phase preflight: the API server at {ip} serves {cluster.Endpoint}, not {endpoint}", 1, verbatim: true);
+    }
+}
+
+/// <summary><c>join-token</c>: a fresh bootstrap token (and re-uploaded certificates) with the join command.</summary>
+internal sealed class JoinTokenStep : KubernetesStep
+{
+    public override string Name => "join-token";
+
+    protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
+    {
+        var token = args.Matching("token", TokenPattern(), "a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16})");
+        var ttl = ParseDuration(args.Required("ttl"));
+        var certificateKey = args.Optional("certificate-key");
+        if (certificateKey is not null && !CertificateKeyPattern().IsMatch(certificateKey))
+            throw new NodeStepFailure("--certificate-key is not a certificate key (64 hex digits)");
+        var cluster = RequireAdmin(context);
+
+        var updated = UpdateCluster(context, c => c with
+        {
+            Tokens = [.. c.Tokens.Where(t => t.Token.Split('.')[0] != token.Split('.')[0]), new BootstrapToken(token, DateTimeOffset.UtcNow + ttl)],
+            CertificateKey = certificateKey ?? c.CertificateKey,
+            CertificatesUploadedAt = certificateKey is null ? c.CertificatesUploadedAt : DateTimeOffset.UtcNow,
+        });
+        var lines = new List<string>();
+        if (MinorOf(cluster.Version) < 19)
+            lines.Add($"W{DateTime.UtcNow:MMdd HH:mm:ss.ffffff}   22914 configset.go:202] WARNING: kubeadm cannot validate component configs for API groups [kubelet.config.k8s.io kubeproxy.config.k8s.io]");
+        if (certificateKey is not null)
+        {
+            lines.Add("[upload-certs] Storing the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace");
+            lines.Add("[upload-certs] Using certificate key:");
+            lines.Add(certificateKey);
+        }
+        lines.Add($"kubeadm join {cluster.Endpoint} --token {token} --discovery-token-ca-cert-hash {updated.DiscoveryHash} "
+            + (certificateKey is null ? "" : $"--control-plane --certificate-key {certificateKey}"));
+        await context.WorkAsync(lines);
+        return 0;
+    }
+
+    /// <summary>A Go duration as kubeadm takes it ("2h0m0s", "30m", "24h").</summary>
+    private static TimeSpan ParseDuration(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$");
+        if (text.Length == 0 || !match.Success)
+            throw new NodeStepFailure($"invalid argument \"{text}\" for \"--ttl\" flag: time: invalid duration \"{text}\"", 1, verbatim: true);
+        int Part(int i) => match.Groups[i].Success ? int.Parse(match.Groups[i].Value, CultureInfo.InvariantCulture) : 0;
+        return new TimeSpan(Part(1), Part(2), Part(3));
+    }
+}

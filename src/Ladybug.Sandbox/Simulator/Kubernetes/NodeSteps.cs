@@ -1,0 +1,135 @@
+namespace Ladybug.Sandbox.Simulator.Kubernetes;
+
+// The steps every VM runs on itself before it joins: prepare, public-ip and (HA workers) haproxy.
+
+/// <summary><c>prepare</c>: container runtime and kubeadm/kubelet/kubectl of the exact version, WireGuard for Kilo.</summary>
+internal sealed partial class PrepareStep : KubernetesStep
+{
+    public override string Name => "prepare";
+
+    protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
+    {
+        var name = NodeName(args);
+        var version = Version(args);
+        var binaries = args.OneOf("binaries", "release", "pkgs");
+        var runtime = args.OneOf("runtime", "docker", "containerd");
+        var wireguard = args.OneOf("wireguard", "yes", "no") == "yes";
+        if (runtime == "docker" && MinorOf(version) >= 24)
+            throw new NodeStepFailure($"Kubernetes {version} has no dockershim: --runtime=docker works up to 1.23 only");
+        var pause = runtime == "containerd" ? args.Required("pause-image") : null;
+        string[] sources = binaries == "release"
+            ? [$"crictl {args.Required("cri-tools-version")}", $"CNI plugins {args.Required("cni-plugins-version")}"]
+            : [$"apt repository {args.Matching("package-repository", PackageRepository(), "a pkgs.k8s.io repository URL")}"];
+        var existing = NodeState(context);
+        if (existing.JoinedAs is not null && existing.Version != version)
+            throw new NodeStepFailure($"this node already runs Kubernetes {existing.Version} as a {existing.JoinedAs}; reset it before installing {version}");
+
+        var codename = context.Node.ReadFile("/etc/os-release")?.Split('\n')
+            .FirstOrDefault(l => l.StartsWith("VERSION_CODENAME=", StringComparison.Ordinal))?["VERSION_CODENAME=".Length..] ?? "jammy";
+        List<string> lines =
+        [
+            Log($"Preparing {name}: Kubernetes {version}, {runtime}, binaries from {binaries}"),
+            $"Hit:1 http://archive.ubuntu.com/ubuntu {codename} InRelease",
+            $"Get:2 http://archive.ubuntu.com/ubuntu {codename}-updates InRelease [128 kB]",
+            $"Get:3 http://security.ubuntu.com/ubuntu {codename}-security InRelease [129 kB]",
+            "Fetched 257 kB in 1s (312 kB/s)",
+            "Reading package lists...",
+            "Setting up conntrack (1:1.4.6-2build2) ...",
+            "Setting up socat (1.7.4.1-3ubuntu4) ...",
+            "Setting up ebtables (2.0.11-4build2) ...",
+            runtime == "docker" ? "Setting up docker.io (20.10.21-0ubuntu1~18.04.3) ..." : "Setting up containerd (1.7.12-0ubuntu2~22.04.1) ...",
+            $"Created symlink /etc/systemd/system/multi-user.target.wants/{runtime}.service → /lib/systemd/system/{runtime}.service.",
+            pause is null ? Log("docker uses the systemd cgroup driver") : Log($"containerd uses SystemdCgroup and sandbox image {pause}"),
+            .. sources.Select(s => Log($"installed {s}")),
+            binaries == "release"
+                ? Log($"kubeadm, kubelet and kubectl v{version} installed from https://dl.k8s.io/release/v{version}/bin/linux/amd64")
+                : $"Setting up kubeadm ({version}-1.1) ...",
+            "Created symlink /etc/systemd/system/multi-user.target.wants/kubelet.service → /etc/systemd/system/kubelet.service.",
+        ];
+        if (wireguard) lines.Add("Setting up wireguard-tools (1.0.20210914-1ubuntu2) ...");
+        lines.Add(Log($"kubeadm v{version}, kubelet v{version} ready on {name}"));
+        await context.WorkAsync(lines);
+
+        context.Node.WriteFile("/etc/hostname", name + "\n");
+        UpdateNode(context, s => s with { NodeName = name, Version = version, Runtime = runtime, WireGuard = wireguard });
+        return 0;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^https://pkgs\.k8s\.io/core:/stable:/v1\.[0-9]{2}/deb/$")]
+    private static partial System.Text.RegularExpressions.Regex PackageRepository();
+}
+
+/// <summary><c>public-ip</c>: the public IP as a NIC alias and the kubelet's node IP, re-applied on every boot.</summary>
+internal sealed class PublicIpStep : KubernetesStep
+{
+    public override string Name => "public-ip";
+
+    protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
+    {
+        var name = NodeName(args);
+        var ip = args.Ipv4("public-ip");
+        var cni = args.OneOf("cni", "canal", "kilo");
+        var state = RequirePrepared(context, "systemctl");
+        RequireSameName(state, name);
+        var identity = context.Node.Identity;
+        if (ip != identity.PublicIp)
+            throw new NodeStepFailure($"{ip} is not this VM's public IP (the cloud reports {identity.PublicIp})");
+
+        await context.WorkAsync(
+        [
+            $"Created symlink /etc/systemd/system/kubelet.service.wants/ladybug-public-ip.service → /etc/systemd/system/ladybug-public-ip.service.",
+            $"Created symlink /etc/systemd/system/multi-user.target.wants/ladybug-node-annotations.service → /etc/systemd/system/ladybug-node-annotations.service.",
+            Log($"{ip}/32 added to ens5 (private address {identity.PrivateIp})"),
+            Log($"KUBELET_EXTRA_ARGS=--node-ip={ip}"),
+            Log($"Node {name} registers as {ip} ({cni} annotations re-applied on every boot)"),
+        ]);
+        context.Node.WriteFile("/etc/default/kubelet", $"KUBELET_EXTRA_ARGS=--node-ip={ip}\n");
+        UpdateNode(context, s => s with { PublicIp = ip });
+        return 0;
+    }
+}
+
+/// <summary><c>haproxy</c>: a worker's node-local load balancer over every control plane (HA clusters).</summary>
+internal sealed class HaproxyStep : KubernetesStep
+{
+    public override string Name => "haproxy";
+
+    protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
+    {
+        var host = args.Required("endpoint-host");
+        var port = args.Required("port");
+        if (port != "6443") throw new NodeStepFailure($"--port={port}: the API servers listen on 6443");
+        var backends = args.List("backend");
+        foreach (var backend in backends)
+        {
+            var parts = backend.Split(':');
+            if (parts.Length != 2 || parts[1] != port) throw new NodeStepFailure($"--backend={backend} is not <ip>:{port}");
+            StepArguments.CheckIpv4("backend", parts[0]);
+        }
+        RequirePrepared(context, "apt-get");
+
+        var config = string.Join('\n',
+        [
+            "frontend kube-apiserver",
+            $"    bind 127.0.0.1:{port}",
+            "    mode tcp",
+            "    default_backend control-planes",
+            "backend control-planes",
+            "    mode tcp",
+            "    balance roundrobin",
+            .. backends.Select((b, i) => $"    server control-plane-{i + 1} {b} check inter 5s fall 3 rise 2"),
+            "",
+        ]);
+        context.Node.WriteFile("/etc/haproxy/haproxy.cfg", config);
+        await context.WorkAsync(
+        [
+            "Setting up haproxy (2.4.24-0ubuntu0.22.04.1) ...",
+            "Created symlink /etc/systemd/system/multi-user.target.wants/haproxy.service → /lib/systemd/system/haproxy.service.",
+            "Configuration file is valid",
+            MapEndpoint(context, host, "127.0.0.1"),
+            Log($"haproxy on 127.0.0.1:{port} balances over {backends.Count} control planes"),
+        ]);
+        UpdateNode(context, s => s with { HaproxyBackends = [.. backends] });
+        return 0;
+    }
+}

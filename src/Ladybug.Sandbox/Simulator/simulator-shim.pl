@@ -1,0 +1,58 @@
+#!/usr/bin/perl
+# The ForceCommand of every sandbox VM: hands the SSH command (and its stdin) to the node simulator running inside
+# the sandbox process, over a Unix socket, and relays stdout, stderr and the exit status back. Starting a .NET
+# process per SSH command would cost more CPU than most simulated steps; perl (perl-base) starts in milliseconds.
+# Usage: simulator-shim.pl <socket> --node-dir <vm directory>
+use strict;
+use warnings;
+use IO::Socket::UNIX;
+use IO::Select;
+
+my ($socket_path, $flag, $node_dir) = @ARGV;
+die "usage: simulator-shim.pl <socket> --node-dir <vm directory>\n" unless defined $node_dir && $flag eq '--node-dir';
+binmode $_ for \*STDIN, \*STDOUT, \*STDERR;
+my $server = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $socket_path);
+unless ($server) {
+    print STDERR "ladybug-sandbox: the node simulator is not running ($socket_path: $!)\n";
+    exit 255;
+}
+binmode $server;
+
+sub send_all {
+    my ($fh, $data) = @_;
+    while (length $data) {
+        my $written = syswrite($fh, $data);
+        exit 255 unless defined $written;
+        substr($data, 0, $written) = '';
+    }
+}
+
+# Header: node directory, this process id (to find the sshd session when a fault drops it), the command.
+my $command = defined $ENV{SSH_ORIGINAL_COMMAND} ? $ENV{SSH_ORIGINAL_COMMAND} : '';
+my $header = join("\0", $node_dir, $$, $command);
+send_all($server, pack('N', length $header) . $header);
+
+my $select = IO::Select->new($server, \*STDIN);
+my $buffer = '';
+while (1) {
+    for my $ready ($select->can_read) {
+        if (fileno($ready) == fileno($server)) {
+            my $read = sysread($server, $buffer, 65536, length $buffer);
+            exit 255 unless $read;    # the simulator went away mid-command: like a dropped connection
+            while (length $buffer >= 5) {
+                my ($type, $length) = unpack('a N', $buffer);
+                last if length $buffer < 5 + $length;
+                my $data = substr($buffer, 5, $length);
+                substr($buffer, 0, 5 + $length) = '';
+                if ($type eq 'O') { send_all(\*STDOUT, $data) }
+                elsif ($type eq 'R') { send_all(\*STDERR, $data) }
+                elsif ($type eq 'X') { exit unpack('N', $data) }
+            }
+        }
+        else {
+            my $read = sysread(STDIN, my $chunk, 65536);
+            if ($read) { send_all($server, pack('a N', 'I', length $chunk) . $chunk) }
+            else { send_all($server, pack('a N', 'E', 0)); $select->remove(\*STDIN) }
+        }
+    }
+}
