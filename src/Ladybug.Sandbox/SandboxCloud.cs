@@ -17,7 +17,8 @@ namespace Ladybug.Sandbox;
 /// <summary>
 /// The embedded sandbox cloud: a Tumblebug emulator on a loopback port whose VMs are real sshd processes. The
 /// console starts one in-process, tests start their own, and <c>dotnet run --project src/Ladybug.Sandbox</c>
-/// serves one on 127.0.0.1:1323. Disposing it stops every VM.
+/// serves one on 127.0.0.1:1323. Disposing it stops every VM. On a kept state directory (the console's) it saves
+/// its state as it goes and the next start brings the same Infras and VMs back.
 /// </summary>
 public sealed class SandboxCloud : IAsyncDisposable
 {
@@ -25,12 +26,14 @@ public sealed class SandboxCloud : IAsyncDisposable
     private readonly SandboxMachines _machines;
     private readonly SandboxOptions _options;
     private readonly InfraProvisioner _provisioner;
+    private readonly EmulatorStateStore? _store;
 
-    private SandboxCloud(WebApplication app, SandboxMachines machines, InfraProvisioner provisioner, SandboxControl control, SandboxOptions options, Uri address)
+    private SandboxCloud(WebApplication app, SandboxMachines machines, InfraProvisioner provisioner, EmulatorStateStore? store, SandboxControl control, SandboxOptions options, Uri address)
     {
         _app = app;
         _machines = machines;
         _provisioner = provisioner;
+        _store = store;
         _options = options;
         Control = control;
         Address = address;
@@ -53,13 +56,19 @@ public sealed class SandboxCloud : IAsyncDisposable
         var endpoint = LoopbackEndpoint(options.Url);
         loggerFactory ??= NullLoggerFactory.Instance;
         var machines = new SandboxMachines(options, loggerFactory.CreateLogger<SandboxMachines>());
+        EmulatorStateStore? store = null;
+        InfraProvisioner? provisioner = null;
         try
         {
             if (machines.Problem is { } problem)
                 loggerFactory.CreateLogger<SandboxCloud>().LogError("The sandbox cloud cannot start VMs: {Problem}", problem);
             var control = new SandboxControl(options, machines);
-            var state = new EmulatorState();
-            var provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
+            var catalog = new CloudCatalog();
+            store = machines.KeepsState ? EmulatorStateStore.Open(machines.StateDirectory, catalog, loggerFactory.CreateLogger<EmulatorStateStore>()) : null;
+            var state = store?.State ?? new EmulatorState();
+            provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
+            if (store is not null)
+                await provisioner.RestoreAsync(store.SavedMachines, cancellationToken);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(SandboxCloud).Assembly.GetName().Name });
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
@@ -69,7 +78,7 @@ public sealed class SandboxCloud : IAsyncDisposable
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
             builder.Services.AddSingleton(options).AddSingleton(machines).AddSingleton(control)
-                .AddSingleton(new EmulatorServices(state, new CloudCatalog(), provisioner, machines, control));
+                .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control));
             var app = builder.Build();
             app.UseMiddleware<TumblebugGate>();
             app.MapTumblebugEmulator();
@@ -77,10 +86,12 @@ public sealed class SandboxCloud : IAsyncDisposable
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new SandboxCloud(app, machines, provisioner, control, options, new Uri(address.TrimEnd('/') + "/"));
+            return new SandboxCloud(app, machines, provisioner, store, control, options, new Uri(address.TrimEnd('/') + "/"));
         }
         catch
         {
+            if (provisioner is not null) await provisioner.StopAllAsync();
+            if (store is not null) await store.DisposeAsync();
             await machines.DisposeAsync();
             throw;
         }
@@ -97,6 +108,8 @@ public sealed class SandboxCloud : IAsyncDisposable
         }
         finally
         {
+            // The state is saved before the VMs stop: a stopped sandbox leaves nothing the next start would not know.
+            if (_store is not null) await _store.DisposeAsync();
             await _machines.DisposeAsync();
         }
     }

@@ -12,10 +12,20 @@ public sealed class SandboxOptions
     public string Password { get; set; } = "default";
 
     /// <summary>
-    /// VM directories (sshd config, host key, simulator state). Emptied at start after stopping any sshd a crashed
-    /// run left behind. Empty: a fresh directory under the system temp directory.
+    /// The cloud's state: emulator.json (namespaces, Infras, nodes), the shared key pairs and the VM directories (sshd
+    /// config, host key, simulator state). Any sshd a previous run left there is stopped at start. Empty: a fresh
+    /// directory under the system temp directory, removed when the sandbox stops.
     /// </summary>
     public string StateDir { get; set; } = "";
+
+    /// <summary>
+    /// Whether the cloud outlives its host, as a real one would: its state is saved in <see cref="StateDir"/> and the
+    /// next start on that directory brings every Infra and VM back. False: the directory is emptied at start and
+    /// removed at stop. Unset: true when <see cref="StateDir"/> is given (the console's {DataDir}/sandbox), false for a temp directory.
+    /// </summary>
+    public bool? KeepState { get; set; }
+
+    internal bool KeepsState => KeepState ?? !string.IsNullOrWhiteSpace(StateDir);
 
     /// <summary>How long a VM stays Creating before it is Running.</summary>
     public TimeSpan VmCreateDelay { get; set; } = TimeSpan.FromSeconds(2);

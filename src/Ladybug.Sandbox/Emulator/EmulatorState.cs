@@ -18,13 +18,20 @@ internal static class NodeStatus
         ["Failed", "Suspended", "Running", "Terminated", "Creating", "Suspending", "Resuming", "Rebooting", "Terminating", "Registering", "Reconciling", "Undefined"];
 }
 
-/// <summary>Everything the emulator knows, in memory for the run. Guarded by <see cref="Sync"/>.</summary>
+/// <summary>
+/// Everything the emulator knows. Guarded by <see cref="Sync"/>; whoever changes it calls <see cref="NotifyChanged"/>
+/// so a kept state directory gets a fresh emulator.json (<see cref="EmulatorStateStore"/>).
+/// </summary>
 internal sealed class EmulatorState
 {
     public const string DefaultNamespace = "default";
     public const string SystemNamespace = "system";
 
     private readonly Dictionary<(string Ns, string Connection), (int Index, int NextHost)> _vnets = [];
+
+    public event Action? Changed;
+
+    public void NotifyChanged() => Changed?.Invoke();
 
     public EmulatorState()
     {
@@ -44,7 +51,14 @@ internal sealed class EmulatorState
         _vnets[(ns, connection)] = (vnet.Index, vnet.NextHost + 1);
         return $"10.{vnet.Index}.{vnet.NextHost / 256 % 256}.{vnet.NextHost % 256}";
     }
+
+    /// <summary>The shared vNets handed out so far, with the next free host of each.</summary>
+    public IEnumerable<VNetRecord> VNets => _vnets.Select(v => new VNetRecord(v.Key.Ns, v.Key.Connection, v.Value.Index, v.Value.NextHost));
+
+    public void RestoreVNet(VNetRecord vnet) => _vnets[(vnet.Namespace, vnet.Connection)] = (vnet.Index, vnet.NextHost);
 }
+
+internal sealed record VNetRecord(string Namespace, string Connection, int Index, int NextHost);
 
 internal sealed record NamespaceRecord(string Id, string Uid, string Description);
 
@@ -104,4 +118,6 @@ internal static class Uids
     {
         for (var i = 0; i < span.Length; i++) span[i] = Alphabet[Random.Shared.Next(Alphabet.Length)];
     });
+
+    public static bool IsWellFormed(string uid) => uid.Length == 20 && uid.All(Alphabet.Contains);
 }

@@ -35,6 +35,7 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
             state.Infras.Remove((infra.Namespace, infra.Id));
             nodes = [.. infra.Nodes];
         }
+        state.NotifyChanged();
         await Task.WhenAll(nodes.Select(StopAsync));
         machines.DeleteInfraDirectory(infra.Namespace, infra.Id);
         return
@@ -54,9 +55,54 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         await Task.WhenAll(nodes.Select(n => n.Creation)).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>
+    /// After the sandbox's host restarted on a kept state directory: Running nodes get their VM back (same directory,
+    /// host key, address and — if still free — port); Creating nodes carry on being created, as a cloud goes on
+    /// creating a VM whoever asked for it; Failed nodes stay as they were.
+    /// </summary>
+    public async Task RestoreAsync(IReadOnlyDictionary<NodeRecord, NodeIdentity> savedMachines, CancellationToken cancellationToken)
+    {
+        List<(InfraRecord Infra, NodeRecord Node)> nodes;
+        lock (state.Sync) nodes = [.. state.Infras.Values.SelectMany(i => i.Nodes.Select(n => (i, n)))];
+        machines.RemoveDirectoriesExcept(nodes.Select(n => (n.Infra.Namespace, n.Infra.Id)).Distinct(),
+            nodes.Where(n => n.Node.Status == NodeStatus.Running).Select(n => savedMachines.GetValueOrDefault(n.Node)).OfType<NodeIdentity>());
+        // Running VMs take their addresses back before any new VM is handed one.
+        await Task.WhenAll(nodes.Where(n => n.Node.Status == NodeStatus.Running)
+            .Select(n => RestoreRunningAsync(n.Infra, n.Node, savedMachines.GetValueOrDefault(n.Node), cancellationToken)));
+        foreach (var (infra, node) in nodes.Where(n => n.Node.Status == NodeStatus.Creating))
+            Launch(infra, node);
+        foreach (var (_, node) in nodes.Where(n => n.Node.Status is not (NodeStatus.Creating or NodeStatus.Running)))
+            node.Settled.TrySetResult();
+    }
+
+    private async Task RestoreRunningAsync(InfraRecord infra, NodeRecord node, NodeIdentity? saved, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (saved is null) throw new InvalidOperationException("the saved state has no VM for it");
+            var vm = await machines.RestoreAsync(saved, cancellationToken);
+            lock (state.Sync) node.Machine = vm;
+            await machines.StartAsync(vm, cancellationToken);
+            if ((vm.Identity.PublicIp, vm.Identity.SshPort) != (saved.PublicIp, saved.SshPort))
+            {
+                var moved = $"The sandbox restarted and {saved.PublicIp}:{saved.SshPort} was taken meanwhile; the VM now answers SSH on {vm.Identity.PublicIp}:{vm.Identity.SshPort}.";
+                logger.LogWarning("Node {Node} of {Infra}: {Moved}", node.Id, infra.Id, moved);
+                lock (state.Sync) node.SystemMessage = moved;
+            }
+            state.NotifyChanged();
+            node.Settled.TrySetResult();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Sandbox VM {Node} of {Infra} could not be brought back after a restart", node.Id, infra.Id);
+            Settle(node, NodeStatus.Failed, $"The sandbox restarted and could not bring the VM back: {ex.Message}");
+        }
+    }
+
     public async Task DeleteNodeAsync(InfraRecord infra, NodeRecord node)
     {
         lock (state.Sync) infra.Nodes.Remove(node);
+        state.NotifyChanged();
         await StopAsync(node);
     }
 
@@ -110,12 +156,14 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
             var key = await machines.GetSharedKeyAsync(infra.Namespace, connection, cancellationToken);
             var vm = await machines.CreateAsync(Identity(infra, node), key.PublicKey, cancellationToken);
             lock (state.Sync) node.Machine = vm;
+            state.NotifyChanged();
             if (faults.SshRefusedSeconds > 0)
             {
                 // A slow boot: the cloud says Running before sshd listens.
                 Settle(node, NodeStatus.Running, "");
                 await Task.Delay(TimeSpan.FromSeconds(faults.SshRefusedSeconds), cancellationToken);
                 await machines.StartAsync(vm, cancellationToken);
+                state.NotifyChanged(); // the port may have moved
             }
             else
             {
@@ -143,6 +191,7 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
             node.TargetAction = NodeStatus.None;
             node.TargetStatus = NodeStatus.None;
         }
+        state.NotifyChanged();
         node.Settled.TrySetResult();
     }
 

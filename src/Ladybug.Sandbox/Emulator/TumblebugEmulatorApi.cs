@@ -58,13 +58,15 @@ internal static partial class TumblebugEmulatorApi
         if (invalid is not null) return invalid;
         var name = body!.Name ?? "";
         if (NamingProblem(name, "namespace") is { } problem) return Error(StatusCodes.Status400BadRequest, problem);
+        NamespaceRecord ns;
         lock (e.State.Sync)
         {
             if (e.State.Namespaces.ContainsKey(name))
                 return Error(StatusCodes.Status400BadRequest, $"CreateNs(); The namespace {name} already exists.");
-            var ns = e.State.Namespaces[name] = new NamespaceRecord(name, Uids.Next(), body.Description ?? "");
-            return Json(NsInfo(ns));
+            ns = e.State.Namespaces[name] = new NamespaceRecord(name, Uids.Next(), body.Description ?? "");
         }
+        e.State.NotifyChanged();
+        return Json(NsInfo(ns));
     }
 
     private static IResult ListConnections(EmulatorServices e) =>
@@ -158,6 +160,7 @@ internal static partial class TumblebugEmulatorApi
             nodes = [.. plans.SelectMany(p => AddNodes(infra, p, e.State))];
             e.State.Infras[(nsId, name)] = infra;
         }
+        e.State.NotifyChanged();
         foreach (var node in nodes) e.Provisioner.Launch(infra, node);
         return await AnswerCreatingCallAsync(http, infra, nodes, e);
     }
@@ -179,6 +182,7 @@ internal static partial class TumblebugEmulatorApi
             nodes = [.. AddNodes(infra, plan!, e.State)];
             infra.NewNodeList = nodes.Select(n => n.Id).ToList();
         }
+        e.State.NotifyChanged();
         foreach (var node in nodes) e.Provisioner.Launch(infra, node);
         return await AnswerCreatingCallAsync(http, infra, nodes, e);
     }
@@ -316,7 +320,7 @@ internal static partial class TumblebugEmulatorApi
             return e.State.Namespaces.ContainsKey(nsId) ? null : Error(StatusCodes.Status404NotFound, "Not valid namespace");
     }
 
-    private static string? NamingProblem(string name, string what) => NamingRule().IsMatch(name)
+    internal static string? NamingProblem(string name, string what) => NamingRule().IsMatch(name)
         ? null
         : $"The {what} name '{name}' is not valid: it must start with a lowercase letter, contain only lowercase letters, digits and '-', and not end with '-'.";
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Ladybug.Sandbox.Simulator;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +19,7 @@ public sealed class VirtualMachine
     public NodeIdentity Identity { get; internal set; }
     public IPAddress Address => IPAddress.Parse(Identity.PublicIp);
     public int Port => Identity.SshPort;
-    public string ConfigPath => Path.Combine(Directory, "sshd_config");
+    public string ConfigPath => Path.Combine(Directory, SshdConfig.ConfigFileName);
     public int? SshdProcessId => Sshd is { HasExited: false } running ? running.Id : null;
     internal Process? Sshd { get; set; }
 }
@@ -33,7 +31,8 @@ public sealed record SshKeyPair(string Id, string PrivateKey, string PublicKey);
 /// Creates and destroys sandbox VMs. Each is a real <c>/usr/sbin/sshd -D -f &lt;own config&gt;</c> on its own
 /// 127.0.x.y address and port with its own host key, the Infra's key as the only authorized key, and the node
 /// simulator as ForceCommand. Every sshd is stopped on delete, on dispose and at process exit; sshds a crashed
-/// run left in the state directory are stopped at start.
+/// run left in the state directory are stopped at start. When the state is kept (<see cref="SandboxOptions.KeepState"/>)
+/// the directory outlives the sandbox and the next run takes its VMs back (<see cref="RestoreAsync"/>).
 /// </summary>
 public sealed class SandboxMachines : IAsyncDisposable
 {
@@ -52,7 +51,9 @@ public sealed class SandboxMachines : IAsyncDisposable
         StateDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(options.StateDir)
             ? Path.Combine(Path.GetTempPath(), $"ladybug-sandbox-{Environment.ProcessId}-{Guid.NewGuid():N}")
             : options.StateDir);
+        KeepsState = options.KeepsState;
         StopLeftovers();
+        if (!KeepsState) TryDelete(StateDirectory);
         Directory.CreateDirectory(StateDirectory);
         Problem = SandboxPrerequisites.Problem(options);
         _simulator = Problem is null ? new SimulatorHost(StateDirectory, SettingsPath, logger) : null;
@@ -60,6 +61,8 @@ public sealed class SandboxMachines : IAsyncDisposable
     }
 
     public string StateDirectory { get; }
+    /// <summary>Whether the state directory outlives this run (and what an earlier run left in it is taken back).</summary>
+    public bool KeepsState { get; }
     /// <summary>Null when VMs can run; otherwise what to install.</summary>
     public string? Problem { get; }
     public string SettingsPath => Path.Combine(StateDirectory, "simulator.json");
@@ -73,7 +76,7 @@ public sealed class SandboxMachines : IAsyncDisposable
     public Task<SshKeyPair> GetSharedKeyAsync(string ns, string connection, CancellationToken cancellationToken)
     {
         var id = $"{ns}-shared-{connection}";
-        var lazy = _keys.GetOrAdd(id, _ => new Lazy<Task<SshKeyPair>>(() => GenerateKeyAsync(id)));
+        var lazy = _keys.GetOrAdd(id, _ => new Lazy<Task<SshKeyPair>>(() => LoadOrGenerateKeyAsync(id)));
         return lazy.Value.WaitAsync(cancellationToken);
     }
 
@@ -84,23 +87,59 @@ public sealed class SandboxMachines : IAsyncDisposable
     public async Task<VirtualMachine> CreateAsync(NodeIdentity identity, string authorizedKey, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
-        var directory = Path.Combine(InfraDirectory(identity.Namespace, identity.InfraId), "nodes", identity.Uid);
+        var directory = NodeDirectory(identity);
         Directory.CreateDirectory(directory);
         var address = _addresses.Reserve();
-        var vm = new VirtualMachine(directory, identity with
-        {
-            PublicIp = address.ToString(),
-            SshPort = Sshd.FreePort(address),
-            User = Environment.UserName,
-            ClusterDirectory = ClusterDirectory(identity.Namespace, identity.InfraId),
-            SettingsPath = SettingsPath,
-        });
-        Directory.CreateDirectory(vm.Identity.ClusterDirectory);
-        SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), vm.Identity);
+        var vm = new VirtualMachine(directory, Placed(identity, address, Sshd.FreePort(address)));
         WriteVirtualFiles(new SimulatedNode(directory, vm.Identity));
-        await Sshd.WriteAsync(SshdConfigOf(vm), authorizedKey, _options.SshKeygenPath, cancellationToken);
+        await Sshd.WriteKeysAsync(SshdConfigOf(vm), authorizedKey, _options.SshKeygenPath, cancellationToken);
+        await WriteMachineFilesAsync(vm, cancellationToken);
         _machines[directory] = vm;
         return vm;
+    }
+
+    /// <summary>
+    /// Takes back a VM an earlier run on this state directory made, as it was: its directory (host key, authorized
+    /// key, simulator state), its address and its port — unless something else took the port meanwhile, then another.
+    /// Its host key stays: clients that knew the VM still know it. Its sshd is not running yet (<see cref="StartAsync"/>).
+    /// </summary>
+    public async Task<VirtualMachine> RestoreAsync(NodeIdentity saved, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        var directory = NodeDirectory(saved);
+        var missing = new[] { SimulatedNode.IdentityFile, SshdConfig.HostKeyFileName, SshdConfig.AuthorizedKeysFileName }.FirstOrDefault(f => !File.Exists(Path.Combine(directory, f)));
+        if (missing is not null)
+            throw new InvalidOperationException($"its directory {directory} has no {missing} any more");
+        var address = IPAddress.TryParse(saved.PublicIp, out var savedAddress) && _addresses.TryReserve(savedAddress) ? savedAddress : _addresses.Reserve();
+        var port = address.Equals(savedAddress) && Sshd.PortIsFree(address, saved.SshPort) ? saved.SshPort : Sshd.FreePort(address);
+        var vm = new VirtualMachine(directory, Placed(saved, address, port));
+        await WriteMachineFilesAsync(vm, cancellationToken);
+        _machines[directory] = vm;
+        return vm;
+    }
+
+    /// <summary>
+    /// On a kept state directory, before VMs are taken back: removes the Infra and VM directories the loaded state
+    /// does not name (deleted, still being created when the last run stopped, or lost with an unreadable state file).
+    /// </summary>
+    public void RemoveDirectoriesExcept(IEnumerable<(string Ns, string InfraId)> infras, IEnumerable<NodeIdentity> vms)
+    {
+        var keptInfras = infras.Select(i => InfraDirectory(i.Ns, i.InfraId)).ToHashSet(StringComparer.Ordinal);
+        var keptVms = vms.Select(NodeDirectory).ToHashSet(StringComparer.Ordinal);
+        var root = Path.Combine(StateDirectory, "infras");
+        if (!Directory.Exists(root)) return;
+        foreach (var infra in Directory.EnumerateDirectories(root).SelectMany(Directory.EnumerateDirectories).ToList())
+        {
+            if (!keptInfras.Contains(infra))
+            {
+                TryDelete(infra);
+                continue;
+            }
+            var nodes = Path.Combine(infra, "nodes");
+            if (!Directory.Exists(nodes)) continue;
+            foreach (var vm in Directory.EnumerateDirectories(nodes).Where(d => !keptVms.Contains(d)).ToList())
+                TryDelete(vm);
+        }
     }
 
     /// <summary>Starts the VM's sshd and returns once it accepts connections. A port taken meanwhile is replaced.</summary>
@@ -110,6 +149,8 @@ public sealed class SandboxMachines : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var config = SshdConfigOf(vm);
+            // sshd appends to its log; only this attempt's lines say why it did not start.
+            var logStart = Sshd.LogLength(config);
             var sshd = await Sshd.StartAsync(_options.SshdPath, config, _logger, cancellationToken);
             if (sshd is not null)
             {
@@ -117,12 +158,11 @@ public sealed class SandboxMachines : IAsyncDisposable
                 if (Volatile.Read(ref _disposed) != 0) { await StopSshdAsync(vm); throw new ObjectDisposedException(nameof(SandboxMachines)); }
                 return;
             }
-            var reason = await Sshd.FailureAsync(config, cancellationToken);
+            var reason = await Sshd.FailureAsync(config, logStart, cancellationToken);
             if (attempt >= 5 || !reason.Contains("Address already in use", StringComparison.Ordinal))
                 throw new InvalidOperationException($"sshd for {vm.Identity.Id} at {vm.Address}:{vm.Port} did not start: {reason}");
             vm.Identity = vm.Identity with { SshPort = Sshd.FreePort(vm.Address) };
-            SimulatorFileStore.Write(Path.Combine(vm.Directory, SimulatedNode.IdentityFile), vm.Identity);
-            await File.WriteAllTextAsync(vm.ConfigPath, SshdConfigOf(vm).Render(), cancellationToken);
+            await WriteMachineFilesAsync(vm, cancellationToken);
         }
     }
 
@@ -145,7 +185,25 @@ public sealed class SandboxMachines : IAsyncDisposable
         await Task.WhenAll(_machines.Values.Select(StopSshdAsync));
         _machines.Clear();
         if (_simulator is not null) await _simulator.DisposeAsync();
-        TryDelete(StateDirectory);
+        if (!KeepsState) TryDelete(StateDirectory);
+    }
+
+    /// <summary>Where a VM answers and who logs in, on top of who it is.</summary>
+    private NodeIdentity Placed(NodeIdentity identity, IPAddress address, int port) => identity with
+    {
+        PublicIp = address.ToString(),
+        SshPort = port,
+        User = Environment.UserName,
+        ClusterDirectory = ClusterDirectory(identity.Namespace, identity.InfraId),
+        SettingsPath = SettingsPath,
+    };
+
+    /// <summary>node.json for the simulator and sshd_config for sshd, from the VM's identity (rewritten when it moves).</summary>
+    private async Task WriteMachineFilesAsync(VirtualMachine vm, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(vm.Identity.ClusterDirectory);
+        SimulatorFileStore.Write(Path.Combine(vm.Directory, SimulatedNode.IdentityFile), vm.Identity);
+        await Sshd.WriteConfigAsync(SshdConfigOf(vm), cancellationToken);
     }
 
     private static async Task StopSshdAsync(VirtualMachine vm)
@@ -170,31 +228,41 @@ public sealed class SandboxMachines : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops sshds a previous run left in this state directory (it crashed or was killed), then empties it.</summary>
+    /// <summary>Stops sshds a previous run left in this state directory (it crashed or was killed).</summary>
     private void StopLeftovers()
     {
         if (!Directory.Exists(StateDirectory)) return;
         foreach (var pidFile in Directory.EnumerateFiles(StateDirectory, SshdConfig.PidFileName, SearchOption.AllDirectories))
         {
-            var config = Path.Combine(Path.GetDirectoryName(pidFile)!, "sshd_config");
+            var config = Path.Combine(Path.GetDirectoryName(pidFile)!, SshdConfig.ConfigFileName);
             if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || !ProcessRunner.CommandLineContains(pid, config)) continue;
             try
             {
                 _logger.LogWarning("Stopping sshd {Pid} left behind by an earlier sandbox run ({Config})", pid, config);
-                Process.GetProcessById(pid).Kill(entireProcessTree: true);
+                using var leftover = Process.GetProcessById(pid);
+                leftover.Kill(entireProcessTree: true);
+                // Gone for good before this run takes the VM's port back.
+                leftover.WaitForExit(TimeSpan.FromSeconds(10));
             }
             catch (ArgumentException)
             {
                 // Exited meanwhile.
             }
         }
-        TryDelete(StateDirectory);
     }
 
-    private async Task<SshKeyPair> GenerateKeyAsync(string id)
+    /// <summary>The pair an earlier run on a kept state directory made, or a new one.</summary>
+    private async Task<SshKeyPair> LoadOrGenerateKeyAsync(string id)
     {
         ThrowIfUnusable();
         var path = Path.Combine(StateDirectory, "keys", id);
+        if (File.Exists(path) && File.Exists(path + ".pub"))
+        {
+            var (privateKey, publicKey) = (await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
+            if (privateKey.StartsWith("-----BEGIN RSA PRIVATE KEY-----", StringComparison.Ordinal) && publicKey.StartsWith("ssh-rsa ", StringComparison.Ordinal))
+                return new SshKeyPair(id, privateKey, publicKey);
+            _logger.LogWarning("The saved key pair {Key} is incomplete; a new one replaces it", id);
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.Delete(path);
         File.Delete(path + ".pub");
@@ -230,7 +298,22 @@ public sealed class SandboxMachines : IAsyncDisposable
         $"{_simulator!.Command} --node-dir {SimulatorHost.ShellQuote(vm.Directory)}",
         $"ladybug-sandbox-{vm.Identity.Id} (Infra {vm.Identity.InfraId} in {vm.Identity.Namespace})");
 
-    private string InfraDirectory(string ns, string infraId) => Path.Combine(StateDirectory, "infras", ns, infraId);
+    /// <summary>{state}/infras/{ns}/{infra}; names that would lead elsewhere (from a tampered state file) are refused.</summary>
+    private string InfraDirectory(string ns, string infraId)
+    {
+        var root = Path.Combine(StateDirectory, "infras");
+        var directory = Path.GetFullPath(Path.Combine(root, ns, infraId));
+        return Path.GetDirectoryName(Path.GetDirectoryName(directory)) == root
+            ? directory
+            : throw new ArgumentException($"Namespace '{ns}' and Infra '{infraId}' do not name a directory of the sandbox.");
+    }
+
+    private string NodeDirectory(NodeIdentity identity)
+    {
+        var nodes = Path.Combine(InfraDirectory(identity.Namespace, identity.InfraId), "nodes");
+        var directory = Path.GetFullPath(Path.Combine(nodes, identity.Uid));
+        return Path.GetDirectoryName(directory) == nodes ? directory : throw new ArgumentException($"Node uid '{identity.Uid}' does not name a directory of the sandbox.");
+    }
 
     private void ThrowIfUnusable()
     {
@@ -270,6 +353,14 @@ public sealed class SandboxMachines : IAsyncDisposable
                 }
                 throw new InvalidOperationException("The sandbox has used every 127.0.x.y address.");
             }
+        }
+
+        /// <summary>Takes a given 127.0.x.y (a VM brought back from a kept state directory); false when it is not free or not one of ours.</summary>
+        public bool TryReserve(IPAddress address)
+        {
+            var bytes = address.GetAddressBytes();
+            if (bytes is not [127, 0, >= 1 and <= 254, >= 1 and <= 254]) return false;
+            lock (_lock) return _used.Add(bytes[2] * 256 + bytes[3]);
         }
 
         public void Release(IPAddress address)

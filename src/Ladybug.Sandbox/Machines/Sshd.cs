@@ -14,10 +14,13 @@ namespace Ladybug.Sandbox.Machines;
 public sealed record SshdConfig(string Directory, IPAddress Address, int Port, string User, string ForceCommand, string Comment)
 {
     public const string PidFileName = "sshd.pid";
+    public const string ConfigFileName = "sshd_config";
+    public const string HostKeyFileName = "ssh_host_ed25519_key";
+    public const string AuthorizedKeysFileName = "authorized_keys";
 
-    public string ConfigPath => Path.Combine(Directory, "sshd_config");
-    public string HostKeyPath => Path.Combine(Directory, "ssh_host_ed25519_key");
-    public string AuthorizedKeysPath => Path.Combine(Directory, "authorized_keys");
+    public string ConfigPath => Path.Combine(Directory, ConfigFileName);
+    public string HostKeyPath => Path.Combine(Directory, HostKeyFileName);
+    public string AuthorizedKeysPath => Path.Combine(Directory, AuthorizedKeysFileName);
     public string LogPath => Path.Combine(Directory, "sshd.log");
 
     public string Render() => string.Join('\n',
@@ -53,11 +56,24 @@ public static class Sshd
     /// <summary>Writes the config, the authorized key and a fresh ed25519 host key.</summary>
     public static async Task WriteAsync(SshdConfig config, string authorizedKey, string sshKeygenPath, CancellationToken cancellationToken)
     {
+        await WriteKeysAsync(config, authorizedKey, sshKeygenPath, cancellationToken);
+        await WriteConfigAsync(config, cancellationToken);
+    }
+
+    /// <summary>Writes the authorized key and a fresh ed25519 host key: once per server, as a new machine gets them.</summary>
+    public static async Task WriteKeysAsync(SshdConfig config, string authorizedKey, string sshKeygenPath, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(config.Directory);
         await File.WriteAllTextAsync(config.AuthorizedKeysPath, authorizedKey.Trim() + "\n", cancellationToken);
         File.Delete(config.HostKeyPath);
         File.Delete(config.HostKeyPath + ".pub");
         await ProcessRunner.RunAsync(sshKeygenPath, ["-q", "-t", "ed25519", "-N", "", "-C", config.Comment, "-f", config.HostKeyPath], cancellationToken);
+    }
+
+    /// <summary>(Re)writes the config alone — for a server that moved to another port or comes back after a restart, keeping its keys.</summary>
+    public static async Task WriteConfigAsync(SshdConfig config, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(config.Directory);
         await File.WriteAllTextAsync(config.ConfigPath, config.Render(), cancellationToken);
     }
 
@@ -95,9 +111,21 @@ public static class Sshd
         return null;
     }
 
-    /// <summary>Why an sshd did not start: its log, or its exit code.</summary>
-    public static async Task<string> FailureAsync(SshdConfig config, CancellationToken cancellationToken) =>
-        File.Exists(config.LogPath) ? (await File.ReadAllTextAsync(config.LogPath, cancellationToken)).Trim() : "sshd exited at once";
+    /// <summary>How much the log holds now: take it before <see cref="StartAsync"/>, hand it to <see cref="FailureAsync"/>.</summary>
+    public static long LogLength(SshdConfig config) => File.Exists(config.LogPath) ? new FileInfo(config.LogPath).Length : 0;
+
+    /// <summary>
+    /// Why an sshd did not start: the lines its log got after <paramref name="logStart"/> (sshd appends, and a kept or
+    /// restarted server's log still holds earlier runs), or that it exited without a word.
+    /// </summary>
+    public static async Task<string> FailureAsync(SshdConfig config, long logStart, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(config.LogPath)) return "sshd exited at once";
+        await using var stream = new FileStream(config.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(logStart, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return (await reader.ReadToEndAsync(cancellationToken)).Trim() is { Length: > 0 } lines ? lines : "sshd exited at once";
+    }
 
     /// <summary>Stops the sshd and every session under it.</summary>
     public static async Task StopAsync(Process sshd)
@@ -126,6 +154,22 @@ public static class Sshd
         using var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(address, 0));
         return ((IPEndPoint)listener.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Whether <paramref name="port"/> on <paramref name="address"/> can be listened on now (a server coming back to its old port).</summary>
+    public static bool PortIsFree(IPAddress address, int port)
+    {
+        if (port is <= 0 or > IPEndPoint.MaxPort) return false;
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(new IPEndPoint(address, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> WaitUntilAcceptingAsync(SshdConfig config, Process sshd, CancellationToken cancellationToken)

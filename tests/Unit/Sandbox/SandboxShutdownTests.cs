@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Unit.Engine.Infrastructure.Tumblebug;
@@ -62,6 +63,55 @@ public sealed class SandboxShutdownTests
     }
 
     [Fact]
+    public async Task VmsOfACrashedSandboxComeBackOnTheirAddressesWhenItsStateIsKept()
+    {
+        var stateDir = Path.Combine(Path.GetTempPath(), $"ladybug-test-crash-kept-{Guid.NewGuid():N}");
+        try
+        {
+            IReadOnlyList<Machine> created;
+            using (var crashed = await StartStandaloneAsync(stateDir, keepState: true))
+            {
+                created = await CreateMachinesAsync(crashed);
+                Assert.True(await TestSandbox.EventuallyAsync(() => SavedRunningNodes(stateDir) == 3, TimeSpan.FromSeconds(10)), "the state was never saved");
+                crashed.Process.Kill(entireProcessTree: false); // SIGKILL: no chance to clean up
+                await crashed.Process.WaitForExitAsync();
+            }
+            var orphans = TestSandbox.ListeningSshdsUsing(stateDir);
+
+            var next = await TestSandbox.StartAsync(o => (o.StateDir, o.KeepState) = (stateDir, true));
+            IReadOnlyList<Machine> restored;
+            await using (var client = TumblebugTestClient.For(next))
+                restored = await client.Infrastructure.GetMachinesAsync("default", "c1", CancellationToken.None);
+            var running = TestSandbox.ListeningSshdsUsing(stateDir);
+            await next.DisposeAsync();
+
+            Assert.Equal(3, orphans.Count);
+            Assert.Equal(created.OrderBy(m => m.Id), restored.OrderBy(m => m.Id));
+            Assert.Equal(3, running.Count);
+            Assert.Empty(orphans.Intersect(running));
+            Assert.Empty(TestSandbox.ProcessesUsing(stateDir));
+        }
+        finally
+        {
+            if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+        }
+    }
+
+    private static int SavedRunningNodes(string stateDir)
+    {
+        try
+        {
+            using var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(stateDir, "emulator.json")));
+            return saved.RootElement.GetProperty("infras").EnumerateArray().SelectMany(i => i.GetProperty("nodes").EnumerateArray())
+                .Count(n => n.GetProperty("status").GetString() == "Running" && n.GetProperty("machine").ValueKind == JsonValueKind.Object);
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
     public async Task AStandaloneSandboxWithoutSshdExitsSayingWhatToInstall()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -76,22 +126,23 @@ public sealed class SandboxShutdownTests
         Assert.Equal("The sandbox cloud runs every VM as an OpenSSH server, but /nonexistent/sshd was not found. Install it with: sudo apt-get install openssh-server", error.Trim());
     }
 
-    private static async Task CreateMachinesAsync(Standalone sandbox)
+    private static async Task<IReadOnlyList<Machine>> CreateMachinesAsync(Standalone sandbox)
     {
         await using var client = TumblebugTestClient.For(sandbox.TumblebugUrl, "default", "default");
         var machines = await client.Infrastructure.CreateMachinesAsync("default", "c1", Pools, null, CancellationToken.None);
         Assert.Equal(3, machines.Count);
+        return machines;
     }
 
     /// <summary>The sandbox as its own process: <c>dotnet Ladybug.Sandbox.dll</c> with the standalone settings overridden.</summary>
-    private static async Task<Standalone> StartStandaloneAsync(string stateDir)
+    private static async Task<Standalone> StartStandaloneAsync(string stateDir, bool keepState = false)
     {
         var port = TestSandbox.FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
                  {
                      typeof(SandboxCloud).Assembly.Location, $"--Ladybug:Sandbox:Url=http://127.0.0.1:{port}",
-                     $"--Ladybug:Sandbox:StateDir={stateDir}", "--Ladybug:Sandbox:VmCreateDelay=00:00:00.05",
+                     $"--Ladybug:Sandbox:StateDir={stateDir}", $"--Ladybug:Sandbox:KeepState={keepState}", "--Ladybug:Sandbox:VmCreateDelay=00:00:00.05",
                  })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;

@@ -50,18 +50,8 @@ public sealed class SandboxVmTests(SandboxVmFixture vms) : IClassFixture<Sandbox
     [Fact]
     public void EachVmHasItsOwnHostKey()
     {
-        string Fingerprint(Machine machine)
-        {
-            var seen = "";
-            using var client = new SshClient(machine.PublicIp!, machine.SshPort, machine.SshUser,
-                new PrivateKeyFile(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(machine.PrivateKey!))));
-            client.HostKeyReceived += (_, e) => seen = e.FingerPrintSHA256;
-            client.Connect();
-            return seen;
-        }
-
-        var tokyo = Fingerprint(vms.Tokyo);
-        var london = Fingerprint(vms.London);
+        var tokyo = SshSessions.HostKeyFingerprint(vms.Tokyo);
+        var london = SshSessions.HostKeyFingerprint(vms.London);
 
         Assert.NotEqual("", tokyo);
         Assert.NotEqual(tokyo, london);

@@ -16,6 +16,17 @@ internal static class SshSessions
         return client;
     }
 
+    /// <summary>The SHA-256 fingerprint of the host key the VM presents (what the engine pins).</summary>
+    public static string HostKeyFingerprint(Machine machine)
+    {
+        var seen = "";
+        using var client = new SshClient(machine.PublicIp!, machine.SshPort, machine.SshUser,
+            new PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(machine.PrivateKey!))));
+        client.HostKeyReceived += (_, e) => seen = e.FingerPrintSHA256;
+        client.Connect();
+        return seen;
+    }
+
     /// <summary>Runs a command, feeding <paramref name="stdin"/> (then EOF) when given.</summary>
     public static async Task<CommandResult> RunAsync(SshClient client, string command, string? stdin = null)
     {

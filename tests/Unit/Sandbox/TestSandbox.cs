@@ -4,7 +4,10 @@ using Ladybug.Sandbox;
 
 namespace Ladybug.Tests.Unit.Sandbox;
 
-/// <summary>Sandboxes for tests: a state directory of their own (so leak checks are exact) and sub-second delays.</summary>
+/// <summary>
+/// Sandboxes for tests: a state directory of their own (so leak checks are exact), thrown away when they stop unless
+/// a test keeps it (KeepState), and sub-second delays.
+/// </summary>
 internal static class TestSandbox
 {
     public static async Task<SandboxCloud> StartAsync(Action<SandboxOptions>? configure = null)
@@ -12,6 +15,7 @@ internal static class TestSandbox
         var options = new SandboxOptions
         {
             StateDir = Path.Combine(Path.GetTempPath(), $"ladybug-test-sandbox-{Guid.NewGuid():N}"),
+            KeepState = false,
             VmCreateDelay = TimeSpan.FromMilliseconds(50),
             CreationWaitLimit = TimeSpan.FromSeconds(30),
         };

@@ -23,7 +23,7 @@ public sealed class InfrastructureExtensionsTests
         var health = await infrastructure.CheckAsync(CancellationToken.None);
         var machines = await infrastructure.CreateMachinesAsync("default", "c1",
             [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
-        var running = TestSandbox.SshdsUsing(sandboxDir);
+        var running = TestSandbox.ListeningSshdsUsing(sandboxDir);
         await console.DisposeAsync();
 
         Assert.True(health.Ready, health.Message);
@@ -33,6 +33,28 @@ public sealed class InfrastructureExtensionsTests
         Assert.Equal("Running", Assert.Single(machines).Status);
         Assert.NotEmpty(running);
         Assert.Empty(TestSandbox.ProcessesUsing(sandboxDir));
+    }
+
+    [Fact]
+    public async Task TheConsolesSandboxStillHasItsVmsWhenTheConsoleStartsAgain()
+    {
+        var sandboxDir = Path.Combine(_dataDir, "sandbox");
+        IReadOnlyList<Machine> created;
+        await using (var first = Console())
+            created = await first.Services.GetRequiredService<IInfrastructure>().CreateMachinesAsync("default", "c1",
+                [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
+        // The factory's dispose may return while the host is still stopping the sandbox.
+        var stoppedBetweenRuns = await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(sandboxDir).Count == 0, TimeSpan.FromSeconds(10));
+
+        var second = Console();
+        var restored = await second.Services.GetRequiredService<IInfrastructure>().GetMachinesAsync("default", "c1", CancellationToken.None);
+        var running = TestSandbox.ListeningSshdsUsing(sandboxDir);
+        await second.DisposeAsync();
+
+        Assert.True(stoppedBetweenRuns, "the first console left an sshd running");
+        Assert.Equal(created, restored);
+        Assert.Single(running);
+        Assert.True(await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(sandboxDir).Count == 0, TimeSpan.FromSeconds(10)), "the second console left an sshd running");
     }
 
     [Fact]

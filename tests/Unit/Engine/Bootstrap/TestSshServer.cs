@@ -58,9 +58,12 @@ public sealed class TestSshServer : IAsyncDisposable
         return server;
     }
 
-    public async Task StartAsync() =>
+    public async Task StartAsync()
+    {
+        var logStart = Sshd.LogLength(_config);
         _process = await Sshd.StartAsync(SshdPath, _config, NullLogger.Instance, CancellationToken.None)
-            ?? throw new InvalidOperationException($"sshd did not start: {await Sshd.FailureAsync(_config, CancellationToken.None)}");
+            ?? throw new InvalidOperationException($"sshd did not start: {await Sshd.FailureAsync(_config, logStart, CancellationToken.None)}");
+    }
 
     /// <summary>Stops sshd and every session under it, as a reboot would.</summary>
     public async Task StopAsync()
