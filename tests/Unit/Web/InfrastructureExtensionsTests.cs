@@ -38,15 +38,18 @@ public sealed class InfrastructureExtensionsTests
     [Fact]
     public async Task TheConsolesSandboxStillHasItsVmsWhenTheConsoleStartsAgain()
     {
-        var sandboxDir = Path.Combine(_dataDir, "sandbox");
+        // Both consoles run on one data directory, as ./run.sh does across restarts.
+        var dataDir = Directory.CreateTempSubdirectory("ladybug-restart-").FullName;
+        var sameData = ("Ladybug:DataDir", dataDir);
+        var sandboxDir = Path.Combine(dataDir, "sandbox");
         IReadOnlyList<Machine> created;
-        await using (var first = Console())
+        await using (var first = Console(sameData))
             created = await first.Services.GetRequiredService<IInfrastructure>().CreateMachinesAsync("default", "c1",
                 [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
         // The factory's dispose may return while the host is still stopping the sandbox.
         var stoppedBetweenRuns = await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(sandboxDir).Count == 0, TimeSpan.FromSeconds(10));
 
-        var second = Console();
+        var second = Console(sameData);
         var restored = await second.Services.GetRequiredService<IInfrastructure>().GetMachinesAsync("default", "c1", CancellationToken.None);
         var running = TestSandbox.ListeningSshdsUsing(sandboxDir);
         await second.DisposeAsync();
@@ -55,6 +58,7 @@ public sealed class InfrastructureExtensionsTests
         Assert.Equal(created, restored);
         Assert.Single(running);
         Assert.True(await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(sandboxDir).Count == 0, TimeSpan.FromSeconds(10)), "the second console left an sshd running");
+        Directory.Delete(dataDir, recursive: true);
     }
 
     [Fact]
