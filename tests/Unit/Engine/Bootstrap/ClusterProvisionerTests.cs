@@ -67,21 +67,8 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
     private Task<Cluster> WaitForAsync(Guid clusterId, params ClusterPhase[] phases) =>
         WaitForAsync(clusterId, (cluster, _) => phases.Contains(cluster.Phase));
 
-    /// <summary>Waits until no job of the cluster is queued or running and <paramref name="done"/> holds.</summary>
-    private async Task<Cluster> WaitForAsync(Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var cluster = await Queries.GetAsync(clusterId) ?? throw new InvalidOperationException("cluster vanished");
-            var jobs = await Queries.JobsAsync(clusterId);
-            if (jobs.All(j => j.IsFinished) && done(cluster, jobs))
-                return cluster;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Cluster is {cluster.Phase} ({cluster.Reason}: {cluster.Message}); jobs: {string.Join(", ", jobs.Select(j => $"{j.Kind}={j.State}@{j.CurrentStep}"))}");
-            await Task.Delay(25);
-        }
-    }
+    private Task<Cluster> WaitForAsync(Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done) =>
+        Queries.WaitForSettledAsync(clusterId, done, TimeSpan.FromSeconds(60));
 
     private async Task<IReadOnlyList<string>> LogAsync(Guid clusterId)
     {

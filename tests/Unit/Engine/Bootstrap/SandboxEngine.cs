@@ -64,21 +64,8 @@ public sealed class SandboxEngine : IAsyncLifetime
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    /// <summary>Waits until no job of the cluster is queued or running and <paramref name="done"/> holds.</summary>
-    public async Task<Cluster> WaitForAsync(Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var cluster = await Queries.GetAsync(clusterId) ?? throw new InvalidOperationException("cluster vanished");
-            var jobs = await Queries.JobsAsync(clusterId);
-            if (jobs.All(j => j.IsFinished) && done(cluster, jobs))
-                return cluster;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Cluster is {cluster.Phase} ({cluster.Reason}: {cluster.Message}); jobs: {string.Join(", ", jobs.Select(j => $"{j.Kind}={j.State}@{j.CurrentStep}"))}");
-            await Task.Delay(50);
-        }
-    }
+    public Task<Cluster> WaitForAsync(Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done) =>
+        Queries.WaitForSettledAsync(clusterId, done, TimeSpan.FromSeconds(120));
 
     public Task<Cluster> WaitForAsync(Guid clusterId, params ClusterPhase[] phases) =>
         WaitForAsync(clusterId, (cluster, _) => phases.Contains(cluster.Phase));

@@ -1,0 +1,23 @@
+using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Jobs;
+
+namespace Ladybug.Tests.Unit.Engine.Bootstrap;
+
+public static class ClusterWaits
+{
+    /// <summary>Waits until no job of the cluster is queued or running and <paramref name="done"/> holds.</summary>
+    public static async Task<Cluster> WaitForSettledAsync(this ClusterQueries queries, Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var cluster = await queries.GetAsync(clusterId) ?? throw new InvalidOperationException("cluster vanished");
+            var jobs = await queries.JobsAsync(clusterId);
+            if (jobs.All(j => j.IsFinished) && done(cluster, jobs))
+                return cluster;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Cluster is {cluster.Phase} ({cluster.Reason}: {cluster.Message}); jobs: {string.Join(", ", jobs.Select(j => $"{j.Kind}={j.State}@{j.CurrentStep}"))}");
+            await Task.Delay(25);
+        }
+    }
+}
