@@ -1,6 +1,7 @@
 using Ladybug.Engine.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Ladybug.Engine.Bootstrap;
 
@@ -13,7 +14,8 @@ public static class BootstrapExtensions
     public static IHostApplicationBuilder AddLadybugBootstrap(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<SshOptions>().BindConfiguration(SshOptions.Section);
+        services.AddOptions<SshOptions>().BindConfiguration(SshOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SshOptions>, SshOptionsValidator>();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
 
         services.AddSingleton<IRemoteShell, SshRemoteShell>();

@@ -157,12 +157,13 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
         }
     }
 
-    private static SshClient CreateClient(RemoteHost host, PrivateKeyFile key, SshOptions settings)
+    internal static SshClient CreateClient(RemoteHost host, PrivateKeyFile key, SshOptions settings)
     {
         var connection = new ConnectionInfo(host.Address, host.Port, host.User, new PrivateKeyAuthenticationMethod(host.User, key))
         {
             Timeout = settings.ConnectTimeout,
         };
+        SshKeyExchanges.Prefer(connection, settings.PreferredKeyExchanges);
         return new SshClient(connection) { KeepAliveInterval = settings.KeepAliveInterval };
     }
 

@@ -23,6 +23,13 @@ public sealed record SshdConfig(string Directory, IPAddress Address, int Port, s
     public string AuthorizedKeysPath => Path.Combine(Directory, AuthorizedKeysFileName);
     public string LogPath => Path.Combine(Directory, "sshd.log");
 
+    /// <summary>
+    /// The login user's home for sessions on this server. sshd runs every command through the user's shell, and bash
+    /// started by sshd reads <c>~/.bashrc</c>: the console user's own (on the build machine, a <c>pyenv init</c> of about
+    /// 100 processes) cost 120 ms on every SSH command. A VM's root has its own, empty home.
+    /// </summary>
+    public string HomePath => Path.Combine(Directory, "home");
+
     public string Render() => string.Join('\n',
         $"# {Comment}",
         $"ListenAddress {Address}",
@@ -46,6 +53,7 @@ public sealed record SshdConfig(string Directory, IPAddress Address, int Port, s
         "MaxStartups 200",
         "MaxSessions 64",
         "LogLevel INFO",
+        $"SetEnv HOME={HomePath}",
         $"ForceCommand {ForceCommand}",
         "");
 }
@@ -74,6 +82,7 @@ public static class Sshd
     public static async Task WriteConfigAsync(SshdConfig config, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(config.Directory);
+        Directory.CreateDirectory(config.HomePath);
         await File.WriteAllTextAsync(config.ConfigPath, config.Render(), cancellationToken);
     }
 

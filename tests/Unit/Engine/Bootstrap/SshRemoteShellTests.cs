@@ -200,4 +200,31 @@ public sealed class SshRemoteShellTests(SshServerFixture fixture) : IClassFixtur
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
+
+    [Theory]
+    [InlineData(null, "curve25519-sha256")]
+    [InlineData("sntrup761x25519-sha512,curve25519-sha256", "sntrup761x25519-sha512")]
+    [InlineData("no-such-kex,ecdh-sha2-nistp256", "ecdh-sha2-nistp256")]
+    public void NegotiatesThePreferredKeyExchangeTheServerOffers(string? preferred, string negotiated)
+    {
+        // This sshd (OpenSSH 9.2) offers sntrup761 and curve25519 but not ML-KEM: the default skips to curve25519.
+        var settings = new SshOptions();
+        if (preferred is not null) settings.PreferredKeyExchanges = preferred;
+        var key = new Renci.SshNet.PrivateKeyFile(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(_server.ClientPrivateKey)));
+        using var client = SshRemoteShell.CreateClient(Host(), key, settings);
+
+        client.Connect();
+
+        Assert.Equal(negotiated, client.ConnectionInfo.CurrentKeyExchangeAlgorithm);
+    }
+
+    [Fact]
+    public void RefusesAKeyExchangeSshNetDoesNotImplement()
+    {
+        var result = new SshOptionsValidator().Validate(null, new SshOptions { PreferredKeyExchanges = "curve25519-sha256, curve25519-sha257" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("curve25519-sha257", result.FailureMessage);
+        Assert.DoesNotContain("implement curve25519-sha256,", result.FailureMessage);
+    }
 }
