@@ -205,6 +205,11 @@ public static class ProvisionBench
         Console.WriteLine($"  engine alone (no SSH session open): {(wall - covered).TotalSeconds:0.00} s; inside SSH sessions beyond their latency: {(covered - critical).TotalSeconds:0.00} s");
         foreach (var plan in planSteps.Values.Where(s => s.StartedAt >= bootstrapStart).OrderBy(s => s.StartedAt))
             Console.WriteLine($"    {plan.Name,-20} {((plan.FinishedAt ?? plan.StartedAt) - plan.StartedAt).TotalSeconds,7:0.00} s");
+        var prepares = steps.Where(s => s.NodeName is not null && s.Name == "prepare").Select(s => (s.StartedAt - bootstrapStart).TotalMilliseconds).ToList();
+        var publicIps = steps.Where(s => s.NodeName is not null && s.Name == "public-ip" && s.FinishedAt is not null)
+            .Select(s => (s.FinishedAt!.Value - bootstrapStart).TotalMilliseconds).ToList();
+        Console.WriteLine($"  fan-out: node prepares started {prepares.Min():0}–{prepares.Max():0} ms after the plan step; " +
+            $"public-ips ended {publicIps.Min():0}–{publicIps.Max():0} ms after it");
         Console.WriteLine("  per-node step overhead over its latency (SSH connect, simulator start, engine) mean / max:");
         foreach (var group in steps.Where(s => s.NodeName is not null && s.FinishedAt is not null && Latencies.ContainsKey(s.Name)).GroupBy(s => s.Name))
         {

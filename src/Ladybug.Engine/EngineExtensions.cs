@@ -31,7 +31,8 @@ public static class EngineExtensions
 
         services.AddDbContextFactory<LadybugDbContext>(options =>
             options.UseSqlite($"Data Source={ladybug.DatabasePath};Default Timeout=30",
-                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+                .AddInterceptors(new SqliteConnectionSettings()));
         services.AddDataProtection()
             .SetApplicationName("Ladybug")
             .PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));

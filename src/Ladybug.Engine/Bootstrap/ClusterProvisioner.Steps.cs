@@ -189,9 +189,9 @@ internal sealed partial class ClusterProvisioner
         var state = await LoadStateAsync(context, cancellationToken);
         var facts = state.RequireFacts();
         var nodes = state.Nodes.Where(selection.Includes).ToList();
+        await context.SetNodeStatusAsync([.. nodes.Select(n => n.Name)], NodeStatus.Bootstrapping, null, cancellationToken);
         await ForEachNodeAsync(nodes, Settings.PrepareParallelism, async (node, token) =>
         {
-            await context.SetNodeStatusAsync(node.Name, NodeStatus.Bootstrapping, null, token);
             var nodeFacts = NodeFacts.From(node);
             await RunScriptAsync(context, node, renderer.Prepare(facts, nodeFacts), token);
             await RunScriptAsync(context, node, renderer.PublicIp(facts, nodeFacts), token);

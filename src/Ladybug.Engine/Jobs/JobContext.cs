@@ -119,16 +119,24 @@ public sealed class JobContext(
         Events.Publish(new PhaseChanged(ClusterId, phase, cluster.Reason, cluster.Message));
     }
 
-    public async Task SetNodeStatusAsync(string nodeName, NodeStatus status, string? message = null, CancellationToken cancellationToken = default)
+    public Task SetNodeStatusAsync(string nodeName, NodeStatus status, string? message = null, CancellationToken cancellationToken = default) =>
+        SetNodeStatusAsync([nodeName], status, message, cancellationToken);
+
+    /// <summary>One commit for many nodes: a plan step that fans out to 50 machines does not queue 50 writes first.</summary>
+    public async Task SetNodeStatusAsync(IReadOnlyCollection<string> nodeNames, NodeStatus status, string? message = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var node = await db.Nodes.Where(n => n.ClusterId == ClusterId && n.Name == nodeName && n.DeletedAt == null).SingleOrDefaultAsync(cancellationToken);
-        if (node is null) return;
-        node.Status = status;
-        node.StatusMessage = message;
-        if (status == NodeStatus.Deleted) node.DeletedAt ??= Time.GetUtcNow();
+        var nodes = await db.Nodes.Where(n => n.ClusterId == ClusterId && nodeNames.Contains(n.Name) && n.DeletedAt == null).ToListAsync(cancellationToken);
+        if (nodes.Count == 0) return;
+        foreach (var node in nodes)
+        {
+            node.Status = status;
+            node.StatusMessage = message;
+            if (status == NodeStatus.Deleted) node.DeletedAt ??= Time.GetUtcNow();
+        }
         await db.SaveChangesAsync(cancellationToken);
-        Events.Publish(new NodeChanged(ClusterId, nodeName, status, message));
+        foreach (var node in nodes)
+            Events.Publish(new NodeChanged(ClusterId, node.Name, status, message));
     }
 }
 

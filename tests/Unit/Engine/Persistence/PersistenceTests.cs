@@ -45,6 +45,25 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task EveryConnectionCommitsWithoutWaitingForAnFsyncAndWaitsForALockInsideSqlite()
+    {
+        await using var engine = await EngineHost.StartAsync();
+        await using var db = await engine.OpenDbAsync();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+
+        Assert.Equal(1L, await PragmaAsync(connection, "synchronous")); // NORMAL (SQLite's default is FULL, 2)
+        Assert.Equal(30000L, await PragmaAsync(connection, "busy_timeout"));
+    }
+
+    private static async Task<object?> PragmaAsync(System.Data.Common.DbConnection connection, string name)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return await command.ExecuteScalarAsync();
+    }
+
+    [Fact]
     public async Task MigratorSwitchesADatabaseInRollbackJournalModeToWal()
     {
         // EF Core creates new files in WAL already; a database copied in or restored from a backup may not be.
