@@ -9,26 +9,21 @@ public sealed record CloudResult<T>(T Value, string? Error)
 }
 
 /// <summary>
-/// The console's view of the cloud broker. <see cref="IInfrastructure"/> is optional here so pages
-/// keep working (and say so) when no broker is wired; every call is resolved in its own scope, so
-/// the implementation may have any lifetime.
+/// The console's view of the cloud broker (Tumblebug, or the embedded sandbox when none is configured):
+/// failures become messages for the page. Every call is resolved in its own scope, so the
+/// implementation may have any lifetime.
 /// </summary>
-public sealed class CloudCatalog(IServiceScopeFactory scopes, IServiceProviderIsService isService, TimeProvider time, ILogger<CloudCatalog> logger)
+public sealed class CloudCatalog(IServiceScopeFactory scopes, TimeProvider time, ILogger<CloudCatalog> logger)
 {
-    public const string NotConfiguredMessage = "Tumblebug not configured: the console has no cloud broker to ask for connections and VMs.";
-
     /// <summary>Every circuit's app bar asks; the broker is asked at most this often.</summary>
     private static readonly TimeSpan HealthCacheDuration = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private (InfrastructureHealth Health, DateTimeOffset At)? _health;
 
-    public bool IsConfigured { get; } = isService.IsService(typeof(IInfrastructure));
-
-    /// <summary>Whether the broker answers; not-ready with a message when it is unreachable or not configured.</summary>
+    /// <summary>Whether the broker answers; not-ready with a message when it is unreachable.</summary>
     public async Task<InfrastructureHealth> CheckAsync(CancellationToken cancellationToken = default)
     {
-        if (!IsConfigured) return new InfrastructureHealth(false, "", false, NotConfiguredMessage);
         lock (_gate)
             if (_health is { } cached && time.GetUtcNow() - cached.At < HealthCacheDuration)
                 return cached.Health;
@@ -45,7 +40,6 @@ public sealed class CloudCatalog(IServiceScopeFactory scopes, IServiceProviderIs
 
     private async Task<CloudResult<T>> CallAsync<T>(Func<IInfrastructure, Task<T>> call, Func<string, T> empty)
     {
-        if (!IsConfigured) return new CloudResult<T>(empty(NotConfiguredMessage), NotConfiguredMessage);
         await using var scope = scopes.CreateAsyncScope();
         try
         {

@@ -13,22 +13,7 @@ public sealed class CloudCatalogTests
         var collection = new ServiceCollection();
         services(collection);
         var provider = collection.BuildServiceProvider();
-        return new CloudCatalog(provider.GetRequiredService<IServiceScopeFactory>(), provider.GetRequiredService<IServiceProviderIsService>(),
-            TimeProvider.System, NullLogger<CloudCatalog>.Instance);
-    }
-
-    [Fact]
-    public async Task WithoutABrokerEveryAnswerSaysTumblebugIsNotConfigured()
-    {
-        var catalog = Catalog(_ => { });
-
-        Assert.False(catalog.IsConfigured);
-        var health = await catalog.CheckAsync();
-        Assert.False(health.Ready);
-        Assert.StartsWith("Tumblebug not configured", health.Message);
-        var connections = await catalog.ConnectionsAsync();
-        Assert.Empty(connections.Value);
-        Assert.StartsWith("Tumblebug not configured", connections.Error);
+        return new CloudCatalog(provider.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System, NullLogger<CloudCatalog>.Instance);
     }
 
     [Fact]
