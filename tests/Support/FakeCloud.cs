@@ -40,8 +40,14 @@ public sealed class FakeCloud : IInfrastructure
     public bool Reachable { get; set; } = true;
     public bool IsSandbox { get; set; } = true;
 
-    public Task<InfrastructureHealth> CheckAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new InfrastructureHealth(Reachable, "http://127.0.0.1:1323/tumblebug", IsSandbox, Reachable ? null : "connection refused"));
+    /// <summary>Health checks never answer until cancelled, like a broker that accepts the connection and then says nothing.</summary>
+    public bool Silent { get; set; }
+
+    public async Task<InfrastructureHealth> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (Silent) await Task.Delay(Timeout.Infinite, cancellationToken);
+        return new InfrastructureHealth(Reachable, "http://127.0.0.1:1323/tumblebug", IsSandbox, Reachable ? null : "connection refused");
+    }
 
     public Task<IReadOnlyList<CloudConnection>> ListConnectionsAsync(CancellationToken cancellationToken) =>
         Reachable ? Task.FromResult(Connections) : throw new InfrastructureException("Tumblebug at http://127.0.0.1:1323 refused the connection.");

@@ -14,7 +14,11 @@ public sealed record LogLineView(long Sequence, DateTimeOffset Time, string? Nod
 /// <summary>Consecutive log lines of one cluster, in sequence order.</summary>
 public sealed record LogLinesAppended(Guid ClusterId, IReadOnlyList<LogLineView> Lines) : ProvisioningEvent(ClusterId);
 
-public sealed record StepChanged(Guid ClusterId, Guid JobId, int Order, string Name, string? NodeName, StepState State,
+/// <summary>
+/// A step record started or finished. <paramref name="StepId"/> is the stored record's id, the one way to tell which record
+/// the event is about: times lose precision in the database, so a stored step's StartedAt need not equal the event's.
+/// </summary>
+public sealed record StepChanged(Guid ClusterId, Guid JobId, long StepId, int Order, string Name, string? NodeName, StepState State,
     DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int? ExitCode, string? Message) : ProvisioningEvent(ClusterId);
 
 public sealed record NodeChanged(Guid ClusterId, string NodeName, NodeStatus Status, string? Message) : ProvisioningEvent(ClusterId);

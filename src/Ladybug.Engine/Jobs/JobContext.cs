@@ -103,7 +103,7 @@ public sealed class JobContext(
         Publish(step);
     }
 
-    private void Publish(JobStep step) => Events.Publish(new StepChanged(ClusterId, Job.Id, step.Order, step.Name, step.NodeName,
+    private void Publish(JobStep step) => Events.Publish(new StepChanged(ClusterId, Job.Id, step.Id, step.Order, step.Name, step.NodeName,
         step.State, step.StartedAt, step.FinishedAt, step.ExitCode, step.Message));
 
     /// <summary>Loads the cluster with pools and nodes, tracked, for a step to change and save.</summary>

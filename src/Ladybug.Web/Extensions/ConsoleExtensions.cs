@@ -18,7 +18,7 @@ public static class ConsoleExtensions
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks();
 
-        // Console services: read models for pages, and the optional cloud broker behind a catalog.
+        // Console services: read models for pages, and the cloud broker behind a catalog.
         builder.Services.AddSingleton<ConsoleQueries>();
         builder.Services.AddSingleton<CloudCatalog>();
         return builder;

@@ -9,47 +9,52 @@ public sealed record CloudResult<T>(T Value, string? Error)
 }
 
 /// <summary>
-/// The console's view of the cloud broker. <see cref="IInfrastructure"/> is optional here so pages
-/// keep working (and say so) when no broker is wired; every call is resolved in its own scope, so
-/// the implementation may have any lifetime.
+/// The console's view of the cloud broker (Tumblebug, or the embedded sandbox when none is configured):
+/// failures become messages for the page. Every call is resolved in its own scope, so the
+/// implementation may have any lifetime. Calls cancelled by their caller, or by the console stopping, end as
+/// cancelled (which Blazor ignores) instead of failing on the services that the shutdown disposes.
 /// </summary>
-public sealed class CloudCatalog(IServiceScopeFactory scopes, IServiceProviderIsService isService, TimeProvider time, ILogger<CloudCatalog> logger)
+public sealed class CloudCatalog(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<CloudCatalog> logger)
 {
-    public const string NotConfiguredMessage = "Tumblebug not configured: the console has no cloud broker to ask for connections and VMs.";
-
     /// <summary>Every circuit's app bar asks; the broker is asked at most this often.</summary>
     private static readonly TimeSpan HealthCacheDuration = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private (InfrastructureHealth Health, DateTimeOffset At)? _health;
 
-    public bool IsConfigured { get; } = isService.IsService(typeof(IInfrastructure));
-
-    /// <summary>Whether the broker answers; not-ready with a message when it is unreachable or not configured.</summary>
+    /// <summary>Whether the broker answers; not-ready with a message when it is unreachable.</summary>
     public async Task<InfrastructureHealth> CheckAsync(CancellationToken cancellationToken = default)
     {
-        if (!IsConfigured) return new InfrastructureHealth(false, "", false, NotConfiguredMessage);
         lock (_gate)
             if (_health is { } cached && time.GetUtcNow() - cached.At < HealthCacheDuration)
                 return cached.Health;
-        var health = await CallAsync(i => i.CheckAsync(cancellationToken), e => new InfrastructureHealth(false, "", false, e));
+        var health = await CallAsync((i, ct) => i.CheckAsync(ct), e => new InfrastructureHealth(false, "", false, e), cancellationToken);
         lock (_gate) _health = (health.Value, time.GetUtcNow());
         return health.Value;
     }
 
     public Task<CloudResult<IReadOnlyList<CloudConnection>>> ConnectionsAsync(CancellationToken cancellationToken = default) =>
-        CallAsync(i => i.ListConnectionsAsync(cancellationToken), _ => (IReadOnlyList<CloudConnection>)[]);
+        CallAsync((i, ct) => i.ListConnectionsAsync(ct), _ => (IReadOnlyList<CloudConnection>)[], cancellationToken);
 
     public Task<CloudResult<IReadOnlyList<MachineSpec>>> SpecsAsync(string connection, CancellationToken cancellationToken = default) =>
-        CallAsync(i => i.ListSpecsAsync(connection, cancellationToken), _ => (IReadOnlyList<MachineSpec>)[]);
+        CallAsync((i, ct) => i.ListSpecsAsync(connection, ct), _ => (IReadOnlyList<MachineSpec>)[], cancellationToken);
 
-    private async Task<CloudResult<T>> CallAsync<T>(Func<IInfrastructure, Task<T>> call, Func<string, T> empty)
+    private async Task<CloudResult<T>> CallAsync<T>(Func<IInfrastructure, CancellationToken, Task<T>> call, Func<string, T> empty, CancellationToken cancellationToken)
     {
-        if (!IsConfigured) return new CloudResult<T>(empty(NotConfiguredMessage), NotConfiguredMessage);
-        await using var scope = scopes.CreateAsyncScope();
+        var stopping = lifetime.ApplicationStopping;
+        // Before the scope: once stopping, the container may already be disposed.
+        stopping.ThrowIfCancellationRequested();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
         try
         {
-            return new CloudResult<T>(await call(scope.ServiceProvider.GetRequiredService<IInfrastructure>()), null);
+            await using var scope = scopes.CreateAsyncScope();
+            return new CloudResult<T>(await call(scope.ServiceProvider.GetRequiredService<IInfrastructure>(), linked.Token), null);
+        }
+        catch (Exception ex) when (linked.IsCancellationRequested)
+        {
+            // The caller left or the console is stopping: nobody waits for the answer, whatever failed was the
+            // cancellation's doing, and a health check cut short must not be cached as the broker's.
+            throw new OperationCanceledException("The Tumblebug call was cancelled.", ex, stopping.IsCancellationRequested ? stopping : cancellationToken);
         }
         catch (Exception ex) when (ex is InfrastructureException or HttpRequestException or TimeoutException or TaskCanceledException)
         {

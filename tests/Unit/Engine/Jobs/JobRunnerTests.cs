@@ -212,6 +212,8 @@ public sealed class JobRunnerTests : IAsyncLifetime
         Assert.Equal(
             [("prepare", StepState.Running), ("install", StepState.Running), ("install", StepState.Succeeded), ("prepare", StepState.Succeeded), ("init", StepState.Running), ("init", StepState.Succeeded)],
             stepEvents.Select(e => (e.Name, e.State)));
+        // Each event names its stored record, which is how a page that loaded the steps matches the events to them.
+        Assert.Equal([steps[0].Id, steps[1].Id, steps[1].Id, steps[0].Id, steps[2].Id, steps[2].Id], stepEvents.Select(e => e.StepId));
         var line = Assert.Single(await engine.JobLog.ReadAsync(cluster.Id, 0, 100), l => l.Text == "preparing nodes");
         Assert.Equal("prepare", line.Step);
         Assert.Contains(events.OfType<JobChanged>(), e => e.JobId == job.Id && e.State == JobState.Succeeded);

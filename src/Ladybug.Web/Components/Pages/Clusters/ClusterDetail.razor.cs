@@ -23,7 +23,7 @@ public partial class ClusterDetail
     private IReadOnlyList<MapRegion> _regions = [];
     private IReadOnlyList<Job> _jobs = [];
     private Job? _selectedJob;
-    private List<JobStep> _steps = [];
+    private readonly LiveJobSteps _steps = new();
     private bool _loading = true;
     private int _tab;
     private ClusterFeed? _feed;
@@ -105,16 +105,8 @@ public partial class ClusterDetail
                 var newJob = _jobs.All(j => j.Id != job.JobId);
                 await LoadJobsAsync(selectNewest: newJob || _selectedJob?.Id == job.JobId);
                 break;
-            case StepChanged step when step.JobId == _selectedJob?.Id:
-                var existing = _steps.FirstOrDefault(s => s.Order == step.Order && s.Name == step.Name && s.NodeName == step.NodeName && s.StartedAt == step.StartedAt);
-                if (existing is null)
-                    _steps.Add(new JobStep { JobId = step.JobId, Order = step.Order, Name = step.Name, NodeName = step.NodeName, StartedAt = step.StartedAt });
-                existing ??= _steps[^1];
-                existing.State = step.State;
-                existing.FinishedAt = step.FinishedAt;
-                existing.ExitCode = step.ExitCode;
-                existing.Message = step.Message;
-                _steps = [.. _steps];
+            case StepChanged step:
+                _steps.Apply(step);
                 break;
             case NodeChanged node:
                 var known = _nodes.FirstOrDefault(n => n.Name == node.NodeName);
@@ -168,7 +160,9 @@ public partial class ClusterDetail
     private async Task ShowJobAsync(Job? job)
     {
         _selectedJob = job;
-        _steps = job is null ? [] : [.. await Queries.StepsAsync(job.Id, _stop.Token)];
+        _steps.Show(job?.Id);
+        // Merged, not replaced: events applied while this read was under way may be newer than what it returns.
+        if (job is not null) _steps.Merge(job.Id, await Queries.StepsAsync(job.Id, _stop.Token));
     }
 
     private Task SelectJobAsync(Guid jobId) => ShowJobAsync(_jobs.FirstOrDefault(j => j.Id == jobId));
