@@ -252,6 +252,7 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         var grown = await WaitForAsync(created.Id, ClusterPhase.Provisioned, ClusterPhase.Failed);
 
         Assert.True(grown.Phase == ClusterPhase.Provisioned, grown.Message);
+        Assert.Equal(JobState.Succeeded, (await Queries.JobsAsync(created.Id)).Single(j => j.Kind == JobKind.AddNodes).State);
         var onLeader = _machines.Runs.Skip(runsBefore).Where(r => r.Node == "cp-1").ToList();
         Assert.Equal(["join-token", "label", "wait-ready"], onLeader.Select(r => r.Step));
         Assert.All(onLeader, r => Assert.Equal(("127.0.5.77", 2222, "SHA256:cp-1-host-key"), (r.Host.Address, r.Host.Port, r.Host.PinnedHostKey)));
@@ -294,6 +295,7 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         var shrunk = await WaitForAsync(created.Id, ClusterPhase.Provisioned, ClusterPhase.Failed);
 
         Assert.True(shrunk.Phase == ClusterPhase.Provisioned, shrunk.Message);
+        Assert.Equal(JobState.Succeeded, (await Queries.JobsAsync(created.Id)).Single(j => j.Kind == JobKind.RemoveNode).State);
         var drain = _machines.Runs.Single(r => r.Step == "drain-delete-node");
         Assert.Equal((leader.PublicIp, leader.SshPort), (drain.Host.Address, drain.Host.Port));
         Assert.Contains("Could not ask the infrastructure where the machines of default/cb-cluster answer now (Tumblebug at http://127.0.0.1:1323 refused the connection.); " +
