@@ -102,7 +102,7 @@ internal sealed partial class ClusterProvisioner
     /// <summary>Deleting a cluster: every machine and per-cluster resource goes; the rows stay as history.</summary>
     public async Task DeleteAllMachinesAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(context, cancellationToken);
+        var state = await ReadRecordedStateAsync(context, cancellationToken);
         foreach (var node in state.Nodes)
             await context.SetNodeStatusAsync(node.Name, NodeStatus.Deleting, null, cancellationToken);
         if (state.Cluster is { InfraNamespace: { } ns, InfraId: { } groupId })

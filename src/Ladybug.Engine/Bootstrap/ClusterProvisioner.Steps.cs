@@ -17,7 +17,7 @@ internal sealed partial class ClusterProvisioner
     /// <summary>Checks that every pool's connection and spec exist and fit, before any machine is made.</summary>
     public async Task ResolveAsync(JobContext context, NodeSelection selection, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(context, cancellationToken);
+        var state = await ReadRecordedStateAsync(context, cancellationToken);
         var cluster = state.Cluster;
         var pools = cluster.Pools.Where(p => selection.PoolIds is null || selection.PoolIds.Contains(p.Id)).ToList();
         if (selection.PoolIds is null)
@@ -78,7 +78,7 @@ internal sealed partial class ClusterProvisioner
     /// <summary>Adds the machines of the pools an add-nodes job brought to the existing group.</summary>
     public async Task AddMachinesAsync(JobContext context, NodeSelection selection, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(context, cancellationToken);
+        var state = await ReadRecordedStateAsync(context, cancellationToken);
         var (ns, groupId) = RequireGroup(state.Cluster);
         var requests = MachineRequests(state.Cluster, state.Cluster.Pools.Where(p => selection.PoolIds?.Contains(p.Id) == true));
         context.Info($"Adding {requests.Sum(r => r.Count)} machines to {ns}/{groupId}");
@@ -93,10 +93,13 @@ internal sealed partial class ClusterProvisioner
     /// </summary>
     public async Task RecordMachinesAsync(JobContext context, string failureReason, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(context, cancellationToken);
+        var state = await ReadRecordedStateAsync(context, cancellationToken);
         var (ns, groupId) = RequireGroup(state.Cluster);
         var machines = await CallInfrastructureAsync(failureReason, $"Reading the machines of {ns}/{groupId}",
             () => infrastructure.GetMachinesAsync(ns, groupId, cancellationToken));
+        // What was just read is where every machine answers now: the recorded ones follow it, and this run need not ask again.
+        await UpdateAddressesAsync(context, machines, cancellationToken);
+        context.Scope[AddressesCheckedScopeKey] = true;
 
         var added = new List<Node>();
         await using (var db = await context.OpenDbAsync(cancellationToken))
@@ -128,6 +131,58 @@ internal sealed partial class ClusterProvisioner
         }
         foreach (var node in added)
             context.Events.Publish(new NodeChanged(context.ClusterId, node.Name, node.Status, null));
+    }
+
+    /// <summary>
+    /// Machines move: a cloud VM stopped and started again comes back with another public IP, and a sandbox VM brought
+    /// back after a console restart answers on another port when its old one was taken meanwhile. Nodes keep the address
+    /// record-machines stored, so each run asks the infrastructure once, the first time it loads nodes, where their
+    /// machines answer now, and connects there. Once per run at the start rather than a plan step, which a run resumed
+    /// after a restart would skip; and rather than a retry after an unreachable node, which would first wait out the whole
+    /// SSH connect window (minutes) on every node that moved. The host key stays pinned: at its new address a machine
+    /// must still present the key first seen there, or the shell refuses it (<see cref="RemoteShellFailure.HostKeyChanged"/>).
+    /// When the infrastructure cannot answer, the run goes on with the recorded addresses: they are right unless a machine moved.
+    /// </summary>
+    /// <returns>Whether a node's address changed.</returns>
+    private async Task<bool> RefreshAddressesAsync(JobContext context, string ns, string groupId, CancellationToken cancellationToken)
+    {
+        context.Scope[AddressesCheckedScopeKey] = true;
+        IReadOnlyList<Machine> machines;
+        try
+        {
+            machines = await infrastructure.GetMachinesAsync(ns, groupId, cancellationToken);
+        }
+        catch (InfrastructureException ex)
+        {
+            context.Info($"Could not ask the infrastructure where the machines of {ns}/{groupId} answer now ({ex.Message}); connecting to the recorded addresses.");
+            return false;
+        }
+        return await UpdateAddressesAsync(context, machines, cancellationToken);
+    }
+
+    /// <summary>Gives recorded nodes the public IP and SSH port their machines have now; their pinned host keys stay.</summary>
+    private static async Task<bool> UpdateAddressesAsync(JobContext context, IReadOnlyList<Machine> machines, CancellationToken cancellationToken)
+    {
+        var moved = new List<Node>();
+        await using (var db = await context.OpenDbAsync(cancellationToken))
+        {
+            var nodes = await db.Nodes.Where(n => n.ClusterId == context.ClusterId && n.DeletedAt == null).ToListAsync(cancellationToken);
+            foreach (var node in nodes)
+            {
+                // A machine listed without a public IP (stopped) or not at all keeps its last known address.
+                var machine = machines.FirstOrDefault(m => m.Id == node.Name);
+                if (machine is not { PublicIp: { Length: > 0 } publicIp } || (publicIp, machine.SshPort) == (node.PublicIp, node.SshPort)) continue;
+                context.Info($"{node.Name} answers SSH at {publicIp}:{machine.SshPort} now, no longer at {node.PublicIp}:{node.SshPort}; " +
+                    "it must still present its pinned host key there.", node.Name);
+                node.PublicIp = publicIp;
+                node.SshPort = machine.SshPort;
+                moved.Add(node);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        foreach (var node in moved)
+            context.Events.Publish(new NodeChanged(context.ClusterId, node.Name, node.Status, node.StatusMessage, node.PublicIp));
+        return moved.Count > 0;
     }
 
     private Node NewNode(Cluster cluster, NodePool pool, Machine machine, string failureReason, DateTimeOffset now)
@@ -403,7 +458,7 @@ internal sealed partial class ClusterProvisioner
     /// <summary>Deletes the removed node's machine and marks the node deleted.</summary>
     public async Task DeleteNodeMachineAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var state = await LoadStateAsync(context, cancellationToken);
+        var state = await ReadRecordedStateAsync(context, cancellationToken);
         var node = NodeToRemove(context, state);
         if (node is null) return;
         var (ns, groupId) = RequireGroup(state.Cluster);

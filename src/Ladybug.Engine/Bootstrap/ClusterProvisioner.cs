@@ -27,6 +27,7 @@ internal sealed partial class ClusterProvisioner(
 {
     private const string WorkerJoinScopeKey = "bootstrap.join.worker";
     private const string ControlPlaneJoinScopeKey = "bootstrap.join.control-plane";
+    private const string AddressesCheckedScopeKey = "infrastructure.addresses-checked";
 
     private BootstrapOptions Settings => options.Value;
 
@@ -43,7 +44,24 @@ internal sealed partial class ClusterProvisioner(
             Nodes.Where(n => n.Role == NodeRole.Worker && selection.Includes(n)).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The cluster and its nodes, their addresses brought up to date the first time a run loads them
+    /// (see <see cref="RefreshAddressesAsync"/>): every step that connects to a node starts here.
+    /// Steps that only talk to the infrastructure use <see cref="ReadRecordedStateAsync"/>.
+    /// </summary>
     private async Task<ClusterState> LoadStateAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var state = await ReadRecordedStateAsync(context, cancellationToken);
+        if (context.Scope.ContainsKey(AddressesCheckedScopeKey) || state.Nodes.Count == 0
+            || state.Cluster is not { InfraNamespace: { } ns, InfraId: { } groupId })
+            return state;
+        return await RefreshAddressesAsync(context, ns, groupId, cancellationToken)
+            ? await ReadRecordedStateAsync(context, cancellationToken)
+            : state;
+    }
+
+    /// <summary>The cluster and its live nodes as stored, without asking the infrastructure anything.</summary>
+    private async Task<ClusterState> ReadRecordedStateAsync(JobContext context, CancellationToken cancellationToken)
     {
         await using var db = await context.OpenDbAsync(cancellationToken);
         var cluster = await db.Clusters.AsNoTracking().Include(c => c.Pools).Include(c => c.Nodes)

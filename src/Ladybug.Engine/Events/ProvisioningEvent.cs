@@ -21,7 +21,8 @@ public sealed record LogLinesAppended(Guid ClusterId, IReadOnlyList<LogLineView>
 public sealed record StepChanged(Guid ClusterId, Guid JobId, long StepId, int Order, string Name, string? NodeName, StepState State,
     DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int? ExitCode, string? Message) : ProvisioningEvent(ClusterId);
 
-public sealed record NodeChanged(Guid ClusterId, string NodeName, NodeStatus Status, string? Message) : ProvisioningEvent(ClusterId);
+/// <param name="PublicIp">Set when the node's machine answers at another public IP (or SSH port) than before.</param>
+public sealed record NodeChanged(Guid ClusterId, string NodeName, NodeStatus Status, string? Message, string? PublicIp = null) : ProvisioningEvent(ClusterId);
 
 public sealed record PhaseChanged(Guid ClusterId, ClusterPhase Phase, string? Reason, string? Message) : ProvisioningEvent(ClusterId);
 

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using Ladybug.Engine;
 using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Events;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
+using Ladybug.Tests.Unit.Sandbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -226,6 +229,78 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         Assert.Equal(("cp-1", "w1-1", "worker"), (drain.Node, drain.Script.Argument("node-name"), drain.Script.Argument("role")));
         Assert.Equal(["w1-1"], _infrastructure.DeletedMachines);
         Assert.DoesNotContain(afterRemove.Nodes, n => n.Name == "w1-1");
+    }
+
+    [Fact]
+    public async Task AJobOnARunningClusterConnectsWhereTheInfrastructureSaysAMovedMachineAnswersNow()
+    {
+        var created = await Clusters.CreateAsync(Spec());
+        await WaitForAsync(created.Id, ClusterPhase.Provisioned);
+        var before = (await AllNodesAsync(created.Id)).Single(n => n.Name == "cp-1");
+        // Stopped and started again: the leader has another public IP and SSH port, and nothing answers at the old one.
+        _infrastructure.Move("cp-1", "127.0.5.77", 2222);
+        _machines.Unreachable(before.PublicIp!, before.SshPort);
+        var published = new ConcurrentQueue<NodeChanged>();
+        using var subscription = _host.Services.GetRequiredService<IProvisioningEvents>().Subscribe(created.Id, e =>
+        {
+            if (e is NodeChanged changed) published.Enqueue(changed);
+            return ValueTask.CompletedTask;
+        });
+
+        var runsBefore = _machines.Runs.Count;
+        await Clusters.AddNodesAsync(created.Id, [new NodePoolSpec { Connection = InstantInfrastructure.Azure.Name, Spec = "medium", Count = 1 }]);
+        var grown = await WaitForAsync(created.Id, ClusterPhase.Provisioned, ClusterPhase.Failed);
+
+        Assert.True(grown.Phase == ClusterPhase.Provisioned, grown.Message);
+        Assert.Equal(JobState.Succeeded, (await Queries.JobsAsync(created.Id)).Single(j => j.Kind == JobKind.AddNodes).State);
+        var onLeader = _machines.Runs.Skip(runsBefore).Where(r => r.Node == "cp-1").ToList();
+        Assert.Equal(["join-token", "label", "wait-ready"], onLeader.Select(r => r.Step));
+        Assert.All(onLeader, r => Assert.Equal(("127.0.5.77", 2222, "SHA256:cp-1-host-key"), (r.Host.Address, r.Host.Port, r.Host.PinnedHostKey)));
+        var after = (await AllNodesAsync(created.Id)).Single(n => n.Name == "cp-1");
+        Assert.Equal(("127.0.5.77", 2222, before.HostKeyFingerprint), (after.PublicIp, after.SshPort, after.HostKeyFingerprint));
+        Assert.Contains($"cp-1 answers SSH at 127.0.5.77:2222 now, no longer at {before.PublicIp}:{before.SshPort}; it must still present its pinned host key there.",
+            await LogAsync(created.Id));
+        Assert.True(await TestSandbox.EventuallyAsync(() => published.Any(e => e is { NodeName: "cp-1", PublicIp: "127.0.5.77", Status: NodeStatus.Ready }),
+            TimeSpan.FromSeconds(5)), "no NodeChanged told watchers the leader's new address");
+    }
+
+    [Fact]
+    public async Task AMovedMachineThatPresentsAnotherHostKeyIsStillRefused()
+    {
+        var created = await Clusters.CreateAsync(Spec());
+        await WaitForAsync(created.Id, ClusterPhase.Provisioned);
+        _infrastructure.Move("cp-1", "127.0.5.78", 22);
+        _machines.ChangeHostKey("cp-1");
+
+        await Clusters.RemoveNodeAsync(created.Id, "w1-1");
+        var cluster = await WaitForAsync(created.Id, (_, jobs) => jobs.Any(j => j.Kind == JobKind.Rollback && j.IsFinished));
+
+        var removal = (await Queries.JobsAsync(created.Id)).Single(j => j.Kind == JobKind.RemoveNode);
+        Assert.Equal(JobState.Failed, removal.State);
+        Assert.Contains("The host key of cp-1 (cb-user@127.0.5.78:22) changed: it was SHA256:cp-1-host-key when first seen", removal.Error);
+        Assert.Equal(ClusterPhase.Provisioned, cluster.Phase);
+        Assert.Equal("SHA256:cp-1-host-key", (await AllNodesAsync(created.Id)).Single(n => n.Name == "cp-1").HostKeyFingerprint);
+        Assert.Empty(_infrastructure.DeletedMachines);
+    }
+
+    [Fact]
+    public async Task WhenTheInfrastructureCannotSayWhereMachinesAnswerAJobConnectsToTheRecordedAddresses()
+    {
+        var created = await Clusters.CreateAsync(Spec());
+        await WaitForAsync(created.Id, ClusterPhase.Provisioned);
+        var leader = (await AllNodesAsync(created.Id)).Single(n => n.Name == "cp-1");
+        _infrastructure.MachinesUnreadable = true;
+
+        await Clusters.RemoveNodeAsync(created.Id, "w1-1");
+        var shrunk = await WaitForAsync(created.Id, ClusterPhase.Provisioned, ClusterPhase.Failed);
+
+        Assert.True(shrunk.Phase == ClusterPhase.Provisioned, shrunk.Message);
+        Assert.Equal(JobState.Succeeded, (await Queries.JobsAsync(created.Id)).Single(j => j.Kind == JobKind.RemoveNode).State);
+        var drain = _machines.Runs.Single(r => r.Step == "drain-delete-node");
+        Assert.Equal((leader.PublicIp, leader.SshPort), (drain.Host.Address, drain.Host.Port));
+        Assert.Contains("Could not ask the infrastructure where the machines of default/cb-cluster answer now (Tumblebug at http://127.0.0.1:1323 refused the connection.); " +
+            "connecting to the recorded addresses.", await LogAsync(created.Id));
+        Assert.Equal(["w1-1"], _infrastructure.DeletedMachines);
     }
 
     [Fact]

@@ -14,10 +14,12 @@ namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 /// </summary>
 internal sealed class ScriptedMachines : IRemoteShell
 {
-    public sealed record Run(string Node, string Step, RenderedScript Script);
+    public sealed record Run(string Node, string Step, RenderedScript Script, RemoteHost Host);
 
     private readonly ConcurrentQueue<Run> _runs = new();
     private readonly ConcurrentDictionary<(string Node, string Step), int> _failures = new();
+    private readonly ConcurrentDictionary<(string Address, int Port), byte> _unreachable = new();
+    private readonly ConcurrentDictionary<string, string> _hostKeys = new();
 
     public IReadOnlyList<Run> Runs => [.. _runs];
 
@@ -26,10 +28,24 @@ internal sealed class ScriptedMachines : IRemoteShell
     /// <summary>Makes <paramref name="step"/> on <paramref name="node"/> exit 1 every time.</summary>
     public void Fail(string node, string step) => _failures[(node, step)] = 1;
 
+    /// <summary>Nothing answers SSH at <paramref name="address"/>:<paramref name="port"/> any more: the machine moved away.</summary>
+    public void Unreachable(string address, int port) => _unreachable[(address, port)] = 0;
+
+    /// <summary>From now on <paramref name="node"/> presents another host key (rebuilt, or another machine took its address).</summary>
+    public void ChangeHostKey(string node) => _hostKeys[node] = $"SHA256:{node}-other-host-key";
+
+    private string HostKeyOf(string node) => _hostKeys.GetValueOrDefault(node, $"SHA256:{node}-host-key");
+
     public Task<RemoteRunResult> RunAsync(RemoteHost host, RenderedScript script, Action<RemoteOutputLine> onLine, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _runs.Enqueue(new Run(host.NodeName, script.Step.Name, script));
+        // As the real shell does: nobody at the address is unreachable, another host key than the pinned one is refused.
+        if (_unreachable.ContainsKey((host.Address, host.Port)))
+            throw new RemoteShellException(RemoteShellFailure.Unreachable, $"Could not reach {host} over SSH within 00:05:00 (60 attempts); last error: Connection refused");
+        var hostKey = HostKeyOf(host.NodeName);
+        if (host.PinnedHostKey is { } pinned && pinned != hostKey)
+            throw new RemoteShellException(RemoteShellFailure.HostKeyChanged, $"The host key of {host} changed: it was {pinned} when first seen and is now {hostKey}.");
+        _runs.Enqueue(new Run(host.NodeName, script.Step.Name, script, host));
         var failing = _failures.ContainsKey((host.NodeName, script.Step.Name));
         var stdout = failing ? FailureOutput(script) : Output(host, script);
         var redactor = new LogRedactor(script.Secrets);
@@ -40,7 +56,7 @@ internal sealed class ScriptedMachines : IRemoteShell
             tail.Add(clean);
             onLine(new RemoteOutputLine(failing ? LogStream.Stderr : LogStream.Stdout, clean));
         }
-        return Task.FromResult(new RemoteRunResult(failing ? 1 : 0, $"SHA256:{host.NodeName}-host-key", stdout, tail.TakeLast(20).ToList()));
+        return Task.FromResult(new RemoteRunResult(failing ? 1 : 0, hostKey, stdout, tail.TakeLast(20).ToList()));
     }
 
     private static string FailureOutput(RenderedScript script) =>
@@ -99,6 +115,13 @@ internal sealed class InstantInfrastructure : IInfrastructure
     public ConcurrentQueue<string> DeletedGroups { get; } = new();
     public ConcurrentQueue<string> DeletedMachines { get; } = new();
 
+    /// <summary>While set, reading a group's machines fails as a broker that is down does.</summary>
+    public bool MachinesUnreadable { get; set; }
+
+    /// <summary>The machine answers at another public IP and SSH port from now on (stopped and started again, say).</summary>
+    public void Move(string machineId, string publicIp, int sshPort) =>
+        _machines[machineId] = _machines[machineId] with { PublicIp = publicIp, SshPort = sshPort };
+
     public static readonly CloudConnection Aws = new("aws-ap-northeast-1", "aws", "ap-northeast-1", "ap-northeast-1a", "Tokyo", 35.68, 139.69);
     public static readonly CloudConnection Gcp = new("gcp-europe-west2", "gcp", "europe-west2", "europe-west2-b", "London", 51.5, -0.12);
     public static readonly CloudConnection Azure = new("azure-koreacentral", "azure", "koreacentral", "", "Seoul", 37.56, 126.97);
@@ -135,7 +158,9 @@ internal sealed class InstantInfrastructure : IInfrastructure
     }
 
     public Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Machine>>([.. _machines.Values]);
+        MachinesUnreadable
+            ? throw new InfrastructureException("Tumblebug at http://127.0.0.1:1323 refused the connection.")
+            : Task.FromResult<IReadOnlyList<Machine>>([.. _machines.Values]);
 
     public Task DeleteMachineAsync(string ns, string groupId, string machineId, CancellationToken cancellationToken)
     {

@@ -118,6 +118,7 @@ public partial class ClusterDetail
                 {
                     known.Status = node.Status;
                     known.StatusMessage = node.Message;
+                    known.PublicIp = node.PublicIp ?? known.PublicIp;
                     _nodes = [.. _nodes];
                 }
                 break;
