@@ -53,4 +53,13 @@ public sealed class ClusterListTests() : ComponentTest(withEngine: true)
         cut.WaitForAssertion(() => Assert.Equal("No cluster is Deleting right now.", cut.Find("[data-testid=no-cluster-matches]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=empty-state]"));
     }
+
+    [Fact]
+    public void WithoutAnyClusterTheListGivesWayToTheEmptyStateAndItsCreateButton()
+    {
+        var cut = Render<ClusterList>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=empty-state]")));
+        Assert.Equal("clusters/new", cut.Find("[data-testid=create-first-cluster]").GetAttribute("href"));
+    }
 }

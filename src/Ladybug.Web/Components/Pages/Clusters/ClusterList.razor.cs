@@ -48,7 +48,13 @@ public partial class ClusterList : IDisposable
     {
         var page = await Queries.ClustersAsync(new ClusterListQuery(state.Page, state.PageSize, _search,
             state.SortDirection == SortDirection.None ? null : state.SortLabel, state.SortDirection != SortDirection.Ascending, _showDeleted, _phase), cancellationToken);
-        _empty = page.Total == 0 && string.IsNullOrWhiteSpace(_search) && !_showDeleted && _phase is null;
+        var empty = page.Total == 0 && string.IsNullOrWhiteSpace(_search) && !_showDeleted && _phase is null;
+        if (empty != _empty)
+        {
+            // The table re-renders itself after loading; the empty state around it is the page's to show.
+            _empty = empty;
+            StateHasChanged();
+        }
         return new TableData<ClusterRow> { Items = page.Rows, TotalItems = page.Total };
     }
 
