@@ -10,7 +10,7 @@ public sealed class ActivityRowTests : ComponentTest
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(JobState.Running, "join-workers", null, "3 minutes ago · now join-workers")]
+    [InlineData(JobState.Running, "join-workers", null, "3 minutes ago · running join-workers")]
     [InlineData(JobState.Succeeded, "fetch-kubeconfig", 95, "3 minutes ago · took 1 min 35 s")]
     [InlineData(JobState.Failed, "join-workers", 60, "3 minutes ago · stopped at join-workers")]
     [InlineData(JobState.Queued, null, null, "3 minutes ago · waiting for its turn")]
