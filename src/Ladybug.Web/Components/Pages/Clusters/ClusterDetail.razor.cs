@@ -194,7 +194,7 @@ public partial class ClusterDetail
     {
         if (_cluster is null) return;
         var parameters = new DialogParameters<AddNodesDialog> { { d => d.Cluster, _cluster } };
-        var dialog = await Dialogs.ShowAsync<AddNodesDialog>("Add nodes", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        var dialog = await Dialogs.ShowAsync<AddNodesDialog>($"Add nodes to {_cluster.Name}", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false })
         {
