@@ -24,8 +24,9 @@ public static class ClusterPage
         var nodes = new List<NodeRow>();
         foreach (var row in rows)
         {
-            async Task<string> Cell(string label) => (await row.Locator($"td[data-label='{label}']").InnerTextAsync()).Trim();
-            nodes.Add(new NodeRow(await Cell("Name"), await Cell("Role"), await Cell("Cloud"), await Cell("Region"), await Cell("Public IP"), await Cell("Status")));
+            async Task<string> Field(string testId) => (await row.GetByTestId(testId).InnerTextAsync()).Trim();
+            nodes.Add(new NodeRow(await Field("node-name"), await Field("node-role"), await Field("node-cloud"), await Field("node-region"),
+                await Field("node-public-ip"), await Field("node-status")));
         }
         return nodes;
     }

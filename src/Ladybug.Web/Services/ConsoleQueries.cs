@@ -18,7 +18,9 @@ public sealed record DashboardSummary(int Clusters, int Nodes, IReadOnlyList<Pha
 public sealed record ClusterRow(Guid Id, string Namespace, string Name, ClusterPhase Phase, string? Reason, string KubernetesVersion,
     Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt);
 
-public sealed record ClusterListQuery(int Page, int PageSize, string? Search = null, string? SortBy = null, bool Descending = true, bool IncludeDeleted = false);
+/// <summary>One page of the cluster list; <paramref name="Phase"/> keeps only clusters in that phase (Deleted ones included when asked for).</summary>
+public sealed record ClusterListQuery(int Page, int PageSize, string? Search = null, string? SortBy = null, bool Descending = true, bool IncludeDeleted = false,
+    ClusterPhase? Phase = null);
 
 public sealed record ClusterListPage(IReadOnlyList<ClusterRow> Rows, int Total);
 
@@ -73,7 +75,8 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var clusters = db.Clusters.AsNoTracking();
-        if (!query.IncludeDeleted) clusters = clusters.Where(c => c.Phase != ClusterPhase.Deleted);
+        if (query.Phase is { } phase) clusters = clusters.Where(c => c.Phase == phase);
+        else if (!query.IncludeDeleted) clusters = clusters.Where(c => c.Phase != ClusterPhase.Deleted);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var search = query.Search.Trim().ToLowerInvariant();

@@ -37,6 +37,12 @@ public static class DisplayFormat
     public static string Words(string pascalCase) =>
         string.Concat(pascalCase.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
 
+    /// <summary>A value that may be missing (an Azure zone, an IP not yet assigned), with a dash standing in for nothing.</summary>
+    public static string OrDash(string? value) => string.IsNullOrWhiteSpace(value) ? "—" : value;
+
+    /// <summary>A VM spec as people name it: Tumblebug's ids ("aws+ap-northeast-1+t3.medium") end in the CSP's own name.</summary>
+    public static string SpecName(string spec) => spec[(spec.LastIndexOf('+') + 1)..];
+
     public static string Role(NodeRole role) => role == NodeRole.ControlPlane ? "control plane" : "worker";
 
     public static string Memory(double gib) => $"{gib.ToString("0.#", CultureInfo.InvariantCulture)} GiB";

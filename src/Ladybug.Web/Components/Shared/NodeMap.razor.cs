@@ -10,8 +10,8 @@ public partial class NodeMap
     private const string ViewBox = "0 6 360 142";
     private const int MaxListedItems = 10;
     private const int MaxTooltipItems = 15;
-    /// <summary>Markers closer than this (in degrees) are fanned out so none hides another.</summary>
-    private const double Crowded = 3;
+    /// <summary>Space left between two markers' circles (in degrees), so none hides another.</summary>
+    private const double MarkerGap = 0.6;
 
     private List<Marker> _markers = [];
     private List<IGrouping<string, MapRegion>> _byCsp = [];
@@ -43,33 +43,47 @@ public partial class NodeMap
 
     private static double Radius(int count) => Math.Min(10, 3 + 1.5 * Math.Log2(Math.Max(1, count)));
 
-    /// <summary>Different clouds often share a city; spread such markers on a small circle around their centre.</summary>
+    /// <summary>
+    /// Different clouds often share a city, and neighbouring cities sit closer than two markers are wide: markers whose
+    /// circles would touch are grouped and spread evenly on a circle around their middle, just far enough apart.
+    /// </summary>
     private static List<Marker> FanOut(List<Marker> markers)
     {
-        var result = new List<Marker>(markers.Count);
-        var clusters = new List<List<Marker>>();
+        var groups = new List<List<Marker>>();
         foreach (var marker in markers)
         {
-            var near = clusters.FirstOrDefault(c => Math.Abs(c[0].X - marker.X) < Crowded && Math.Abs(c[0].Y - marker.Y) < Crowded);
-            if (near is null) clusters.Add([marker]);
-            else near.Add(marker);
-        }
-        foreach (var cluster in clusters)
-        {
-            if (cluster.Count == 1)
+            var touching = groups.Where(g => g.Any(m => Touch(m, marker))).ToList();
+            var group = touching.FirstOrDefault() ?? [];
+            if (touching.Count == 0) groups.Add(group);
+            // A marker touching two groups joins them into one.
+            foreach (var other in touching.Skip(1))
             {
-                result.Add(cluster[0]);
+                group.AddRange(other);
+                groups.Remove(other);
+            }
+            group.Add(marker);
+        }
+        var result = new List<Marker>(markers.Count);
+        foreach (var group in groups)
+        {
+            if (group.Count == 1)
+            {
+                result.Add(group[0]);
                 continue;
             }
-            var spread = cluster.Max(m => m.Radius) * 0.9;
-            for (var i = 0; i < cluster.Count; i++)
+            var (x, y) = (group.Average(m => m.X), group.Average(m => m.Y));
+            // Neighbours on the circle are 2·spread·sin(π/n) apart: at least one widest marker's diameter plus the gap.
+            var spread = (group.Max(m => m.Radius) + MarkerGap / 2) / Math.Sin(Math.PI / group.Count);
+            for (var i = 0; i < group.Count; i++)
             {
-                var angle = 2 * Math.PI * i / cluster.Count - Math.PI / 2;
-                result.Add(cluster[i] with { X = cluster[0].X + spread * Math.Cos(angle), Y = cluster[0].Y + spread * Math.Sin(angle) });
+                var angle = 2 * Math.PI * i / group.Count - Math.PI / 2;
+                result.Add(group[i] with { X = x + spread * Math.Cos(angle), Y = y + spread * Math.Sin(angle) });
             }
         }
         return result;
     }
+
+    private static bool Touch(Marker a, Marker b) => Math.Sqrt(Math.Pow(a.X - b.X, 2) + Math.Pow(a.Y - b.Y, 2)) < a.Radius + b.Radius + MarkerGap;
 
     private static string Tooltip(MapRegion region)
     {

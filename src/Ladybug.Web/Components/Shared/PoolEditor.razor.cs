@@ -44,6 +44,12 @@ public partial class PoolEditor
         : string.IsNullOrEmpty(Pool.Connection) ? "Choose a connection first"
         : SpecRequirements.Describe(Role);
 
+    /// <summary>
+    /// The spec's error, once there is a connection to pick a spec from: before that the field is disabled, its helper
+    /// says to choose a connection first, and the connection field carries the error.
+    /// </summary>
+    private string? SpecError => string.IsNullOrEmpty(Pool.Connection) ? null : Errors.For(Path + ".spec") ?? _specError;
+
     protected override async Task OnParametersSetAsync()
     {
         _connectionsByCsp = Connections.OrderBy(c => c.Csp).ThenBy(c => c.Region).ThenBy(c => c.Name).GroupBy(c => c.Csp).ToList();

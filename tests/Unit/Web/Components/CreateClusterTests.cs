@@ -133,6 +133,24 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
     }
 
     [Fact]
+    public void AnUnchosenConnectionCarriesThePoolsErrorAndTheDisabledSpecOnlySaysToChooseItFirst()
+    {
+        var cut = Render<CreateCluster>();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=connections-loading]")));
+        Type(cut, "Cluster name", "edge");
+        cut.Find("[data-testid=wizard-next]").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-control-plane]")));
+
+        cut.Find("[data-testid=wizard-next]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("Choose a cloud connection.", Select(cut, "Connection").Instance.GetState(x => x.ErrorText)));
+        Assert.Null(Select(cut, "Spec").Instance.GetState(x => x.ErrorText));
+        Assert.Equal("Choose a connection first", Select(cut, "Spec").Instance.HelperText);
+        Choose(cut, "Connection", "aws-ap-northeast-1");
+        cut.WaitForAssertion(() => Assert.Equal("Choose a VM spec.", Select(cut, "Spec").Instance.GetState(x => x.ErrorText)));
+    }
+
+    [Fact]
     public void UnreachableTumblebugIsExplainedWithARetryAndNothingToPick()
     {
         Engine.Get<FakeCloud>().Reachable = false;

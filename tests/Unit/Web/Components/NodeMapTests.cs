@@ -80,4 +80,30 @@ public sealed class NodeMapTests : ComponentTest
         Assert.Empty(cut.FindAll("[data-testid=map-marker]"));
         Assert.Contains("Nothing here yet.", cut.Markup);
     }
+
+    [Fact]
+    public void MarkersOfNeighbouringRegionsAreSpreadSoNoneCoversAnother()
+    {
+        Node[] nodes =
+        [
+            At("a1", "aws", "ap-northeast-1", 35.68, 139.77), At("a2", "aws", "ap-northeast-1", 35.68, 139.77),
+            At("b1", "alibaba", "ap-northeast-1", 35.41, 139.42), At("c1", "ibm", "jp-tok", 35.69, 139.69),
+            At("d1", "gcp", "europe-west2", 51.51, -0.13), At("d2", "gcp", "europe-west2", 51.51, -0.13),
+            At("e1", "azure", "westeurope", 52.37, 4.90), At("e2", "azure", "westeurope", 52.37, 4.90),
+            At("f1", "aws", "us-east-1", 38.13, -78.45),
+        ];
+
+        var cut = Render<NodeMap>(p => p.Add(m => m.Regions, MapRegions.FromNodes(nodes)));
+
+        var circles = cut.FindAll("[data-testid=map-marker] circle").Select(c => (
+            X: double.Parse(c.GetAttribute("cx")!, System.Globalization.CultureInfo.InvariantCulture),
+            Y: double.Parse(c.GetAttribute("cy")!, System.Globalization.CultureInfo.InvariantCulture),
+            R: double.Parse(c.GetAttribute("r")!, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(6, circles.Count);
+        foreach (var (a, i) in circles.Select((c, i) => (c, i)))
+            foreach (var b in circles.Skip(i + 1))
+                Assert.True(Math.Sqrt(Math.Pow(a.X - b.X, 2) + Math.Pow(a.Y - b.Y, 2)) >= a.R + b.R, $"{a} overlaps {b}");
+        var virginia = circles.Single(c => c.X < 110);
+        Assert.Equal((-78.45 + 180, 90 - 38.13), (Math.Round(virginia.X, 2), Math.Round(virginia.Y, 2)));
+    }
 }

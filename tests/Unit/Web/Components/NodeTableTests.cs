@@ -53,4 +53,30 @@ public sealed class NodeTableTests : ComponentTest
         Assert.Equal(3, cut.FindAll("[data-testid=node-name]").Count);
         Assert.Contains("edge-w2-1", cut.Markup);
     }
+
+    [Fact]
+    public void ShowsTheSpecByItsCspNameWithTheTumblebugIdOnHoverAndADashForWhatIsMissing()
+    {
+        Node[] nodes = [new() { Name = "edge-w2-1", Csp = "azure", Region = "koreacentral", Zone = "", Spec = "azure+koreacentral+standard_b2s", Status = NodeStatus.Creating }];
+
+        var cut = Render<NodeTable>(p => p.Add(t => t.Nodes, nodes));
+
+        var spec = cut.Find("td[data-label=Spec] span");
+        Assert.Equal("standard_b2s", spec.TextContent);
+        Assert.Equal("azure+koreacentral+standard_b2s", spec.GetAttribute("title"));
+        Assert.Equal("—", cut.Find("[data-testid=node-public-ip]").TextContent);
+        Assert.Equal("koreacentral", cut.Find("[data-testid=node-region]").TextContent);
+        Assert.Equal("—", cut.Find("td[data-label=Where] .muted").TextContent);
+    }
+
+    [Fact]
+    public void AnEmptyTableSaysWhyThePageGivesAndAFilterThatMissesSaysSo()
+    {
+        var empty = Render<NodeTable>(p => p.Add(t => t.Nodes, []).Add(t => t.EmptyText, "No nodes: the cluster was deleted with its machines."));
+        Assert.Equal("No nodes: the cluster was deleted with its machines.", empty.Find("[data-testid=no-nodes]").TextContent);
+
+        var cut = Render<NodeTable>(p => p.Add(t => t.Nodes, Nodes));
+        cut.Find("input[aria-label='Filter nodes']").Input("no-such-node");
+        cut.WaitForAssertion(() => Assert.Equal("No node matches the filter.", cut.Find("[data-testid=no-nodes]").TextContent));
+    }
 }

@@ -79,4 +79,18 @@ public sealed class ConsoleQueriesTests : IAsyncLifetime
         var withDeleted = await queries.ClustersAsync(new ClusterListQuery(0, 10, IncludeDeleted: true));
         Assert.Equal(4, withDeleted.Total);
     }
+
+    [Fact]
+    public async Task ClusterListKeepsOnlyTheAskedPhaseDeletedIncludedWhenThatIsThePhaseAsked()
+    {
+        var queries = _engine.Get<ConsoleQueries>();
+
+        var failed = await queries.ClustersAsync(new ClusterListQuery(0, 10, Phase: ClusterPhase.Failed));
+        Assert.Equal("gamma", Assert.Single(failed.Rows).Name);
+        Assert.Equal(1, failed.Total);
+        var deleted = await queries.ClustersAsync(new ClusterListQuery(0, 10, Phase: ClusterPhase.Deleted));
+        Assert.Equal("old", Assert.Single(deleted.Rows).Name);
+        var none = await queries.ClustersAsync(new ClusterListQuery(0, 10, Search: "alpha", Phase: ClusterPhase.Failed));
+        Assert.Equal(0, none.Total);
+    }
 }

@@ -47,6 +47,14 @@ public partial class ClusterDetail
     private bool CanCancel => _activeJob is { Kind: not (JobKind.Rollback or JobKind.DeleteCluster) };
     private bool CanChangeNodes => _cluster?.Phase == ClusterPhase.Provisioned && !JobRunning;
 
+    /// <summary>Why the node table is empty: still coming, or gone with a failure or a delete.</summary>
+    private string NodesEmptyText => _cluster?.Phase switch
+    {
+        ClusterPhase.Failed => "No nodes: the machines of the failed job were deleted, or never created.",
+        ClusterPhase.Deleted => "No nodes: the cluster was deleted with its machines.",
+        _ => NodeTable.NodesComingText,
+    };
+
     private bool CanRemove(Node node) => CanChangeNodes && node.Role == NodeRole.Worker && node.Name != _cluster?.LeaderNodeName;
 
     protected override async Task OnParametersSetAsync()
@@ -181,7 +189,7 @@ public partial class ClusterDetail
     {
         if (_cluster is null) return;
         var parameters = new DialogParameters<AddNodesDialog> { { d => d.Cluster, _cluster } };
-        var dialog = await Dialogs.ShowAsync<AddNodesDialog>("Add nodes", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        var dialog = await Dialogs.ShowAsync<AddNodesDialog>($"Add nodes to {_cluster.Name}", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false })
         {
