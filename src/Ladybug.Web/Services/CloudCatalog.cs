@@ -16,8 +16,14 @@ public sealed record CloudResult<T>(T Value, string? Error)
 /// </summary>
 public sealed class CloudCatalog(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<CloudCatalog> logger)
 {
-    /// <summary>Every circuit's app bar asks; the broker is asked at most this often.</summary>
+    /// <summary>Every circuit's app bar asks; the broker is asked at most this often while it answers.</summary>
     private static readonly TimeSpan HealthCacheDuration = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// An unreachable broker is asked again sooner: right after start-up the first answer can be a failure (a
+    /// remote Tumblebug still booting) and pages must not show it for long once the broker is up.
+    /// </summary>
+    public static readonly TimeSpan UnreachableRecheck = TimeSpan.FromSeconds(3);
 
     private readonly Lock _gate = new();
     private (InfrastructureHealth Health, DateTimeOffset At)? _health;
@@ -26,7 +32,7 @@ public sealed class CloudCatalog(IServiceScopeFactory scopes, IHostApplicationLi
     public async Task<InfrastructureHealth> CheckAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
-            if (_health is { } cached && time.GetUtcNow() - cached.At < HealthCacheDuration)
+            if (_health is { } cached && time.GetUtcNow() - cached.At < (cached.Health.Ready ? HealthCacheDuration : UnreachableRecheck))
                 return cached.Health;
         var health = await CallAsync((i, ct) => i.CheckAsync(ct), e => new InfrastructureHealth(false, "", false, e), cancellationToken);
         lock (_gate) _health = (health.Value, time.GetUtcNow());

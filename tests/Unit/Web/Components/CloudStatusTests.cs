@@ -6,16 +6,23 @@ using Ladybug.Web.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
 public sealed class CloudStatusTests : ComponentTest
 {
     private readonly ApplicationLifetime _lifetime = new(NullLogger<ApplicationLifetime>.Instance);
-    private readonly ServiceProvider _cloud = new ServiceCollection().AddSingleton<IInfrastructure>(new FakeCloud()).BuildServiceProvider();
+    private readonly FakeCloud _broker = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly ServiceProvider _cloud;
 
-    public CloudStatusTests() =>
-        Services.AddSingleton(new CloudCatalog(_cloud.GetRequiredService<IServiceScopeFactory>(), _lifetime, TimeProvider.System, NullLogger<CloudCatalog>.Instance));
+    public CloudStatusTests()
+    {
+        _cloud = new ServiceCollection().AddSingleton<IInfrastructure>(_broker).BuildServiceProvider();
+        Services.AddSingleton<TimeProvider>(_time);
+        Services.AddSingleton(new CloudCatalog(_cloud.GetRequiredService<IServiceScopeFactory>(), _lifetime, _time, NullLogger<CloudCatalog>.Instance));
+    }
 
     [Fact]
     public void ShowsTheSandboxBadgeWhenTheBrokerAnswers()
@@ -24,6 +31,20 @@ public sealed class CloudStatusTests : ComponentTest
 
         cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[data-testid=tumblebug-status]").GetAttribute("data-ready")));
         Assert.NotEmpty(cut.FindAll("[data-testid=sandbox-badge]"));
+    }
+
+    [Fact]
+    public void AnUnreachableBrokerIsAskedAgainSoonAndShownReadyOnceItAnswers()
+    {
+        _broker.Reachable = false;
+        var cut = Render<CloudStatus>();
+        cut.WaitForAssertion(() => Assert.Contains("not reachable", cut.Find("[data-testid=tumblebug-status]").GetAttribute("aria-label")));
+
+        _broker.Reachable = true;
+        _time.Advance(CloudCatalog.UnreachableRecheck);
+
+        // Well before the 30 s a reachable broker waits between checks.
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[data-testid=tumblebug-status]").GetAttribute("data-ready")));
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public sealed class ClusterDetailTests() : ComponentTest(withEngine: true)
         var cp2 = await StoreStepAsync(job, "cp-2", StepState.Running, Start.AddSeconds(1));
         var cut = await RenderReadyAsync(cluster);
         Assert.NotEqual(cp2.StartedAt, (await Engine.StepsOfAsync(job.Id)).Single(s => s.Id == cp2.Id).StartedAt);
+        // The page shows a job's events once it has read that job's steps (before, the read itself covers them).
+        cut.WaitForAssertion(() => Assert.Equal([("cp-2", "Running")], JoinSubSteps(cut)));
 
         // What the engine does next: cp-2's join ends, then cp-3's starts.
         cp2.State = StepState.Succeeded;
