@@ -21,8 +21,9 @@ public sealed class FailureJourneyTests(SandboxConsole console) : IClassFixture<
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 } });
         var journey = new Journey("4-failure", page);
         await Browser.SignInAsync(page, console.Host, $"/clusters/default/{Name}");
-        await Assertions.Expect(page.Locator("[data-testid=sub-step][data-step=join-worker][data-node=w1-2]")).ToBeVisibleAsync(new() { Timeout = 120_000 });
-        await journey.StepAsync("joining-workers");
+        // The sandbox fails and rolls back within seconds, so the page may open on the rollback already: the live
+        // view is not awaited at a particular step; the create job's timeline below shows where it broke.
+        await journey.StepAsync("opened");
 
         await ClusterPage.ExpectPhaseAsync(page, "Failed");
         await Assertions.Expect(page.GetByTestId("phase-reason")).ToHaveTextAsync("JoinWorkerFailedReason");
