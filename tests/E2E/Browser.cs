@@ -32,7 +32,16 @@ public static class Browser
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/account/login"), new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException ex)
+        {
+            // Say what the sign-in page shows (an error, or the form untouched) instead of only that it stayed.
+            var error = await page.Locator(".signin-error").AllTextContentsAsync();
+            throw new TimeoutException($"Still on {page.Url} after signing in as {user}; page error: '{string.Join(" ", error)}'.", ex);
+        }
         await WaitInteractiveAsync(page);
     }
 
