@@ -103,8 +103,7 @@ internal sealed partial class ClusterProvisioner
     public async Task DeleteAllMachinesAsync(JobContext context, CancellationToken cancellationToken)
     {
         var state = await ReadRecordedStateAsync(context, cancellationToken);
-        foreach (var node in state.Nodes)
-            await context.SetNodeStatusAsync(node.Name, NodeStatus.Deleting, null, cancellationToken);
+        await context.SetNodeStatusAsync([.. state.Nodes.Select(n => n.Name)], NodeStatus.Deleting, null, cancellationToken);
         if (state.Cluster is { InfraNamespace: { } ns, InfraId: { } groupId })
         {
             context.Info($"Deleting every machine of {ns}/{groupId}");

@@ -32,9 +32,7 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string Pragmas(DbConnection connection)
-    {
-        var seconds = connection is SqliteConnection sqlite ? sqlite.DefaultTimeout : 30;
-        return $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={seconds * 1000};";
-    }
+    /// <summary>The lock wait follows the connection string's <c>Default Timeout</c>: one setting, not a second literal.</summary>
+    private static string Pragmas(DbConnection connection) =>
+        $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={((SqliteConnection)connection).DefaultTimeout * 1000};";
 }
