@@ -132,13 +132,15 @@ public sealed class JobRunnerRestartTests
     {
         await using var first = await EngineHost.StartAsync();
         var jobs = new List<Job>();
+        for (var i = 0; i < 6; i++)
+        {
+            var cluster = await first.AddClusterAsync(ClusterSpecs.Valid($"c{i}"));
+            jobs.Add(new Job { ClusterId = cluster.Id, Kind = JobKind.AddNodes, CreatedAt = DateTimeOffset.UtcNow });
+        }
+        // Stopped before the jobs are written: a runner still starting would find them unfinished and run them itself.
+        await first.StopAsync();
         await using (var db = await first.OpenDbAsync())
         {
-            for (var i = 0; i < 6; i++)
-            {
-                var cluster = await first.AddClusterAsync(ClusterSpecs.Valid($"c{i}"));
-                jobs.Add(new Job { ClusterId = cluster.Id, Kind = JobKind.AddNodes, CreatedAt = DateTimeOffset.UtcNow });
-            }
             db.Jobs.AddRange(jobs);
             await db.SaveChangesAsync();
         }
@@ -156,6 +158,8 @@ public sealed class JobRunnerRestartTests
     {
         var first = await EngineHost.StartAsync();
         var cluster = await first.AddClusterAsync(ClusterSpecs.Valid(), ClusterPhase.Provisioning);
+        // Stopped before the job is written: a runner still starting would find it unfinished and run it itself.
+        await first.StopAsync();
         var now = DateTimeOffset.UtcNow;
         var job = new Job
         {
@@ -173,7 +177,6 @@ public sealed class JobRunnerRestartTests
                 });
             await db.SaveChangesAsync();
         }
-        await first.StopAsync();
         return (first, cluster.Id, job);
     }
 
