@@ -6,7 +6,7 @@ namespace Ladybug.Tests.E2E.Journeys;
 /// Journey 2: a provisioned cluster grows by a pool on a fourth cloud (the node shows up live), loses a worker (gone
 /// from table and map), then is deleted by typing its name; afterwards the sandbox holds no VM or sshd for it.
 /// </summary>
-public sealed class GrowAndShrinkJourneyTests(SandboxConsole console) : IClassFixture<SandboxConsole>
+public sealed class GrowAndShrinkJourneyTests(SlowWaitReadySandboxConsole console) : IClassFixture<SlowWaitReadySandboxConsole>
 {
     private const string Name = "grow-shrink";
 
@@ -77,4 +77,13 @@ public sealed class GrowAndShrinkJourneyTests(SandboxConsole console) : IClassFi
         Assert.Empty(await console.Sandbox.MachinesOfAsync(Name));
         Assert.Empty(console.Sandbox.SshdProcessesOf(Name));
     }
+}
+
+/// <summary>
+/// wait-ready takes 3 s here: the add-nodes job is then surely still running when its new node shows up, so the journey
+/// can tell a live table from one refreshed when the job ends (with 100 ms steps the job could end first).
+/// </summary>
+public sealed class SlowWaitReadySandboxConsole : SandboxConsole
+{
+    public SlowWaitReadySandboxConsole() => Settings["Ladybug:Sandbox:StepLatencies:wait-ready"] = "00:00:03";
 }
