@@ -25,6 +25,9 @@ public sealed class RestartResumesJourneyTests(SandboxConsole console) : IClassF
         await session.KillDuringAsync("create-machines");
 
         await session.RestartAsync();
+        // Searched for, not scrolled to: the view renders only the lines near its tail, and the resumed job can
+        // write more than a screenful after this line before the assertion looks.
+        await session.Page.Locator("[data-testid=log-search] input, input[data-testid=log-search]").FillAsync("Resuming Create");
         await Assertions.Expect(session.Page.Locator(".log-line").Filter(new() { HasTextRegex = new Regex("Resuming Create after a restart \\(attempt 2\\)") }))
             .ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await session.Journey.StepAsync("resumed");
