@@ -111,7 +111,8 @@ public sealed class BootstrapScriptRendererTests
 
         Assert.Equal("registry.k8s.io", init.Argument("image-repository"));
         Assert.Equal(dnsRepository, init.Argument("dns-image-repository"));
-        Assert.Contains("imageRepository: \"${dns_repository}\"", init.Text);
+        Assert.Contains("""printf -v dns 'dns:\n  imageRepository: "%s"\n' "$DNS_IMAGE_REPOSITORY" """.TrimEnd(), init.Text);
+        Assert.Contains("${dns}networking:", init.Text);
     }
 
     [Theory]
