@@ -16,7 +16,7 @@ internal static class UpstreamFailures
 
     /// <summary>
     /// curl -f on an HTTP 404 prints "curl: (22) The requested URL returned error: 404" and exits 22
-    /// (curl docs/cmdline-opts/fail.md: "returns error 22"); <c>download</c> tries 5 times, then the ERR trap reports.
+    /// (curl(1) --fail: "curl … will return error 22"); <c>download</c> tries 5 times, then the ERR trap reports.
     /// </summary>
     public static async Task<NodeStepFailure> DownloadAsync(NodeStepContext context, string url, string target)
     {
