@@ -50,6 +50,13 @@ public sealed class SandboxFaults
     public List<string> FailCreateOnConnections { get; set; } = [];
     /// <summary>Nodes on these connections stay Creating forever.</summary>
     public List<string> NeverRunningOnConnections { get; set; } = [];
+    /// <summary>
+    /// Node groups on these connections fail resource preparation (vNet/SG/key) before any VM exists; when every group
+    /// of a create fails so, the Infra is left Failed with no nodes and targetAction "Create".
+    /// </summary>
+    public List<string> FailPreparationOnConnections { get; set; } = [];
+    /// <summary>Connections listed with verified:false ("*": all), so ?filterVerified=true leaves them out.</summary>
+    public List<string> UnverifiedConnections { get; set; } = [];
     /// <summary>After a VM is Running its SSH port refuses connections for this many seconds (a slow boot).</summary>
     public double SshRefusedSeconds { get; set; }
     /// <summary>Creating calls (infraDynamic, nodeGroupDynamic) do their work, then drop the connection instead of answering.</summary>

@@ -20,6 +20,15 @@ public sealed partial class TumblebugInfrastructure
         await EnsureNamespaceAsync(ns, cancellationToken);
 
         var infra = await FindInfraAsync(ns, groupId, cancellationToken);
+        if (infra is not null && IsAbandoned(infra))
+        {
+            // When every node group fails resource preparation Tumblebug keeps the Infra, Failed with no nodes and
+            // targetAction "Create" for good (cb-tumblebug src/core/infra/provisioning.go:2177-2215 @v0.13.0):
+            // waiting for it would only run out the creation timeout. Nothing exists to keep, so start over.
+            reporter.Note($"Infra '{groupId}' was left {infra.Status} without machines by an earlier attempt; deleting it and creating it again.");
+            await DeleteAllAsync(ns, groupId, cancellationToken);
+            infra = null;
+        }
         if (infra is not null)
         {
             reporter.Note($"Infra '{groupId}' already exists; continuing from what exists.");
@@ -230,6 +239,11 @@ public sealed partial class TumblebugInfrastructure
             ? null
             : string.Join(", ", pending.Select(n => $"{n.Id} is {(string.IsNullOrEmpty(n.Status) ? "unknown" : n.Status)}"));
     }
+
+    /// <summary>A create that died before any VM existed: Failed (or Empty) with no nodes, whatever targetAction says.</summary>
+    private static bool IsAbandoned(InfraInfo infra) =>
+        infra.Node.Count == 0
+        && (infra.Status.StartsWith("Failed", StringComparison.OrdinalIgnoreCase) || infra.Status.Equals("Empty", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsCreating(InfraStatusInfo status) =>
         status.TargetAction.Equals("Create", StringComparison.OrdinalIgnoreCase)
