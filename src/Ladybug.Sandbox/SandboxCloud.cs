@@ -78,7 +78,7 @@ public sealed class SandboxCloud : IAsyncDisposable
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
             builder.Services.AddSingleton(options).AddSingleton(machines).AddSingleton(control)
-                .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control));
+                .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control, new InitializationClock(options.InitializationDelay)));
             var app = builder.Build();
             app.UseMiddleware<TumblebugGate>();
             app.MapTumblebugEmulator();

@@ -29,6 +29,11 @@ public sealed class SandboxOptions
 
     /// <summary>How long a VM stays Creating before it is Running.</summary>
     public TimeSpan VmCreateDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// After start, how long readyz says initialized:false and the cloud lists no verified connection, spec or image —
+    /// Tumblebug before init.py has run. Short by default so a person sees it; tests use zero.
+    /// </summary>
+    public TimeSpan InitializationDelay { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>How long a synchronous create call waits for its nodes before answering anyway (Tumblebug's own wait).</summary>
     public TimeSpan CreationWaitLimit { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Added before every simulated bootstrap step, so a run takes time like a real one.</summary>

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Ladybug.Sandbox.Emulator;
 
 /// <summary>What the emulator's handlers share.</summary>
-internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control);
+internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control, InitializationClock Initialization);
 
 /// <summary>
 /// The CB-Tumblebug v0.13 calls Ladybug makes — same paths, JSON, status words and error shapes as Tumblebug —
@@ -44,8 +44,10 @@ internal static partial class TumblebugEmulatorApi
     }
 
     private static IResult GetReadyz(EmulatorServices e) => e.Machines.Problem is { } problem
-        ? Json(new ReadyzResponse($"CB-Tumblebug (sandbox) is not ready: {problem}", false, true), StatusCodes.Status503ServiceUnavailable)
-        : Json(new ReadyzResponse("CB-Tumblebug is ready and initialized", true, true));
+        ? Json(new ReadyzResponse($"CB-Tumblebug (sandbox) is not ready: {problem}", false, e.Initialization.Initialized), StatusCodes.Status503ServiceUnavailable)
+        : e.Initialization.Initialized
+            ? Json(new ReadyzResponse("CB-Tumblebug is ready and initialized", true, true))
+            : Json(new ReadyzResponse("CB-Tumblebug is ready but not initialized (waiting for init.py)", true, false));
 
     private static IResult GetNamespace(string nsId, EmulatorServices e)
     {
@@ -78,7 +80,7 @@ internal static partial class TumblebugEmulatorApi
     /// </summary>
     private static IResult ListConnections(bool? filterVerified, EmulatorServices e)
     {
-        var unverified = e.Control.Faults.UnverifiedConnections;
+        var unverified = e.Initialization.Initialized ? e.Control.Faults.UnverifiedConnections : ["*"];
         List<ConnConfig>? list = null;
         foreach (var region in e.Catalog.Regions)
         {
@@ -96,6 +98,7 @@ internal static partial class TumblebugEmulatorApi
         if (invalid is not null) return invalid;
         filter ??= new FilterSpecsByRangeRequest();
         var specs = e.Catalog.Specs
+            .Where(_ => e.Initialization.Initialized)
             .Where(s => AnyOf(filter.ConnectionName, s.Region.ConnectionName)
                 && AnyOf(filter.ProviderName, s.Region.Provider)
                 && AnyOf(filter.RegionName, s.Region.Region)
@@ -130,6 +133,7 @@ internal static partial class TumblebugEmulatorApi
         }
         var wanted = (search.OsType ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var images = e.Catalog.Images
+            .Where(_ => e.Initialization.Initialized)
             .Where(i => i.Provider == region.Provider && i.Region == region.Region)
             .Where(i => wanted.All(w => i.OsType.Contains(w, StringComparison.OrdinalIgnoreCase)))
             .Where(i => string.IsNullOrEmpty(search.OsArchitecture) || search.OsArchitecture.Equals(CatalogSpec.Architecture, StringComparison.OrdinalIgnoreCase))

@@ -203,4 +203,23 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         Assert.False(node.TryGetProperty("privateKey", out _));
         Assert.False(node.TryGetProperty("nodeUserPassword", out _));
     }
+
+    [Fact]
+    public async Task UntilInitializedReadyzSaysSoAndTheCloudOffersNothing()
+    {
+        await using var cloud = await TestSandbox.StartAsync(o => o.InitializationDelay = TimeSpan.FromHours(1));
+        using var http = new HttpClient { BaseAddress = new Uri(cloud.TumblebugUrl.AbsoluteUri + "/") };
+        http.DefaultRequestHeaders.Authorization = _http.DefaultRequestHeaders.Authorization;
+
+        var ready = await http.GetAsync("readyz");
+        var connections = await http.GetStringAsync("connConfig?filterVerified=true");
+        var specs = await http.PostAsync("ns/system/resources/filterSpecsByRange",
+            new StringContent("""{"connectionName":"aws-ap-northeast-1"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("""{"message":"CB-Tumblebug is ready but not initialized (waiting for init.py)","ready":true,"initialized":false}""",
+            await ready.Content.ReadAsStringAsync());
+        Assert.Equal("""{"connectionconfig":null}""", connections);
+        Assert.Equal(0, JsonDocument.Parse(await specs.Content.ReadAsStringAsync()).RootElement.GetProperty("spec").GetArrayLength());
+    }
 }

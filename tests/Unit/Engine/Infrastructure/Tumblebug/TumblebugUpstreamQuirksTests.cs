@@ -76,4 +76,21 @@ public sealed class TumblebugUpstreamQuirksTests
         Assert.DoesNotContain("Timeline", failure.Message);
         Assert.Contains("VM cp-1: Sandbox fault: VM creation fails on connection aws-ap-northeast-1", failure.Message);
     }
+
+    [Fact]
+    public async Task AnUninitializedTumblebugIsNotReadyYetForHealthAndValidation()
+    {
+        await using var cloud = await TestSandbox.StartAsync(o => o.InitializationDelay = TimeSpan.FromHours(1));
+        await using var client = TumblebugTestClient.For(cloud);
+        var check = new InfrastructureSpecCheck(client.Infrastructure);
+        var errors = new Ladybug.Engine.Clusters.ValidationErrors();
+
+        var health = await client.Infrastructure.CheckAsync(CancellationToken.None);
+        await check.CheckPoolsAsync([new Ladybug.Engine.Clusters.NodePoolSpec { Connection = "aws-ap-northeast-1", Spec = "t3.medium", Count = 1 }], errors, CancellationToken.None);
+
+        Assert.False(health.Ready);
+        Assert.Contains("not initialized yet", health.Message);
+        var error = Assert.Single(errors.ByField.SelectMany(e => e.Value));
+        Assert.Contains("not ready yet", error);
+    }
 }
