@@ -102,7 +102,7 @@ internal static partial class TumblebugEmulatorApi
             .Where(s => AnyOf(filter.ConnectionName, s.Region.ConnectionName)
                 && AnyOf(filter.ProviderName, s.Region.Provider)
                 && AnyOf(filter.RegionName, s.Region.Region)
-                && AnyOf(filter.Architecture, CatalogSpec.Architecture)
+                && AnyOf(filter.Architecture, s.Architecture)
                 && AllIn(filter.Id, s.Id)
                 && AllIn(filter.CspSpecName, s.CspSpecName)
                 && Within(filter.VCpu, s.VCpu) && Within(filter.MemoryGiB, s.MemoryGiB) && Within(filter.CostPerHour, s.CostPerHour))
@@ -119,11 +119,14 @@ internal static partial class TumblebugEmulatorApi
         var (search, invalid) = await ReadAsync<SearchImageRequest>(request);
         if (invalid is not null) return invalid;
         CatalogRegion? region;
-        if (!string.IsNullOrWhiteSpace(search!.MatchedSpecId))
+        var architecture = search!.OsArchitecture ?? "";
+        if (!string.IsNullOrWhiteSpace(search.MatchedSpecId))
         {
             var spec = e.Catalog.FindSpec(search.MatchedSpecId);
             if (spec is null) return Error(StatusCodes.Status400BadRequest, $"Failed to find the spec {search.MatchedSpecId}: not found in namespace system.");
             region = spec.Region;
+            // The spec's architecture wins unless it is "" or "NA" (src/core/resource/image.go:2067-2070 @v0.13.0).
+            if (spec.Architecture is not ("" or CatalogSpec.NotAvailableArchitecture)) architecture = spec.Architecture;
         }
         else
         {
@@ -136,7 +139,10 @@ internal static partial class TumblebugEmulatorApi
             .Where(_ => e.Initialization.Initialized)
             .Where(i => i.Provider == region.Provider && i.Region == region.Region)
             .Where(i => wanted.All(w => i.OsType.Contains(w, StringComparison.OrdinalIgnoreCase)))
-            .Where(i => string.IsNullOrEmpty(search.OsArchitecture) || search.OsArchitecture.Equals(CatalogSpec.Architecture, StringComparison.OrdinalIgnoreCase))
+            // os_architecture IN (value, 'na'), case-insensitive (image.go:2113-2119 @v0.13.0).
+            .Where(_ => architecture.Length == 0
+                || architecture.Equals(CatalogImage.Architecture, StringComparison.OrdinalIgnoreCase)
+                || CatalogImage.Architecture.Equals(CatalogSpec.NotAvailableArchitecture, StringComparison.OrdinalIgnoreCase))
             .Take(search.MaxResults is > 0 and var max ? max : int.MaxValue)
             .Select(i => WireViews.Image(i, region))
             .ToList();

@@ -280,11 +280,13 @@ public sealed partial class TumblebugInfrastructure
     private async Task<string> FindUbuntuImageAsync(SpecInfo spec, string release, CancellationToken cancellationToken)
     {
         var osType = $"ubuntu {release}";
+        // No osArchitecture: with matchedSpecId Tumblebug takes the spec's own, and when that is "" or "NA" it would
+        // filter on ours instead — "NA" then finds only "na" images (cb-tumblebug src/core/resource/image.go:2067-2070,
+        // 2113-2119 @v0.13.0).
         var request = new SearchImageRequest
         {
             MatchedSpecId = spec.Id,
             OsType = osType,
-            OsArchitecture = string.IsNullOrEmpty(spec.Architecture) ? "x86_64" : spec.Architecture,
             IncludeBasicImageOnly = true,
             MaxResults = 20,
         };

@@ -222,4 +222,21 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         Assert.Equal("""{"connectionconfig":null}""", connections);
         Assert.Equal(0, JsonDocument.Parse(await specs.Content.ReadAsStringAsync()).RootElement.GetProperty("spec").GetArrayLength());
     }
+
+    [Fact]
+    public async Task ANaSpecLeavesTheArchitectureToTheRequestMatchedWithNa()
+    {
+        const string search = """{"matchedSpecId":"ncp+kr+c2-g3","osType":"ubuntu 22.04","osArchitecture":ARCH}""";
+
+        var specs = await SendAsync(HttpMethod.Post, "/ns/system/resources/filterSpecsByRange", """{"connectionName":"ncp-kr"}""");
+        var asNa = await SendAsync(HttpMethod.Post, "/ns/system/resources/searchImage", search.Replace("ARCH", "\"NA\""));
+        var asX86 = await SendAsync(HttpMethod.Post, "/ns/system/resources/searchImage", search.Replace("ARCH", "\"x86_64\""));
+        var awsAsArm = await SendAsync(HttpMethod.Post, "/ns/system/resources/searchImage",
+            """{"matchedSpecId":"aws+ap-northeast-1+t3.medium","osType":"ubuntu 22.04","osArchitecture":"arm64"}""");
+
+        Assert.All(specs.Body.GetProperty("spec").EnumerateArray(), s => Assert.Equal("NA", s.GetProperty("architecture").GetString()));
+        Assert.Equal(0, asNa.Body.GetProperty("imageCount").GetInt32());
+        Assert.Equal(1, asX86.Body.GetProperty("imageCount").GetInt32());
+        Assert.Equal(1, awsAsArm.Body.GetProperty("imageCount").GetInt32()); // the spec's x86_64 wins over the request
+    }
 }

@@ -93,4 +93,15 @@ public sealed class TumblebugUpstreamQuirksTests
         var error = Assert.Single(errors.ByField.SelectMany(e => e.Value));
         Assert.Contains("not ready yet", error);
     }
+
+    [Fact]
+    public async Task ASpecWithoutArchitectureStillFindsItsImage()
+    {
+        await using var cloud = await TestSandbox.StartAsync();
+        await using var client = TumblebugTestClient.For(cloud);
+
+        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "ncp-kr", "c2-g3")], null, CancellationToken.None);
+
+        Assert.Equal("Running", Assert.Single(machines).Status);
+    }
 }
