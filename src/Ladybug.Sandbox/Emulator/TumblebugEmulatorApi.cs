@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Ladybug.Sandbox.Emulator;
 
 /// <summary>What the emulator's handlers share.</summary>
-internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control, InitializationClock Initialization);
+internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control, InitializationClock Initialization, RequestLedger Ledger);
 
 /// <summary>
 /// The CB-Tumblebug v0.13 calls Ladybug makes — same paths, JSON, status words and error shapes as Tumblebug —
@@ -39,6 +39,7 @@ internal static partial class TumblebugEmulatorApi
         api.MapPost("/ns/{nsId}/infra/{infraId}/nodeGroupDynamic", AddNodeGroupAsync);
         api.MapDelete("/ns/{nsId}/infra/{infraId}/node/{nodeId}", DeleteNodeAsync);
         api.MapDelete("/ns/{nsId}/infra/{infraId}", DeleteInfraAsync);
+        api.MapGet("/request/{reqId}", GetRequest);
         api.MapFallback(() => Error(StatusCodes.Status404NotFound, "Not Found"));
         return app;
     }
@@ -48,6 +49,22 @@ internal static partial class TumblebugEmulatorApi
         : e.Initialization.Initialized
             ? Json(new ReadyzResponse("CB-Tumblebug is ready and initialized", true, true))
             : Json(new ReadyzResponse("CB-Tumblebug is ready but not initialized (waiting for init.py)", true, false));
+
+    /// <summary>RestGetRequest (src/interface/rest/server/common/config.go:180-188 @v0.13.0).</summary>
+    private static IResult GetRequest(string reqId, EmulatorServices e)
+    {
+        if (e.Ledger.Find(reqId) is not { } details) return Error(StatusCodes.Status404NotFound, "Request ID not found");
+        string json;
+        lock (details) json = JsonSerializer.Serialize(details, TumblebugWire.Json);
+        return Results.Text(json, "application/json", statusCode: StatusCodes.Status200OK);
+    }
+
+    /// <summary>LoseCreateResponses: the outcome is reached and recorded, then the connection drops instead of the answer.</summary>
+    private static IResult Deliver(HttpContext http, EmulatorServices e, IResult result)
+    {
+        if (e.Control.ClaimLostCreateResponse()) http.Items[TumblebugGate.LostAnswerKey] = true;
+        return result;
+    }
 
     private static IResult GetNamespace(string nsId, EmulatorServices e)
     {
@@ -194,10 +211,14 @@ internal static partial class TumblebugEmulatorApi
                 {
                     if (infra.StoredStatus is null) e.State.Infras.Remove((nsId, name)); // policy=rollback cleans up
                     e.State.NotifyChanged();
-                    return Error(StatusCodes.Status400BadRequest, failure);
+                    return Deliver(http, e, Error(StatusCodes.Status400BadRequest, failure));
                 }
             }
             var prepared = plans.Except(unprepared).ToList();
+            // The progress entries GET /request/{reqId} shows while the call runs (provisioning.go:2293-2304, 4294 @v0.13.0).
+            foreach (var plan in prepared) e.Ledger.Progress(http, $"Prepared resources for VM:{plan.Name}", plan.Request);
+            e.Ledger.Progress(http, $"Prepared {prepared.Count} resources for provisioning Infra: {name}");
+            e.Ledger.Progress(http, "Start instance provisioning");
             timeline.Add("Infra Status Update", $"Infra marked as Prepared with {prepared.Count} successful NodeGroups");
             nodes = [.. prepared.SelectMany(p => AddNodes(infra, p, e.State))];
         }
@@ -237,11 +258,11 @@ internal static partial class TumblebugEmulatorApi
     private static async Task<IResult> AnswerCreatingCallAsync(HttpContext http, InfraRecord infra, List<NodeRecord> nodes, EmulatorServices e, CreationPolicy? policy)
     {
         await e.Provisioner.WaitSettledAsync(nodes, http.RequestAborted);
-        if (e.Control.ClaimLostCreateResponse())
-        {
-            http.Abort(); // LoseCreateResponses: the work is done, the answer never arrives.
-            return Results.Empty;
-        }
+        return Deliver(http, e, await OutcomeAsync(infra, nodes, e, policy));
+    }
+
+    private static async Task<IResult> OutcomeAsync(InfraRecord infra, List<NodeRecord> nodes, EmulatorServices e, CreationPolicy? policy)
+    {
         List<NodeRecord> failed;
         lock (e.State.Sync)
         {
