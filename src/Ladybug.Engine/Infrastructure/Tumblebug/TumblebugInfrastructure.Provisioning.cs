@@ -130,6 +130,9 @@ public sealed partial class TumblebugInfrastructure
             if (!mayHaveWorked) throw failure;
 
             logger.LogWarning(ex, "Creating call {RequestId} failed in a way that may have worked; looking {Group} up", requestId, groupId);
+            // When the answer itself was lost, Tumblebug kept the call's outcome under its request id: an Error there is it.
+            if (TumblebugErrors.ServerMessage(ex) is null && await FindRequestAsync(requestId, cancellationToken) is { Status: "Error" } outcome)
+                throw new InfrastructureException($"Tumblebug could not {action}: {TumblebugErrors.Summarize(outcome.ErrorResponse)}", inner: ex);
             var found = await FindInfraAsync(ns, groupId, cancellationToken);
             if (found is null || !applied(found)) throw failure;
             reporter.Note($"{failure.Message} Tumblebug has the machines anyway; continuing from what exists.");
@@ -139,6 +142,23 @@ public sealed partial class TumblebugInfrastructure
         {
             await watching.CancelAsync();
             await watch;
+        }
+    }
+
+    /// <summary>
+    /// GET /request/{reqId}: Handling, Success or Error of a tracked call (cb-tumblebug src/interface/rest/server/common/
+    /// config.go:180-188 @v0.13.0). Null when Tumblebug does not know it (restarted, older than an hour) or cannot say.
+    /// </summary>
+    private async Task<RequestDetails?> FindRequestAsync(string requestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await api.GetRequestAsync(requestId, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "Tumblebug has no record of request {RequestId}", requestId);
+            return null;
         }
     }
 

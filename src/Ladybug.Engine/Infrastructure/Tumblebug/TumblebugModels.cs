@@ -267,6 +267,14 @@ public sealed class InfraNodeAccessInfo
     public string NodeUserName { get; set; } = "";
 }
 
+/// <summary>clientManager.RequestDetails: the fields that tell a running call from a finished one (responseData is not read).</summary>
+public sealed class RequestDetails
+{
+    /// <summary>"Handling", "Success" or "Error".</summary>
+    public string Status { get; set; } = "";
+    public string ErrorResponse { get; set; } = "";
+}
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -285,4 +293,5 @@ public sealed class InfraNodeAccessInfo
 [JsonSerializable(typeof(InfraInfo))]
 [JsonSerializable(typeof(InfraStatusResponse))]
 [JsonSerializable(typeof(InfraAccessInfo))]
+[JsonSerializable(typeof(RequestDetails))]
 public sealed partial class TumblebugJsonContext : JsonSerializerContext;

@@ -104,4 +104,23 @@ public sealed class TumblebugUpstreamQuirksTests
 
         Assert.Equal("Running", Assert.Single(machines).Status);
     }
+
+    [Fact]
+    public async Task WhenTheAnswerToAFailedCreateIsLostTheRequestLedgerTellsWhy()
+    {
+        await using var cloud = await TestSandbox.StartAsync(o =>
+        {
+            o.Faults.FailPreparationOnConnections.Add("aws-ap-northeast-1");
+            o.Faults.LoseCreateResponses = 1;
+        });
+        await using var client = TumblebugTestClient.For(cloud);
+        var group = NewGroup();
+
+        var failure = await Assert.ThrowsAsync<InfrastructureException>(() =>
+            client.Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "aws-ap-northeast-1", "t3.medium")], null, CancellationToken.None));
+
+        Assert.Contains("all NodeGroups failed resource preparation", failure.Message);
+        Assert.DoesNotContain("not ready within", failure.Message);
+        Assert.Contains(cloud.Control.Requests, r => r.Method == "GET" && r.Path.StartsWith("/request/ladybug-" + group, StringComparison.Ordinal));
+    }
 }
