@@ -17,6 +17,9 @@ internal sealed class RequestLedger
     /// <summary>requestMapTTL (client.go:710-715 @v0.13.0).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(1);
 
+    /// <summary>requestMapMaxEntries: past it the oldest entries go (src/core/common/client/client.go:717-719, 762-800 @v0.13.0; upstream trims at its 10-minute cleanup).</summary>
+    public const int MaxEntries = 1000;
+
     /// <summary>HttpContext.Items key under which the gate leaves the id of a tracked call for its handler.</summary>
     public const string ItemKey = "ladybug.tumblebug.requestId";
 
@@ -104,6 +107,10 @@ internal sealed class RequestLedger
         var cutoff = DateTime.UtcNow - Retention;
         foreach (var (id, details) in _entries)
             if (details.StartTime < cutoff) _entries.TryRemove(id, out _);
+        var excess = _entries.Count - MaxEntries;
+        if (excess <= 0) return;
+        foreach (var (id, _) in _entries.OrderBy(e => e.Value.StartTime).Take(excess).ToList())
+            _entries.TryRemove(id, out _);
     }
 }
 
