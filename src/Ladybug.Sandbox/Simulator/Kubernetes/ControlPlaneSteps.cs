@@ -49,6 +49,8 @@ internal sealed class KubeadmInitStep : KubernetesStep
             throw new NodeStepFailure($"your configuration file uses an old API spec: \"{apiVersion}\"; kubeadm v{version} expects \"{expectedApi}\"", 1, verbatim: true);
         if (context.Node.FileExists(AdminKubeconfig))
             throw new NodeStepFailure($"this node already ran kubeadm init ({AdminKubeconfig} exists); reset it before initialising again");
+        RequireEtcdCanBind(context, advertise,
+            "[kubelet-check] Initial timeout of 40s passed.\nerror execution phase wait-control-plane: couldn't initialize a Kubernetes cluster");
 
         var authority = ClusterCertificates.NewAuthority();
         var initialized = UpdateCluster(context, cluster =>
@@ -199,6 +201,8 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
         if (MinorOf(state.Version) != MinorOf(cluster.Version))
             throw new NodeStepFailure($"error execution phase preflight: this node has kubelet v{state.Version}; the control plane runs v{cluster.Version}", 1, verbatim: true);
 
+        RequireEtcdCanBind(context, advertise,
+            "error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: timeout waiting for etcd cluster to be available");
         // Adding the etcd member: the moment two joins at once break etcd.
         UpdateCluster(context, c =>
         {
