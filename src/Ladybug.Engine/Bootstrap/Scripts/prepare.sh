@@ -12,6 +12,16 @@ ARCH="$(dpkg --print-architecture)"
 
 log "Preparing ${NODE_NAME}: Kubernetes ${K8S_VERSION}, ${RUNTIME}, binaries from ${BINARIES}"
 
+# A fresh cloud VM is still busy with itself: let cloud-init finish first boot (it may install packages and
+# rewrite the network config), and keep the apt timers from starting unattended-upgrades mid-bootstrap; they
+# start again when this step ends (the runtime and Kubernetes packages are held by then).
+if command -v cloud-init >/dev/null; then
+  log "waiting for cloud-init to finish first boot"
+  timeout "$(arg_or apt-lock-wait-seconds 900)" cloud-init status --wait >/dev/null || log "cloud-init did not report done; going on"
+fi
+systemctl stop apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
+trap 'systemctl start apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true' EXIT
+
 hostnamectl set-hostname "$NODE_NAME"
 if ! grep -qE "[[:space:]]${NODE_NAME}([[:space:]]|\$)" /etc/hosts; then
   printf '127.0.1.1 %s\n' "$NODE_NAME" >> /etc/hosts
@@ -38,6 +48,8 @@ apt_install apt-transport-https ca-certificates curl gnupg conntrack socat ebtab
 install_docker() {
   # Kubernetes 1.18 talks to Docker through the kubelet's built-in dockershim.
   apt_install docker.io
+  # An unattended upgrade of the runtime restarts it under every running pod.
+  apt-mark hold docker.io containerd runc >/dev/null
   mkdir -p /etc/docker
   cat > /etc/docker/daemon.json <<'DOCKER'
 {
@@ -55,6 +67,7 @@ install_containerd() {
   local pause_image
   pause_image="$(arg pause-image)"
   apt_install containerd
+  apt-mark hold containerd runc >/dev/null
   mkdir -p /etc/containerd
   containerd config default > /etc/containerd/config.toml
   # The kubelet uses the systemd cgroup driver; the runtime must agree or pods restart forever.

@@ -114,6 +114,10 @@ internal sealed class CniStep : KubernetesStep
         var cni = args.OneOf("cni", "canal", "kilo");
         var podCidr = args.Cidr("pod-cidr");
         var manifest = args.Required("manifest-url");
+        // Without --mtu the CNI auto-detects it from the NIC (AWS: 9001), what the engine did before it passed one.
+        int? mtu = args.Optional("mtu") is null ? null : args.Seconds("mtu");
+        if (mtu is < 576 or > 9001)
+            throw new NodeStepFailure($"--mtu={mtu} is not an IPv4 link MTU (576-9001)");
         if (!manifest.StartsWith("https://", StringComparison.Ordinal))
             throw new NodeStepFailure($"--manifest-url={manifest} is not an https URL");
         string? image = null;
@@ -155,9 +159,9 @@ internal sealed class CniStep : KubernetesStep
                 $"daemonset.apps/kilo {verb}",
                 Log($"kilo image pinned to {image}, full mesh"),
             ];
-        lines.Add(Log($"{cni} applied with pod CIDR {podCidr}"));
+        lines.Add(Log($"{cni} applied with pod CIDR {podCidr}" + (mtu is null ? "" : $", MTU {mtu}")));
         await context.WorkAsync(lines);
-        UpdateCluster(context, c => c with { Cni = cni });
+        UpdateCluster(context, c => c with { Cni = cni, PodMtu = mtu });
         return 0;
     }
 }

@@ -71,7 +71,7 @@ public sealed class BootstrapScriptRendererTests
     public void CanalComesFromItsPinnedUpstreamManifestPatchedToTheRequestedPodCidr(string version, string calico)
     {
         var cluster = BootstrapFixtures.Cluster(version, Cni.Canal);
-        var cni = _renderer.PodNetwork(cluster);
+        var cni = _renderer.PodNetwork(cluster, 1410);
 
         Assert.Equal("canal", cni.Argument("cni"));
         Assert.Equal(BootstrapFixtures.PodCidr, cni.Argument("pod-cidr"));
@@ -89,7 +89,7 @@ public sealed class BootstrapScriptRendererTests
     public void KiloComesFromItsPinnedUpstreamManifestAsAFullMeshOverTheRequestedPodCidr(string version, string kilo)
     {
         var cluster = BootstrapFixtures.Cluster(version, Cni.Kilo);
-        var cni = _renderer.PodNetwork(cluster);
+        var cni = _renderer.PodNetwork(cluster, 1410);
 
         Assert.Equal("kilo", cni.Argument("cni"));
         Assert.Equal(BootstrapFixtures.PodCidr, cni.Argument("pod-cidr"));
@@ -194,7 +194,7 @@ public sealed class BootstrapScriptRendererTests
         var script = _renderer.PublicIp(cluster, BootstrapFixtures.Worker(1));
 
         Assert.Equal("34.89.19.141", script.Argument("public-ip"));
-        Assert.Contains("ip addr add \"${ip}/32\" dev \"$iface\"", script.Text);
+        Assert.Contains("ip addr add \"${ip}/32\" dev \"$ADDRESS_INTERFACE\"", script.Text);
         Assert.Contains("KUBELET_EXTRA_ARGS=--node-ip=%s", script.Text);
         Assert.Contains("ExecStart=/usr/local/sbin/ladybug-public-ip address boot", script.Text);
         Assert.Contains("Before=kubelet.service", script.Text);
