@@ -44,8 +44,16 @@ public sealed partial class BootstrapScriptRenderer
         {
             args.Add(new("package-repository", minor.PackageRepositoryUrl));
         }
+        args.AddRange(HeldPackages(minor).Select(p => new ScriptArgument("hold", p)));
         return Render(BootstrapStep.Prepare, args);
     }
+
+    /// <summary>Packages held against unattended upgrades: the runtime (and what it runs on), and apt-installed Kubernetes.</summary>
+    public static IReadOnlyList<string> HeldPackages(KubernetesMinor minor) =>
+    [
+        .. minor.Runtime == ContainerRuntime.Docker ? ["docker.io", "containerd", "runc"] : new[] { "containerd", "runc" },
+        .. minor.Binaries == BinarySource.PkgsK8sIo ? ["kubelet", "kubeadm", "kubectl"] : Array.Empty<string>(),
+    ];
 
     public RenderedScript PublicIp(ClusterFacts cluster, NodeFacts node) => Render(BootstrapStep.PublicIp,
     [

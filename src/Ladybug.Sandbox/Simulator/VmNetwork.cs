@@ -89,3 +89,13 @@ public sealed record VmInterface
 
 /// <param name="Foreign">Added by something other than networkd (by hand, by a script).</param>
 public sealed record VmAddress(string Cidr, bool Foreign);
+
+/// <summary>The simulated VM's dpkg state ("packages.json"): what prepare installed and what it held with apt-mark.</summary>
+public sealed record VmPackages
+{
+    public const string Document = "packages";
+
+    public List<string> Installed { get; init; } = [];
+    /// <summary>Packages unattended-upgrades leaves alone (apt-mark hold).</summary>
+    public List<string> Held { get; init; } = [];
+}

@@ -48,8 +48,6 @@ apt_install apt-transport-https ca-certificates curl gnupg conntrack socat ebtab
 install_docker() {
   # Kubernetes 1.18 talks to Docker through the kubelet's built-in dockershim.
   apt_install docker.io
-  # An unattended upgrade of the runtime restarts it under every running pod.
-  apt-mark hold docker.io containerd runc >/dev/null
   mkdir -p /etc/docker
   cat > /etc/docker/daemon.json <<'DOCKER'
 {
@@ -67,7 +65,6 @@ install_containerd() {
   local pause_image
   pause_image="$(arg pause-image)"
   apt_install containerd
-  apt-mark hold containerd runc >/dev/null
   mkdir -p /etc/containerd
   containerd config default > /etc/containerd/config.toml
   # The kubelet uses the systemd cgroup driver; the runtime must agree or pods restart forever.
@@ -146,7 +143,6 @@ install_from_pkgs() {
   printf 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] %s /\n' "$repository" > /etc/apt/sources.list.d/kubernetes.list
   apt_updated=no
   apt_install --allow-change-held-packages "kubelet=${K8S_VERSION}-*" "kubeadm=${K8S_VERSION}-*" "kubectl=${K8S_VERSION}-*"
-  apt-mark hold kubelet kubeadm kubectl >/dev/null
 }
 
 case "$RUNTIME" in
@@ -166,6 +162,12 @@ if [[ "$WIREGUARD" == yes ]]; then
   apt_install wireguard
   modprobe wireguard || log "wireguard module not loadable yet; Kilo falls back to loading it itself"
 fi
+
+# An unattended upgrade must not restart the container runtime under running pods, nor move the
+# Kubernetes packages off their pinned patch.
+mapfile -t held < <(arg_list hold)
+apt-mark hold "${held[@]}" >/dev/null
+log "held against unattended upgrades: ${held[*]}"
 
 systemctl enable kubelet
 log "kubeadm $(kubeadm version -o short), kubelet $(kubelet --version | awk '{print $2}') ready on ${NODE_NAME}"

@@ -52,6 +52,17 @@ internal sealed partial class PrepareStep : KubernetesStep
         lines.Add(Log($"kubeadm v{version}, kubelet v{version} ready on {name}"));
         await context.WorkAsync(lines);
 
+        // prepare ends with apt-mark hold of every --hold (none before the engine passed them).
+        var held = args.Optional("hold") is null ? [] : args.List("hold");
+        var installed = (runtime == "docker" ? new[] { "docker.io", "containerd", "runc" } : ["containerd", "runc"])
+            .Concat(binaries == "pkgs" ? ["kubelet", "kubeadm", "kubectl"] : []).ToList();
+        foreach (var package in held.Where(p => !installed.Contains(p)))
+            throw new NodeStepFailure($"E: Unable to locate package {package}", 100, verbatim: true);
+        context.Node.Update<VmPackages>(VmPackages.Document, p => p with
+        {
+            Installed = [.. p.Installed.Union(installed).Order(StringComparer.Ordinal)],
+            Held = [.. p.Held.Union(held).Order(StringComparer.Ordinal)],
+        });
         context.Node.WriteFile("/etc/hostname", name + "\n");
         UpdateNode(context, s => s with { NodeName = name, Version = version, Runtime = runtime, WireGuard = wireguard });
         return 0;

@@ -40,9 +40,9 @@ public sealed class BootstrapHardeningRendererTests
         var docker = _renderer.Prepare(BootstrapFixtures.Cluster("1.18.20", Cni.Canal), BootstrapFixtures.Worker(1));
         var containerd = _renderer.Prepare(BootstrapFixtures.Cluster(KubernetesVersionCatalog.DefaultVersion, Cni.Canal), BootstrapFixtures.Worker(1));
 
-        Assert.Contains("apt-mark hold docker.io containerd runc", docker.Text);
-        Assert.Contains("apt-mark hold containerd runc", containerd.Text);
-        Assert.Contains("apt-mark hold kubelet kubeadm kubectl", containerd.Text);
+        Assert.Equal(["docker.io", "containerd", "runc"], docker.ArgumentValues("hold"));
+        Assert.Equal(["containerd", "runc", "kubelet", "kubeadm", "kubectl"], containerd.ArgumentValues("hold"));
+        Assert.Contains("apt-mark hold \"${held[@]}\"", docker.Text);
     }
 
     [Fact]

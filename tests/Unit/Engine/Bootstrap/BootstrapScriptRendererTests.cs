@@ -60,7 +60,7 @@ public sealed class BootstrapScriptRendererTests
         Assert.Equal("containerd", prepare.Argument("runtime"));
         Assert.Null(prepare.Argument("cri-tools-version"));
         Assert.Contains("\"kubeadm=${K8S_VERSION}-*\"", prepare.Text);
-        Assert.Contains("apt-mark hold kubelet kubeadm kubectl", prepare.Text);
+        Assert.Equal(["containerd", "runc", "kubelet", "kubeadm", "kubectl"], prepare.ArgumentValues("hold"));
         Assert.Equal("kubeadm.k8s.io/v1beta4", init.Argument("kubeadm-api-version"));
         Assert.Equal(version, init.Argument("kubernetes-version"));
     }

@@ -94,6 +94,9 @@ public sealed class SandboxHardeningTests(SandboxEngine engine) : IClassFixture<
         var kubernetes = new SimulatedCluster(SimulatedNode.Load(leader.Directory).Identity.ClusterDirectory)
             .Read<Ladybug.Sandbox.Simulator.Kubernetes.KubernetesCluster>(Ladybug.Sandbox.Simulator.Kubernetes.KubernetesCluster.Document);
         Assert.Equal(1410, kubernetes.PodMtu);
+        // The runtime is held, so unattended-upgrades cannot restart it under running pods.
+        Assert.All(engine.Sandbox.Machines.Where(m => m.InfraId == "apt-lock"), m =>
+            Assert.Superset(new HashSet<string> { "containerd", "runc" }, SimulatedNode.Load(m.Directory).Read<VmPackages>(VmPackages.Document).Held.ToHashSet()));
         Assert.Contains("Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process", log);
         Assert.Contains("for the apt/dpkg lock (held by unattended-upgr)", log);
         await DeleteAsync(cluster);

@@ -145,4 +145,18 @@ public sealed class SimulatedVmHardeningTests : IDisposable
         Assert.Contains("Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1342 (unattended-upgr)", prepared.Out);
         Assert.Contains("for the apt/dpkg lock (held by unattended-upgr)", prepared.Out);
     }
+
+    [Fact]
+    public async Task PrepareRecordsThePackagesItHoldsAgainstUnattendedUpgrades()
+    {
+        var held = BootstrapFixtures.Worker(1);
+        var unheld = BootstrapFixtures.Worker(2);
+
+        await RunOkAsync(held, _renderer.Prepare(_cluster, held));
+        await RunOkAsync(unheld, WithArguments(_renderer.Prepare(_cluster, unheld), a => a.Where(x => x.Name != "hold")));
+
+        Assert.Equal(["containerd", "runc"], Vm(held).Read<VmPackages>(VmPackages.Document).Held);
+        Assert.Empty(Vm(unheld).Read<VmPackages>(VmPackages.Document).Held);
+        Assert.Contains("containerd", Vm(unheld).Read<VmPackages>(VmPackages.Document).Installed);
+    }
 }
