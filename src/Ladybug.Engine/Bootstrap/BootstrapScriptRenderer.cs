@@ -37,8 +37,10 @@ public sealed partial class BootstrapScriptRenderer
             args.Add(new("pause-image", minor.PauseImage));
         if (minor.Binaries == BinarySource.ReleaseBinaries)
         {
-            args.Add(new("cri-tools-version", minor.CriToolsVersion));
-            args.Add(new("cni-plugins-version", minor.CniPluginsVersion));
+            args.Add(new("cri-tools-version", minor.CriToolsVersion
+                ?? throw new InvalidOperationException($"Kubernetes {minor.Minor} installs release binaries but names no cri-tools version.")));
+            args.Add(new("cni-plugins-version", minor.CniPluginsVersion
+                ?? throw new InvalidOperationException($"Kubernetes {minor.Minor} installs release binaries but names no CNI plugins version.")));
         }
         else
         {
@@ -74,6 +76,7 @@ public sealed partial class BootstrapScriptRenderer
 
     public RenderedScript KubeadmInit(ClusterFacts cluster, string token, string certificateKey) => Render(BootstrapStep.KubeadmInit,
     [
+        .. cluster.Minor.DnsImageRepository(cluster.KubernetesVersion) is { } dns ? [new ScriptArgument("dns-image-repository", dns)] : Array.Empty<ScriptArgument>(),
         new("node-name", cluster.Leader.Name),
         new("kubernetes-version", cluster.KubernetesVersion),
         new("kubeadm-api-version", cluster.Minor.KubeadmApiVersion),
@@ -90,7 +93,7 @@ public sealed partial class BootstrapScriptRenderer
         new("certificate-key", certificateKey),
     ], secrets: [token, certificateKey]);
 
-    /// <summary>The CNI (canal or kilo) from its pinned upstream manifest, patched to the cluster's pod CIDR and MTU.</summary>
+    /// <summary>The CNI (canal or kilo) from its pinned upstream manifest (canal's checked by sha256), patched to the cluster's pod CIDR and MTU.</summary>
     /// <param name="mtu">From <see cref="PodNetworkMtu.For"/> over the cluster's clouds.</param>
     public RenderedScript PodNetwork(ClusterFacts cluster, int mtu)
     {
@@ -103,7 +106,8 @@ public sealed partial class BootstrapScriptRenderer
         ];
         if (cluster.Cni == Cni.Canal)
         {
-            args.Add(new("manifest-url", minor.CanalManifestUrl));
+            args.Add(new("manifest-url", minor.Canal.ManifestUrl));
+            args.Add(new("manifest-sha256", minor.Canal.Sha256));
         }
         else
         {
