@@ -12,7 +12,7 @@ public static class PodNetworkMtu
     /// <summary>Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14): what flannel takes off its device's MTU.</summary>
     public const int VxlanOverhead = 50;
 
-    /// <summary>Outer IPv6 (40) + UDP (8) + WireGuard (32): WireGuard's own allowance, which also covers an IPv4 outer header (60).</summary>
+    /// <summary>Kilo's own figure (squat/kilo pkg/wireguard/wireguard.go:29-31 @0.7.0 WireGuardOverhead); covers an IPv6 outer header too.</summary>
     public const int WireGuardOverhead = 80;
 
     /// <summary>For a cloud not in the table: an OpenStack-style tenant network (VXLAN underneath, 1450) with room to spare.</summary>
