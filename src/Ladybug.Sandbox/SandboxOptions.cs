@@ -72,6 +72,16 @@ public sealed class SandboxFaults
     public List<StepFault> FailSteps { get; set; } = [];
     /// <summary>Simulated steps whose SSH connection drops after some output.</summary>
     public List<StepFault> DropConnections { get; set; } = [];
+    /// <summary>
+    /// systemd-networkd restarts on these nodes just before these steps run (an unattended upgrade of systemd, a
+    /// <c>netplan apply</c>): addresses added by hand to the NIC networkd manages are dropped.
+    /// </summary>
+    public List<StepFault> RestartNetworkd { get; set; } = [];
+    /// <summary>
+    /// How long first-boot unattended-upgrades holds the dpkg lock on every new VM, from its first prepare on. The
+    /// simulated prepare waits no real time for it: it fails or logs the wait as the script's lock budget allows.
+    /// </summary>
+    public double AptLockSeconds { get; set; }
 }
 
 /// <summary>Answers matching Tumblebug calls with <see cref="StatusCode"/> and a {"message"} body, <see cref="Count"/> times.</summary>

@@ -17,6 +17,9 @@ public sealed class BootstrapOptions
     /// <summary>Tries per worker join; between tries the node is reset. Control-plane joins are never retried.</summary>
     public int WorkerJoinAttempts { get; set; } = 2;
 
+    /// <summary>Tries of prepare and public-ip on a node whose SSH session dropped under them (they are repeatable).</summary>
+    public int RepeatableStepAttempts { get; set; } = 3;
+
     /// <summary>How long every node may take to report Ready after the joins.</summary>
     public TimeSpan WaitReadyTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

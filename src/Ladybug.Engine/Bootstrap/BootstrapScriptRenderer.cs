@@ -15,6 +15,12 @@ public sealed partial class BootstrapScriptRenderer
     private const string StepPlaceholder = "__LADYBUG_STEP__";
     private const string BodyFunction = "ladybug_main";
 
+    /// <summary>How long apt waits for the locks cloud-init and first-boot unattended-upgrades hold (15 minutes).</summary>
+    public const int AptLockWaitSeconds = 900;
+
+    /// <summary>The dummy interface that carries a node's public IP (systemd-networkd is told to leave it alone).</summary>
+    public const string PublicIpInterface = "ladybug0";
+
     public RenderedScript Prepare(ClusterFacts cluster, NodeFacts node)
     {
         var minor = cluster.Minor;
@@ -25,6 +31,7 @@ public sealed partial class BootstrapScriptRenderer
             new("binaries", minor.Binaries == BinarySource.ReleaseBinaries ? "release" : "pkgs"),
             new("runtime", minor.Runtime == ContainerRuntime.Docker ? "docker" : "containerd"),
             new("wireguard", cluster.Cni == Cni.Kilo ? "yes" : "no"),
+            new("apt-lock-wait-seconds", AptLockWaitSeconds.ToString(CultureInfo.InvariantCulture)),
         ];
         if (minor.Runtime == ContainerRuntime.Containerd)
             args.Add(new("pause-image", minor.PauseImage));
@@ -39,14 +46,23 @@ public sealed partial class BootstrapScriptRenderer
         {
             args.Add(new("package-repository", minor.PackageRepositoryUrl));
         }
+        args.AddRange(HeldPackages(minor).Select(p => new ScriptArgument("hold", p)));
         return Render(BootstrapStep.Prepare, args);
     }
+
+    /// <summary>Packages held against unattended upgrades: the runtime (and what it runs on), and apt-installed Kubernetes.</summary>
+    public static IReadOnlyList<string> HeldPackages(KubernetesMinor minor) =>
+    [
+        .. minor.Runtime == ContainerRuntime.Docker ? ["docker.io", "containerd", "runc"] : new[] { "containerd", "runc" },
+        .. minor.Binaries == BinarySource.PkgsK8sIo ? ["kubelet", "kubeadm", "kubectl"] : Array.Empty<string>(),
+    ];
 
     public RenderedScript PublicIp(ClusterFacts cluster, NodeFacts node) => Render(BootstrapStep.PublicIp,
     [
         new("node-name", node.Name),
         new("public-ip", node.PublicIp),
         new("cni", CniName(cluster.Cni)),
+        new("address-interface", PublicIpInterface),
     ]);
 
     /// <summary>The node-local haproxy of a worker in an HA cluster: one backend per control plane.</summary>
@@ -54,6 +70,7 @@ public sealed partial class BootstrapScriptRenderer
     [
         new("endpoint-host", cluster.EndpointHost),
         new("port", ClusterFacts.ApiServerPort.ToString(CultureInfo.InvariantCulture)),
+        new("apt-lock-wait-seconds", AptLockWaitSeconds.ToString(CultureInfo.InvariantCulture)),
         .. cluster.ControlPlanes.Select(c => new ScriptArgument("backend", $"{c.PublicIp}:{ClusterFacts.ApiServerPort}")),
     ]);
 
@@ -76,11 +93,17 @@ public sealed partial class BootstrapScriptRenderer
         new("certificate-key", certificateKey),
     ], secrets: [token, certificateKey]);
 
-    /// <summary>The CNI (canal or kilo) from its pinned upstream manifest (canal's checked by sha256), patched to the cluster's pod CIDR.</summary>
-    public RenderedScript PodNetwork(ClusterFacts cluster)
+    /// <summary>The CNI (canal or kilo) from its pinned upstream manifest (canal's checked by sha256), patched to the cluster's pod CIDR and MTU.</summary>
+    /// <param name="mtu">From <see cref="PodNetworkMtu.For"/> over the cluster's clouds.</param>
+    public RenderedScript PodNetwork(ClusterFacts cluster, int mtu)
     {
         var minor = cluster.Minor;
-        List<ScriptArgument> args = [new("cni", CniName(cluster.Cni)), new("pod-cidr", cluster.PodCidr)];
+        List<ScriptArgument> args =
+        [
+            new("cni", CniName(cluster.Cni)),
+            new("pod-cidr", cluster.PodCidr),
+            new("mtu", mtu.ToString(CultureInfo.InvariantCulture)),
+        ];
         if (cluster.Cni == Cni.Canal)
         {
             args.Add(new("manifest-url", minor.Canal.ManifestUrl));
@@ -91,6 +114,8 @@ public sealed partial class BootstrapScriptRenderer
             args.Add(new("manifest-url", minor.KiloManifestUrl));
             args.Add(new("crds-url", minor.KiloCrdsUrl));
             args.Add(new("image", minor.KiloImage));
+            // kg took --mtu in 0.5.0 (squat/kilo cmd/kg/main.go); 0.3.1's flag set has none and would refuse it.
+            args.Add(new("kilo-mtu-flag", Version.Parse(minor.KiloVersion) >= new Version(0, 5, 0) ? "yes" : "no"));
         }
         return Render(BootstrapStep.Cni, args);
     }

@@ -52,6 +52,25 @@ internal sealed partial class ClusterProvisioner
                     $"Pool {pool.Name}: spec '{spec.Name}' has {spec.MemoryGiB:0.#} GiB of memory; a node needs at least {MinMemoryGiB:0} GiB.");
             context.Info($"Pool {pool.Name}: {pool.Count} × {spec.Name} ({spec.VCpu} vCPU, {spec.MemoryGiB:0.#} GiB) on {connection.Name} ({connection.Csp} {connection.Region})");
         }
+        if (selection.PoolIds is not null)
+            WarnIfPodMtuTooLarge(context, state, pools.Select(p =>
+                connections.First(c => string.Equals(c.Name, p.Connection, StringComparison.OrdinalIgnoreCase)).Csp));
+    }
+
+    /// <summary>
+    /// The pod network's MTU was fixed when the cluster was made; a pool on a cloud with a smaller underlay would
+    /// fragment (or, with DF, drop) its largest tunnelled packets. Said plainly, since re-applying the CNI would not
+    /// change the MTU of pods already running.
+    /// </summary>
+    private static void WarnIfPodMtuTooLarge(JobContext context, ClusterState state, IEnumerable<string> addedCsps)
+    {
+        var existing = state.Nodes.Select(n => n.Csp).ToList();
+        if (existing.Count == 0) return;
+        var applied = PodNetworkMtu.For(state.Cluster.Cni, existing);
+        var needed = PodNetworkMtu.For(state.Cluster.Cni, [.. existing, .. addedCsps]);
+        if (needed < applied)
+            context.Info($"Warning: the pod network runs with MTU {applied}, but the added clouds need at most {needed}; " +
+                "large packets to and from the new nodes will be fragmented. See docs/cloud-requirements.md, \"MTU\".");
     }
 
     /// <summary>Creates the cluster's machines: one group (Tumblebug Infra) with one node group per pool.</summary>
@@ -248,9 +267,32 @@ internal sealed partial class ClusterProvisioner
         await ForEachNodeAsync(nodes, Settings.PrepareParallelism, async (node, token) =>
         {
             var nodeFacts = NodeFacts.From(node);
-            await RunScriptAsync(context, node, renderer.Prepare(facts, nodeFacts), token);
-            await RunScriptAsync(context, node, renderer.PublicIp(facts, nodeFacts), token);
+            await RunRepeatableScriptAsync(context, node, renderer.Prepare(facts, nodeFacts), token);
+            await RunRepeatableScriptAsync(context, node, renderer.PublicIp(facts, nodeFacts), token);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A script that may run twice (prepare, public-ip: every change checks or overwrites what is there): when the SSH
+    /// session drops under it, as a VM's first-boot network changes can make it, it simply runs again.
+    /// </summary>
+    private async Task RunRepeatableScriptAsync(JobContext context, Node node, RenderedScript script, CancellationToken cancellationToken)
+    {
+        var attempts = Math.Max(1, Settings.RepeatableStepAttempts);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunScriptAsync(context, node, script, cancellationToken);
+                return;
+            }
+            catch (StepFailedException ex) when (attempt < attempts && !cancellationToken.IsCancellationRequested
+                && ex.InnerException is RemoteShellException { Failure: RemoteShellFailure.ConnectionLost })
+            {
+                context.Info($"Step '{script.Step.Name}' on {node.Name} lost its connection (attempt {attempt} of {attempts}); running it again. {ex.Message.Split('\n')[0]}", node.Name);
+                await context.SetNodeStatusAsync(node.Name, NodeStatus.Bootstrapping, null, cancellationToken);
+            }
+        }
     }
 
     /// <summary>A haproxy on every selected worker when there are several control planes; nothing otherwise.</summary>
@@ -306,7 +348,11 @@ internal sealed partial class ClusterProvisioner
     public async Task InstallCniAsync(JobContext context, CancellationToken cancellationToken)
     {
         var state = await LoadStateAsync(context, cancellationToken);
-        await RunScriptAsync(context, state.Leader, renderer.PodNetwork(state.RequireFacts()), cancellationToken);
+        var facts = state.RequireFacts();
+        var csps = state.Nodes.Select(n => n.Csp).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var mtu = PodNetworkMtu.For(facts.Cni, csps);
+        context.Info($"Pod network MTU {mtu}: the smallest underlay among {string.Join(", ", csps)} less the {BootstrapScriptRenderer.CniName(facts.Cni)} tunnel");
+        await RunScriptAsync(context, state.Leader, renderer.PodNetwork(facts, mtu), cancellationToken);
     }
 
     /// <summary>The other control planes, one at a time: each join grows etcd, which must not happen twice at once.</summary>

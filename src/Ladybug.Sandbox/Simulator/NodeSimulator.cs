@@ -122,9 +122,11 @@ public sealed partial class NodeSimulator(
             return 127;
         }
         var latency = settings.LatencyOf(name);
+        if (Claim(settings.RestartNetworkd, "networkd", name) is not null)
+            VmNetwork.Update(node, n => n.RestartNetworkd());
         return await WithFaultsAsync(name, async (o, e) =>
         {
-            var context = new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken, latency);
+            var context = new NodeStepContext(name, parameters, script, arguments, node, cluster, o, e, cancellationToken, latency, settings);
             int status;
             try
             {

@@ -38,9 +38,13 @@ public sealed class NodeStepContext(
     string script,
     IReadOnlyList<string> arguments,
     SimulatedNode node, SimulatedCluster cluster, TextWriter output, TextWriter error, CancellationToken cancellationToken,
-    TimeSpan latency = default)
+    TimeSpan latency = default,
+    SimulatorSettings? settings = null)
     : NodeContext(node, cluster, output, error, cancellationToken)
 {
+    /// <summary>The sandbox's current settings and faults.</summary>
+    public SimulatorSettings Settings { get; } = settings ?? new SimulatorSettings();
+
     private readonly System.Diagnostics.Stopwatch _stopwatch = System.Diagnostics.Stopwatch.StartNew();
 
     private TimeSpan Elapsed => _stopwatch.Elapsed;

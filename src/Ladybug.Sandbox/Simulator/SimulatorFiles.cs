@@ -42,6 +42,8 @@ public sealed record SimulatorSettings
     public Dictionary<string, TimeSpan> StepLatencies { get; init; } = [];
     public List<StepFault> FailSteps { get; init; } = [];
     public List<StepFault> DropConnections { get; init; } = [];
+    public List<StepFault> RestartNetworkd { get; init; } = [];
+    public double AptLockSeconds { get; init; }
 
     public static SimulatorSettings From(SandboxOptions options, SandboxFaults faults) => new()
     {
@@ -49,6 +51,8 @@ public sealed record SimulatorSettings
         StepLatencies = new Dictionary<string, TimeSpan>(options.StepLatencies, StringComparer.Ordinal),
         FailSteps = faults.FailSteps,
         DropConnections = faults.DropConnections,
+        RestartNetworkd = faults.RestartNetworkd,
+        AptLockSeconds = faults.AptLockSeconds,
     };
 
     public TimeSpan LatencyOf(string step) => StepLatencies.TryGetValue(step, out var latency) ? latency : StepLatency;

@@ -5,9 +5,12 @@
 #   canal: flannel's net-conf "Network" is set to the pod CIDR.
 #   kilo:  Kilo is the CNI; each node's pod subnet comes from its podCIDR, which the controller
 #          manager carves out of kubeadm's podSubnet. Every node is its own location (full mesh).
+# Both get the MTU the engine computed from the smallest underlay among the cluster's clouds less
+# the tunnel's overhead (docs/cloud-requirements.md, "MTU"): canal as veth_mtu, Kilo as --mtu.
 CNI="$(arg cni)"
 POD_CIDR="$(arg pod-cidr)"
 MANIFEST_URL="$(arg manifest-url)"
+MTU="$(arg mtu)"
 # Pinned manifests are checked, so what is applied is exactly the upstream file the catalog names.
 MANIFEST_SHA256="$(arg_or manifest-sha256 '')"
 MANIFEST=/tmp/ladybug-cni.yaml
@@ -25,6 +28,8 @@ case "$CNI" in
     grep -qE '"Network": "[0-9./]+"' "$MANIFEST" || die "canal manifest has no flannel \"Network\" setting to patch"
     sed -i -E "s#\"Network\": \"[0-9./]+\"#\"Network\": \"${POD_CIDR}\"#" "$MANIFEST"
     grep -qF "\"Network\": \"${POD_CIDR}\"" "$MANIFEST" || die "could not set the pod CIDR in the canal manifest"
+    grep -qE '^ *veth_mtu: "[0-9]+"' "$MANIFEST" || die "canal manifest has no veth_mtu setting to patch"
+    sed -i -E "s#^( *)veth_mtu: \"[0-9]+\"#\1veth_mtu: \"${MTU}\"#" "$MANIFEST"
     ;;
   kilo)
     crds="$(arg crds-url)"
@@ -34,6 +39,13 @@ case "$CNI" in
     rm -f /tmp/ladybug-kilo-crds.yaml
     sed -i -E "s#image: (docker\.io/)?squat/kilo(:[^[:space:]]*)?#image: ${image}#" "$MANIFEST"
     sed -i -E 's#^( *)- --hostname=\$\(NODE_NAME\)$#&\n\1- --mesh-granularity=full#' "$MANIFEST"
+    # The pods' bridge MTU is in Kilo's CNI config; the WireGuard interface's is the --mtu flag (Kilo >= 0.5.0).
+    grep -qE '"mtu": [0-9]+' "$MANIFEST" || die "Kilo manifest has no CNI \"mtu\" setting to patch"
+    sed -i -E "s#\"mtu\": [0-9]+#\"mtu\": ${MTU}#" "$MANIFEST"
+    if [[ "$(arg kilo-mtu-flag)" == yes ]]; then
+      sed -i -E "s#^( *)- --mesh-granularity=full\$#&\n\1- --mtu=${MTU}#" "$MANIFEST"
+      grep -q -- "- --mtu=${MTU}" "$MANIFEST" || die "could not set Kilo's MTU"
+    fi
     grep -q -- '--mesh-granularity=full' "$MANIFEST" || die "could not configure Kilo's full mesh"
     grep -qF "image: ${image}" "$MANIFEST" || die "could not pin the Kilo image to ${image}"
     ;;
@@ -41,4 +53,4 @@ case "$CNI" in
 esac
 kubectl_admin apply -f "$MANIFEST"
 rm -f "$MANIFEST"
-log "${CNI} applied with pod CIDR ${POD_CIDR}"
+log "${CNI} applied with pod CIDR ${POD_CIDR}, MTU ${MTU}"

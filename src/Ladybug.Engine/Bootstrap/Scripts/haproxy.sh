@@ -13,7 +13,7 @@ index=0
 while IFS= read -r backend; do
   [[ -n "$backend" ]] || continue
   index=$((index + 1))
-  servers+="    server control-plane-${index} ${backend} check inter 5s fall 3 rise 2"$'\n'
+  servers+="    server control-plane-${index} ${backend} check check-ssl verify none inter 5s fall 3 rise 2"$'\n'
 done < <(arg_list backend)
 (( index > 0 )) || die "no --backend given"
 
@@ -38,7 +38,10 @@ frontend kubernetes-api
 
 backend control-planes
     balance roundrobin
-    option tcp-check
+    # An API server that accepts connections is not yet one that serves: ask /readyz over TLS (anonymous
+    # access to it is allowed by the system:public-info-viewer role). The CA is not on the worker, so no verify.
+    option httpchk GET /readyz
+    http-check expect status 200
 ${servers}
 CFG
 haproxy -c -f /etc/haproxy/haproxy.cfg.ladybug

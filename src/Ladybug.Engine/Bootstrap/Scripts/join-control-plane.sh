@@ -23,4 +23,9 @@ kubeadm join "$ENDPOINT" --token "$TOKEN" --discovery-token-ca-cert-hash "$DISCO
   --control-plane --certificate-key "$CERTIFICATE_KEY" \
   --apiserver-advertise-address "$ADVERTISE_ADDRESS" --node-name "$NODE_NAME" --cri-socket "$CRI_SOCKET"
 map_endpoint "$ENDPOINT_HOST" 127.0.0.1
+# kube-proxy and Kilo run with hostNetwork and reach the API by the endpoint name from the kube-proxy
+# kubeconfig; the kubelet copied /etc/hosts into their containers when they started during the join,
+# when the name still pointed at the bootstrap control plane. Restarted, they use this node's API server.
+kubectl_admin -n kube-system delete pod -l k8s-app=kube-proxy --field-selector "spec.nodeName=${NODE_NAME}" --ignore-not-found --wait=false
+kubectl_admin -n kube-system delete pod -l app.kubernetes.io/name=kilo --field-selector "spec.nodeName=${NODE_NAME}" --ignore-not-found --wait=false
 log "${NODE_NAME} joined as a control plane"

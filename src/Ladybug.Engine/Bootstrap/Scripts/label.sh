@@ -3,8 +3,10 @@
 # Labels every node with where it runs, in one pass from the first control plane, and sets the
 # CNI annotations that make cross-cloud traffic use public IPs:
 #   kilo:  location = the node itself (full mesh), persistent keepalive, force-endpoint = public IP
-#   canal: flannel public-ip-overwrite = public IP; a node whose annotation changed gets its canal
-#          pod restarted, because flannel reads the annotation only when it starts.
+#   canal: flannel public-ip-overwrite = public IP; a node whose annotation changed, or whose flannel
+#          still publishes another address (the boot helper rewrote the overwrite after canal had
+#          started), gets its canal pod restarted, because flannel reads the overwrite only when it
+#          starts and other nodes send VXLAN to the public-ip it publishes.
 # Each --node is name,csp,region,zone,public-ip.
 CNI="$(arg cni)"
 restart=()
@@ -24,8 +26,12 @@ while IFS=, read -r name csp region zone public_ip; do
       ;;
     canal)
       current="$(kubectl_admin get node "$name" -o 'jsonpath={.metadata.annotations.flannel\.alpha\.coreos\.com/public-ip-overwrite}')"
+      published="$(kubectl_admin get node "$name" -o 'jsonpath={.metadata.annotations.flannel\.alpha\.coreos\.com/public-ip}')"
       if [[ "$current" != "$public_ip" ]]; then
         kubectl_admin annotate --overwrite node "$name" "flannel.alpha.coreos.com/public-ip-overwrite=${public_ip}" >/dev/null
+        restart+=("$name")
+      elif [[ -n "$published" && "$published" != "$public_ip" ]]; then
+        log "${name}: flannel still publishes ${published}; restarting it to take ${public_ip}"
         restart+=("$name")
       fi
       ;;

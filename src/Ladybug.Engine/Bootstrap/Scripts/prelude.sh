@@ -66,14 +66,39 @@ download() {
   retry 5 5 curl -fsSL --connect-timeout 20 -o "$2" "$1"
 }
 
+# apt_get ARGS...: apt-get that waits out the apt/dpkg locks that cloud-init and first-boot unattended-upgrades
+# hold (for many minutes on a 2-vCPU VM), logging the wait, and fails at once on any other error. apt >= 1.9.11
+# waits for the dpkg lock itself (DPkg::Lock::Timeout); 18.04's apt 1.6 ignores that option, so lock errors are
+# also retried here until the same budget is spent. Transient mirror errors get apt's own retries.
+apt_get() {
+  local budget deadline errors status
+  budget="$(arg_or apt-lock-wait-seconds 900)"
+  deadline=$((SECONDS + budget))
+  errors="$(mktemp)"
+  while true; do
+    status=0
+    apt-get -o DPkg::Lock::Timeout="$budget" -o Acquire::Retries=3 "$@" 2>"$errors" || status=$?
+    cat "$errors" >&2
+    if (( status == 0 )); then
+      rm -f "$errors"
+      return 0
+    fi
+    if ! grep -qE 'Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock' "$errors" || (( SECONDS >= deadline )); then
+      rm -f "$errors"
+      return "$status"
+    fi
+    log "waiting for the apt/dpkg lock ($((deadline - SECONDS))s of ${budget}s left)"
+    sleep 10
+  done
+}
+
 apt_updated=no
 apt_install() {
-  # cloud-init and unattended-upgrades hold the dpkg lock for a while after boot: wait it out.
   if [[ "$apt_updated" == no ]]; then
-    retry 30 10 apt-get update -qq
+    apt_get update -qq
     apt_updated=yes
   fi
-  retry 30 10 apt-get install -y -qq --no-install-recommends \
+  apt_get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
 }
 

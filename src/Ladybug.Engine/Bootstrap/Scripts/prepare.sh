@@ -12,6 +12,16 @@ ARCH="$(dpkg --print-architecture)"
 
 log "Preparing ${NODE_NAME}: Kubernetes ${K8S_VERSION}, ${RUNTIME}, binaries from ${BINARIES}"
 
+# A fresh cloud VM is still busy with itself: let cloud-init finish first boot (it may install packages and
+# rewrite the network config), and keep the apt timers from starting unattended-upgrades mid-bootstrap; they
+# start again when this step ends (the runtime and Kubernetes packages are held by then).
+if command -v cloud-init >/dev/null; then
+  log "waiting for cloud-init to finish first boot"
+  timeout "$(arg_or apt-lock-wait-seconds 900)" cloud-init status --wait >/dev/null || log "cloud-init did not report done; going on"
+fi
+systemctl stop apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
+trap 'systemctl start apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true' EXIT
+
 hostnamectl set-hostname "$NODE_NAME"
 if ! grep -qE "[[:space:]]${NODE_NAME}([[:space:]]|\$)" /etc/hosts; then
   printf '127.0.1.1 %s\n' "$NODE_NAME" >> /etc/hosts
@@ -133,7 +143,6 @@ install_from_pkgs() {
   printf 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] %s /\n' "$repository" > /etc/apt/sources.list.d/kubernetes.list
   apt_updated=no
   apt_install --allow-change-held-packages "kubelet=${K8S_VERSION}-*" "kubeadm=${K8S_VERSION}-*" "kubectl=${K8S_VERSION}-*"
-  apt-mark hold kubelet kubeadm kubectl >/dev/null
 }
 
 case "$RUNTIME" in
@@ -153,6 +162,12 @@ if [[ "$WIREGUARD" == yes ]]; then
   apt_install wireguard
   modprobe wireguard || log "wireguard module not loadable yet; Kilo falls back to loading it itself"
 fi
+
+# An unattended upgrade must not restart the container runtime under running pods, nor move the
+# Kubernetes packages off their pinned patch.
+mapfile -t held < <(arg_list hold)
+apt-mark hold "${held[@]}" >/dev/null
+log "held against unattended upgrades: ${held[*]}"
 
 systemctl enable kubelet
 log "kubeadm $(kubeadm version -o short), kubelet $(kubelet --version | awk '{print $2}') ready on ${NODE_NAME}"

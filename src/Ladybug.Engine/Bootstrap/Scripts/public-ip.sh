@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
 # ladybug-step: public-ip
 # Nodes in different clouds reach each other only by public IP, but a cloud VM usually sees only
-# its private IP on its NIC (the public one is 1:1 NAT). So the public IP is added to the NIC as a
-# /32 alias and the kubelet registers it as the node IP (KUBELET_EXTRA_ARGS=--node-ip). The public
+# its private IP on its NIC (the public one is 1:1 NAT). So the public IP is added to the VM as a
+# /32 and the kubelet registers it as the node IP (KUBELET_EXTRA_ARGS=--node-ip). The address lives
+# on a dummy interface of its own, not on the NIC: systemd-networkd manages the NIC (netplan on
+# Ubuntu cloud images) and drops addresses it did not configure whenever it restarts (an upgrade
+# of systemd, a netplan apply), while it leaves an interface declared Unmanaged=yes alone. Not lo:
+# software that lists a node's addresses (flannel, Kilo, kube-proxy) skips loopback. The public
 # IP can change on reboot, so two units re-apply this on every boot: the alias and node-ip before
 # the kubelet starts, the CNI annotations (Kilo force-endpoint, flannel public-ip-overwrite) once
 # the node is registered.
 NODE_NAME="$(arg node-name)"
 PUBLIC_IP="$(arg public-ip)"
 CNI="$(arg cni)"
+ADDRESS_INTERFACE="$(arg address-interface)"
 
 mkdir -p /etc/ladybug
 cat > /etc/ladybug/node.env <<ENV
 NODE_NAME=${NODE_NAME}
 PUBLIC_IP=${PUBLIC_IP}
 CNI=${CNI}
+ADDRESS_INTERFACE=${ADDRESS_INTERFACE}
 DETECT_URL=https://checkip.amazonaws.com
 ENV
+
+mkdir -p /etc/systemd/network
+cat > "/etc/systemd/network/10-${ADDRESS_INTERFACE}.network" <<NETWORK
+# Written by Ladybug: the public IP lives here; systemd-networkd must not manage (and flush) it.
+[Match]
+Name=${ADDRESS_INTERFACE}
+
+[Link]
+Unmanaged=yes
+NETWORK
 
 cat > /usr/local/sbin/ladybug-public-ip <<'HELPER'
 #!/usr/bin/env bash
@@ -41,13 +57,20 @@ apply_address() {
       sed -i "s/^PUBLIC_IP=.*/PUBLIC_IP=${ip}/" /etc/ladybug/node.env
     fi
   fi
-  if ip -4 -o addr show | grep -q " ${ip}/"; then
-    echo "public IP ${ip} is already on an interface"
+  if ! ip link show "$ADDRESS_INTERFACE" >/dev/null 2>&1; then
+    ip link add "$ADDRESS_INTERFACE" type dummy
+  fi
+  ip link set "$ADDRESS_INTERFACE" up
+  iface="$(ip -4 -o addr show | awk -v a="${ip}/32" '$4 == a {print $2; exit}')"
+  if [[ "$iface" == "$ADDRESS_INTERFACE" ]]; then
+    echo "public IP ${ip} is already on ${iface}"
   else
-    iface="$(ip -4 route show default | awk '{print $5; exit}')"
-    [[ -n "$iface" ]] || { echo "no default route to put the public IP on" >&2; exit 1; }
-    ip addr add "${ip}/32" dev "$iface"
-    echo "public IP ${ip} added to ${iface}"
+    if [[ -n "$iface" ]]; then
+      # Left on the NIC by an older Ladybug: move it where networkd cannot flush it.
+      ip addr del "${ip}/32" dev "$iface"
+    fi
+    ip addr add "${ip}/32" dev "$ADDRESS_INTERFACE"
+    echo "public IP ${ip} added to ${ADDRESS_INTERFACE}"
   fi
   printf 'KUBELET_EXTRA_ARGS=--node-ip=%s\n' "$ip" > /etc/default/kubelet
 }
@@ -76,7 +99,7 @@ chmod 0755 /usr/local/sbin/ladybug-public-ip
 
 cat > /etc/systemd/system/ladybug-public-ip.service <<'UNIT'
 [Unit]
-Description=Ladybug: public IP alias and kubelet node-ip
+Description=Ladybug: public IP address and kubelet node-ip
 Wants=network-online.target
 After=network-online.target
 Before=kubelet.service

@@ -51,6 +51,8 @@ internal sealed class KubeadmInitStep : KubernetesStep
             throw new NodeStepFailure($"your configuration file uses an old API spec: \"{apiVersion}\"; kubeadm v{version} expects \"{expectedApi}\"", 1, verbatim: true);
         if (context.Node.FileExists(AdminKubeconfig))
             throw new NodeStepFailure($"this node already ran kubeadm init ({AdminKubeconfig} exists); reset it before initialising again");
+        RequireEtcdCanBind(context, advertise,
+            "[kubelet-check] Initial timeout of 40s passed.\nerror execution phase wait-control-plane: couldn't initialize a Kubernetes cluster");
 
         var missing = KubeadmImages(version, imageRepository, dnsImageRepository).Where(i => !UpstreamArtifacts.Instance.ImageExists(i)).ToList();
         if (missing.Count > 0)
@@ -152,6 +154,10 @@ internal sealed class CniStep : KubernetesStep
         var cni = args.OneOf("cni", "canal", "kilo");
         var podCidr = args.Cidr("pod-cidr");
         var manifest = args.Required("manifest-url");
+        // Without --mtu the CNI auto-detects it from the NIC (AWS: 9001), what the engine did before it passed one.
+        int? mtu = args.Optional("mtu") is null ? null : args.Seconds("mtu");
+        if (mtu is < 576 or > 9001)
+            throw new NodeStepFailure($"--mtu={mtu} is not an IPv4 link MTU (576-9001)");
         if (!manifest.StartsWith("https://", StringComparison.Ordinal))
             throw new NodeStepFailure($"--manifest-url={manifest} is not an https URL");
         var sha256 = args.Optional("manifest-sha256");
@@ -196,9 +202,9 @@ internal sealed class CniStep : KubernetesStep
                 $"daemonset.apps/kilo {verb}",
                 Log($"kilo image pinned to {image}, full mesh"),
             ];
-        lines.Add(Log($"{cni} applied with pod CIDR {podCidr}"));
+        lines.Add(Log($"{cni} applied with pod CIDR {podCidr}" + (mtu is null ? "" : $", MTU {mtu}")));
         await context.WorkAsync(lines);
-        UpdateCluster(context, c => c with { Cni = cni });
+        UpdateCluster(context, c => c with { Cni = cni, PodMtu = mtu });
         return 0;
     }
 
@@ -265,6 +271,8 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
         if (MinorOf(state.Version) != MinorOf(cluster.Version))
             throw new NodeStepFailure($"error execution phase preflight: this node has kubelet v{state.Version}; the control plane runs v{cluster.Version}", 1, verbatim: true);
 
+        RequireEtcdCanBind(context, advertise,
+            "error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: timeout waiting for etcd cluster to be available");
         // Adding the etcd member: the moment two joins at once break etcd.
         UpdateCluster(context, c =>
         {

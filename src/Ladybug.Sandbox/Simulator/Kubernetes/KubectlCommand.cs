@@ -97,9 +97,12 @@ internal sealed class KubectlCommand : INodeCommand
             ["spec"] = spec,
             ["status"] = new JsonObject
             {
-                ["addresses"] = new JsonArray(
-                    new JsonObject { ["address"] = node.InternalIp, ["type"] = "InternalIP" },
-                    new JsonObject { ["address"] = node.Name, ["type"] = "Hostname" }),
+                // A kubelet whose --node-ip failed validation never sets any address (see KubernetesStep.NewNode).
+                ["addresses"] = node.InternalIp.Length == 0
+                    ? new JsonArray()
+                    : new JsonArray(
+                        new JsonObject { ["address"] = node.InternalIp, ["type"] = "InternalIP" },
+                        new JsonObject { ["address"] = node.Name, ["type"] = "Hostname" }),
                 ["conditions"] = new JsonArray(new JsonObject
                 {
                     ["reason"] = ready ? "KubeletReady" : node.Joined ? "KubeletNotReady" : "NodeStatusUnknown",
@@ -131,7 +134,7 @@ internal static class NodeTable
 
     public static IEnumerable<string> Wide(KubernetesCluster cluster, IEnumerable<KubeNode> nodes) =>
         Format(["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "CONTAINER-RUNTIME"],
-            nodes.Select(n => new[] { n.Name, Status(cluster, n), Roles(n), Age(n), n.KubeletVersion, n.InternalIp, "<none>", n.OsImage, n.ContainerRuntime }));
+            nodes.Select(n => new[] { n.Name, Status(cluster, n), Roles(n), Age(n), n.KubeletVersion, n.InternalIp.Length == 0 ? "<none>" : n.InternalIp, "<none>", n.OsImage, n.ContainerRuntime }));
 
     private static string Status(KubernetesCluster cluster, KubeNode node) =>
         (cluster.IsReady(node) ? "Ready" : node.Joined ? "NotReady" : "NotReady") + (node.Unschedulable ? ",SchedulingDisabled" : "");

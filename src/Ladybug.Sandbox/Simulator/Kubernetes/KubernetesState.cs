@@ -22,6 +22,8 @@ public sealed record KubernetesCluster
     public List<string> CertificateSans { get; init; } = [];
     /// <summary>"canal" or "kilo" once the pod network is applied; nodes are Ready only then.</summary>
     public string? Cni { get; init; }
+    /// <summary>The pod network's MTU as applied (canal veth_mtu, Kilo --mtu); null when left to auto-detection.</summary>
+    public int? PodMtu { get; init; }
     public string CaCertificatePem { get; init; } = "";
     public string CaKeyPem { get; init; } = "";
     /// <summary>"sha256:&lt;hex&gt;" of the CA's public key, as kubeadm prints it.</summary>

@@ -114,13 +114,36 @@ public abstract partial class KubernetesStep : INodeStep
         Name = state.NodeName!,
         Role = role,
         Machine = context.Node.Identity.Id,
-        InternalIp = ip,
+        InternalIp = KubeletNodeIp(context, state, ip),
         KubeletVersion = "v" + state.Version,
         ContainerRuntime = state.Runtime == "docker" ? "docker://20.10.21" : "containerd://1.7.12",
         OsImage = OsImage(context.Node),
         CreatedAt = DateTimeOffset.UtcNow,
         Labels = StandardLabels(state.NodeName!, role, state.Version),
     };
+
+    /// <summary>
+    /// The address the kubelet registers. Given --node-ip (public-ip wrote it to /etc/default/kubelet), the kubelet first
+    /// checks that the address is on one of the host's interfaces; when it is not, the NodeAddress setter fails with
+    /// "failed to validate nodeIP: node IP: … not found in the host's network interfaces", which setNodeStatus only logs,
+    /// so the Node is registered without addresses and they are never filled in (kubernetes
+    /// pkg/kubelet/nodestatus/setters.go NodeAddress, pkg/kubelet/kubelet_node_status.go setNodeStatus, v1.23.17).
+    /// </summary>
+    private static string KubeletNodeIp(NodeContext context, NodeKubeState state, string ip) =>
+        state.PublicIp is not null && ip == state.PublicIp && !VmNetwork.Of(context.Node).HasAddress(ip) ? "" : ip;
+
+    /// <summary>
+    /// kubeadm's local etcd listens for peers on https://&lt;advertise address&gt;:2380 and for clients on it as well
+    /// (kubernetes cmd/kubeadm/app/phases/etcd/local.go getEtcdCommand, v1.23.17): when that address is on no interface
+    /// etcd's bind fails with EADDRNOTAVAIL, its static pod crash-loops and kubeadm gives up waiting for it.
+    /// </summary>
+    protected static void RequireEtcdCanBind(NodeContext context, string advertise, string phase)
+    {
+        if (VmNetwork.Of(context.Node).HasAddress(advertise)) return;
+        throw new NodeStepFailure(
+            $"{phase}\n" +
+            $"etcd: listen tcp {advertise}:2380: bind: cannot assign requested address ({advertise} is on none of this VM's interfaces)", 1, verbatim: true);
+    }
 
     private static string OsImage(SimulatedNode node) =>
         node.ReadFile("/etc/os-release")?.Split('\n').FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?["PRETTY_NAME=".Length..].Trim('"')

@@ -26,6 +26,8 @@ internal sealed partial class PrepareStep : KubernetesStep
         if (existing.JoinedAs is not null && existing.Version != version)
             throw new NodeStepFailure($"this node already runs Kubernetes {existing.Version} as a {existing.JoinedAs}; reset it before installing {version}");
 
+        // prepare's first apt-get (the base packages) comes before any download.
+        var aptWait = AptLock.Wait(context, args);
         if (binaries == "release")
             await RequireReleaseDownloadsAsync(context, args, version, alreadyInstalled: existing.Version == version);
         else
@@ -36,6 +38,7 @@ internal sealed partial class PrepareStep : KubernetesStep
         List<string> lines =
         [
             Log($"Preparing {name}: Kubernetes {version}, {runtime}, binaries from {binaries}"),
+            .. aptWait,
             $"Hit:1 http://archive.ubuntu.com/ubuntu {codename} InRelease",
             $"Get:2 http://archive.ubuntu.com/ubuntu {codename}-updates InRelease [128 kB]",
             $"Get:3 http://security.ubuntu.com/ubuntu {codename}-security InRelease [129 kB]",
@@ -57,6 +60,17 @@ internal sealed partial class PrepareStep : KubernetesStep
         lines.Add(Log($"kubeadm v{version}, kubelet v{version} ready on {name}"));
         await context.WorkAsync(lines);
 
+        // prepare ends with apt-mark hold of every --hold (none before the engine passed them).
+        var held = args.Optional("hold") is null ? [] : args.List("hold");
+        var installed = (runtime == "docker" ? new[] { "docker.io", "containerd", "runc" } : ["containerd", "runc"])
+            .Concat(binaries == "pkgs" ? ["kubelet", "kubeadm", "kubectl"] : []).ToList();
+        foreach (var package in held.Where(p => !installed.Contains(p)))
+            throw new NodeStepFailure($"E: Unable to locate package {package}", 100, verbatim: true);
+        context.Node.Update<VmPackages>(VmPackages.Document, p => p with
+        {
+            Installed = [.. p.Installed.Union(installed).Order(StringComparer.Ordinal)],
+            Held = [.. p.Held.Union(held).Order(StringComparer.Ordinal)],
+        });
         context.Node.WriteFile("/etc/hostname", name + "\n");
         UpdateNode(context, s => s with { NodeName = name, Version = version, Runtime = runtime, WireGuard = wireguard });
         return 0;
@@ -120,8 +134,12 @@ internal sealed partial class PrepareStep : KubernetesStep
 }
 
 /// <summary><c>public-ip</c>: the public IP as a NIC alias and the kubelet's node IP, re-applied on every boot.</summary>
-internal sealed class PublicIpStep : KubernetesStep
+internal sealed partial class PublicIpStep : KubernetesStep
 {
+    // Linux IFNAMSIZ is 16 with the terminating NUL.
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9_-]{1,15}$")]
+    private static partial System.Text.RegularExpressions.Regex InterfaceName();
+
     public override string Name => "public-ip";
 
     protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
@@ -135,11 +153,23 @@ internal sealed class PublicIpStep : KubernetesStep
         if (ip != identity.PublicIp)
             throw new NodeStepFailure($"{ip} is not this VM's public IP (the cloud reports {identity.PublicIp})");
 
+        // Without --address-interface the script puts the alias on the NIC that holds the default route, which networkd
+        // manages; with it, on a dummy interface of that name declared Unmanaged=yes to networkd.
+        var dummy = args.Optional("address-interface");
+        if (dummy is not null && !InterfaceName().IsMatch(dummy))
+            throw new NodeStepFailure($"--address-interface={dummy} is not an interface name (at most 15 of [a-z0-9_-])");
+        var iface = dummy ?? VmNetwork.Nic;
+        var network = VmNetwork.Of(context.Node);
+        var line = network.InterfaceWith(ip) is { } holder
+            ? Log($"public IP {ip} is already on {holder.Name}")
+            : Log($"public IP {ip} added to {iface}{(dummy is null ? "" : " (dummy, unmanaged by systemd-networkd)")} (private address {identity.PrivateIp})");
+        if (!network.HasAddress(ip))
+            VmNetwork.Update(context.Node, n => n.AddAddress(iface, $"{ip}/32", dummyUnmanaged: dummy is not null));
         await context.WorkAsync(
         [
             $"Created symlink /etc/systemd/system/kubelet.service.wants/ladybug-public-ip.service → /etc/systemd/system/ladybug-public-ip.service.",
             $"Created symlink /etc/systemd/system/multi-user.target.wants/ladybug-node-annotations.service → /etc/systemd/system/ladybug-node-annotations.service.",
-            Log($"{ip}/32 added to ens5 (private address {identity.PrivateIp})"),
+            line,
             Log($"KUBELET_EXTRA_ARGS=--node-ip={ip}"),
             Log($"Node {name} registers as {ip} ({cni} annotations re-applied on every boot)"),
         ]);

@@ -11,8 +11,8 @@ internal static class UpstreamFailures
     /// <summary>The prelude's <c>download</c>: <c>retry 5 5 curl -fsSL … -o TARGET URL</c>.</summary>
     private const string DownloadCommand = "retry 5 5 curl -fsSL --connect-timeout 20 -o \"$2\" \"$1\"";
 
-    /// <summary>The prelude's <c>apt_install</c>: 30 attempts of apt-get install.</summary>
-    private const string AptInstallCommand = "retry 30 10 apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \"$@\"";
+    /// <summary>The prelude's <c>apt_install</c>: one apt-get install through <c>apt_get</c>, which retries lock errors only.</summary>
+    private const string AptInstallCommand = "apt_get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \"$@\"";
 
     /// <summary>
     /// curl -f on an HTTP 404 prints "curl: (22) The requested URL returned error: 404" and exits 22
@@ -26,14 +26,12 @@ internal static class UpstreamFailures
         return new NodeStepFailure(string.Join('\n', [.. curl, Trap(context, "retry 5 5 curl", DownloadCommand)]), 1, verbatim: true);
     }
 
-    /// <summary>apt-get exits 100 on a version it does not know; <c>apt_install</c> tries 30 times.</summary>
-    public static async Task<NodeStepFailure> AptAsync(NodeStepContext context, string aptError)
-    {
-        for (var attempt = 1; attempt < 30; attempt++)
-            await context.Out.WriteLineAsync($"[ladybug] retrying in 10s (attempt {attempt}/30 failed): apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold --allow-change-held-packages kubelet kubeadm kubectl");
-        var errors = Enumerable.Repeat(aptError, 30);
-        return new NodeStepFailure(string.Join('\n', [.. errors, Trap(context, "retry 30 10 apt-get install", AptInstallCommand)]), 1, verbatim: true);
-    }
+    /// <summary>
+    /// apt-get exits 100 on a version it does not know; <c>apt_get</c> retries only lock errors, so it fails at once and
+    /// the ERR trap reports apt's exit status.
+    /// </summary>
+    public static Task<NodeStepFailure> AptAsync(NodeStepContext context, string aptError) =>
+        Task.FromResult(new NodeStepFailure(string.Join('\n', aptError, Trap(context, "apt_get install", AptInstallCommand, exitCode: 100)), 100, verbatim: true));
 
     /// <summary>
     /// kubeadm's preflight pulls every image and fails on the first missing ones with [ERROR ImagePull]
@@ -57,11 +55,11 @@ internal static class UpstreamFailures
         return new NodeStepFailure(string.Join('\n', lines), 1, verbatim: true);
     }
 
-    /// <summary>The prelude's ERR trap: "[ladybug] STEP failed (exit 1) at line N: COMMAND", N being the script line.</summary>
-    private static string Trap(NodeStepContext context, string lineStart, string command)
+    /// <summary>The prelude's ERR trap: "[ladybug] STEP failed (exit CODE) at line N: COMMAND", N being the script line.</summary>
+    private static string Trap(NodeStepContext context, string lineStart, string command, int exitCode = 1)
     {
         var lines = context.Script.Split('\n');
         var index = Array.FindIndex(lines, l => l.TrimStart().StartsWith(lineStart, StringComparison.Ordinal));
-        return $"[ladybug] {context.Step} failed (exit 1) at line {index + 1}: {command}";
+        return $"[ladybug] {context.Step} failed (exit {exitCode}) at line {index + 1}: {command}";
     }
 }

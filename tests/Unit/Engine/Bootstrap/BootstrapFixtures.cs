@@ -38,7 +38,7 @@ internal static class BootstrapFixtures
         yield return renderer.PublicIp(cluster, worker);
         yield return renderer.Haproxy(cluster);
         yield return renderer.KubeadmInit(cluster, "abcdef.0123456789abcdef", new string('e', 64));
-        yield return renderer.PodNetwork(cluster);
+        yield return renderer.PodNetwork(cluster, PodNetworkMtu.For(cni, ["aws", "gcp"]));
         yield return renderer.JoinControlPlane(cluster, ControlPlane(2), Join(controlPlane: true), cluster.Leader.PublicIp);
         yield return renderer.JoinWorker(cluster, worker, Join(controlPlane: false));
         yield return renderer.JoinToken("abcdef.0123456789abcdef", TimeSpan.FromHours(2), new string('e', 64));

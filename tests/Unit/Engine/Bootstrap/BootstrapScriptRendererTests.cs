@@ -60,7 +60,7 @@ public sealed class BootstrapScriptRendererTests
         Assert.Equal("containerd", prepare.Argument("runtime"));
         Assert.Null(prepare.Argument("cri-tools-version"));
         Assert.Contains("\"kubeadm=${K8S_VERSION}-*\"", prepare.Text);
-        Assert.Contains("apt-mark hold kubelet kubeadm kubectl", prepare.Text);
+        Assert.Equal(["containerd", "runc", "kubelet", "kubeadm", "kubectl"], prepare.ArgumentValues("hold"));
         Assert.Equal("kubeadm.k8s.io/v1beta4", init.Argument("kubeadm-api-version"));
         Assert.Equal(version, init.Argument("kubernetes-version"));
     }
@@ -79,7 +79,7 @@ public sealed class BootstrapScriptRendererTests
     public void CanalComesFromARealRenderedManifestPinnedBySha256AndPatchedToTheRequestedPodCidr(string version, string url, string sha256)
     {
         var cluster = BootstrapFixtures.Cluster(version, Cni.Canal);
-        var cni = _renderer.PodNetwork(cluster);
+        var cni = _renderer.PodNetwork(cluster, 1410);
 
         Assert.Equal("canal", cni.Argument("cni"));
         Assert.Equal(BootstrapFixtures.PodCidr, cni.Argument("pod-cidr"));
@@ -121,7 +121,7 @@ public sealed class BootstrapScriptRendererTests
     public void KiloComesFromItsPinnedUpstreamManifestAsAFullMeshOverTheRequestedPodCidr(string version, string kilo)
     {
         var cluster = BootstrapFixtures.Cluster(version, Cni.Kilo);
-        var cni = _renderer.PodNetwork(cluster);
+        var cni = _renderer.PodNetwork(cluster, 1410);
 
         Assert.Equal("kilo", cni.Argument("cni"));
         Assert.Equal(BootstrapFixtures.PodCidr, cni.Argument("pod-cidr"));
@@ -226,7 +226,7 @@ public sealed class BootstrapScriptRendererTests
         var script = _renderer.PublicIp(cluster, BootstrapFixtures.Worker(1));
 
         Assert.Equal("34.89.19.141", script.Argument("public-ip"));
-        Assert.Contains("ip addr add \"${ip}/32\" dev \"$iface\"", script.Text);
+        Assert.Contains("ip addr add \"${ip}/32\" dev \"$ADDRESS_INTERFACE\"", script.Text);
         Assert.Contains("KUBELET_EXTRA_ARGS=--node-ip=%s", script.Text);
         Assert.Contains("ExecStart=/usr/local/sbin/ladybug-public-ip address boot", script.Text);
         Assert.Contains("Before=kubelet.service", script.Text);

@@ -83,7 +83,7 @@ public sealed class KubernetesStepsTests : IDisposable
         await PrepareAsync(cluster, worker);
 
         Assert.Equal($"{BootstrapFixtures.EndpointHost}:6443", commands.Worker.Endpoint);
-        await RunOkAsync(cluster.Leader, _renderer.PodNetwork(cluster));
+        await RunOkAsync(cluster.Leader, _renderer.PodNetwork(cluster, 1410));
         var join = await RunOkAsync(worker, _renderer.JoinWorker(cluster, worker, commands.Worker.ToCredentials()));
         Assert.Contains("This node has joined the cluster:", join.Out);
 

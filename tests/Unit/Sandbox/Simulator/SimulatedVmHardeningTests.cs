@@ -1,0 +1,162 @@
+using Ladybug.Engine.Bootstrap;
+using Ladybug.Engine.Clusters;
+using Ladybug.Sandbox;
+using Ladybug.Sandbox.Simulator;
+using Ladybug.Sandbox.Simulator.Kubernetes;
+using Ladybug.Tests.Unit.Engine.Bootstrap;
+
+namespace Ladybug.Tests.Unit.Sandbox.Simulator;
+
+/// <summary>
+/// What a real cloud VM does to a bootstrap that a lab machine does not: systemd-networkd restarting under a hand-made
+/// address, first-boot unattended-upgrades holding the dpkg lock. The steps get hand-made arguments here, so these
+/// tests pin the simulator's behaviour whatever the engine renders.
+/// </summary>
+public sealed class SimulatedVmHardeningTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("ladybug-vm-hardening-").FullName;
+    private readonly BootstrapScriptRenderer _renderer = new();
+    private readonly ClusterFacts _cluster = BootstrapFixtures.Cluster("1.23.17", Cni.Canal);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private sealed record Outcome(int Status, string Out, string Error);
+
+    private SimulatedNode Vm(NodeFacts facts)
+    {
+        var directory = Path.Combine(_root, "nodes", facts.Name);
+        if (!File.Exists(Path.Combine(directory, SimulatedNode.IdentityFile)))
+        {
+            SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), new NodeIdentity
+            {
+                Id = facts.Name, Uid = facts.Name, Hostname = facts.Name, InfraId = "cb-cluster", Namespace = "default", Csp = facts.Csp,
+                Region = facts.Region, Zone = facts.Zone, PublicIp = facts.PublicIp, PrivateIp = facts.PrivateIp ?? "", User = "root",
+                VCpu = 2, MemoryGiB = 4, UbuntuRelease = "22.04", ClusterDirectory = Path.Combine(_root, "cluster"),
+            });
+        }
+        return SimulatedNode.Load(directory);
+    }
+
+    private async Task<Outcome> RunAsync(NodeFacts node, RenderedScript script, SimulatorSettings? settings = null)
+    {
+        var vm = Vm(node);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), vm, new SimulatedCluster(vm.Identity.ClusterDirectory),
+            settings ?? new SimulatorSettings(), new StringReader(script.Text), output, error, () => throw new InvalidOperationException("no drops here"));
+        var status = await simulator.RunAsync(script.CommandLine, CancellationToken.None);
+        return new Outcome(status, output.ToString(), error.ToString());
+    }
+
+    private async Task<Outcome> RunOkAsync(NodeFacts node, RenderedScript script, SimulatorSettings? settings = null)
+    {
+        var outcome = await RunAsync(node, script, settings);
+        Assert.True(outcome.Status == 0, $"{script.Step.Name} on {node.Name} exited {outcome.Status}: {outcome.Error}");
+        return outcome;
+    }
+
+    private static RenderedScript WithArguments(RenderedScript script, Func<IReadOnlyList<ScriptArgument>, IEnumerable<ScriptArgument>> change) =>
+        BootstrapScriptRenderer.Render(script.Step, [.. change(script.Arguments)]);
+
+    /// <summary>public-ip as the scripts did it before: the alias on the NIC with the default route.</summary>
+    private RenderedScript AliasOnTheNic(NodeFacts node) =>
+        WithArguments(_renderer.PublicIp(_cluster, node), a => a.Where(x => x.Name != "address-interface"));
+
+    private RenderedScript AliasOnADummy(NodeFacts node) =>
+        WithArguments(_renderer.PublicIp(_cluster, node), a => [.. a.Where(x => x.Name != "address-interface"), new("address-interface", "ladybug0")]);
+
+    private static SimulatorSettings NetworkdRestartsBefore(string step) => new() { RestartNetworkd = [new StepFault { Step = step }] };
+
+    [Fact]
+    public async Task ANetworkdRestartDropsTheAliasFromTheNicItManagesAndEtcdCannotBindTheAdvertiseAddress()
+    {
+        var leader = _cluster.Leader;
+        await RunOkAsync(leader, _renderer.Prepare(_cluster, leader));
+        await RunOkAsync(leader, AliasOnTheNic(leader));
+        Assert.Equal((VmNetwork.Nic, true), (VmNetwork.Of(Vm(leader)).InterfaceWith(leader.PublicIp)!.Name, VmNetwork.Of(Vm(leader)).InterfaceWith(leader.PublicIp)!.ManagedByNetworkd));
+
+        var init = await RunAsync(leader, _renderer.KubeadmInit(_cluster, KubeadmSecrets.NewToken(), KubeadmSecrets.NewCertificateKey()),
+            NetworkdRestartsBefore("kubeadm-init"));
+
+        Assert.Equal(1, init.Status);
+        Assert.Contains($"etcd: listen tcp {leader.PublicIp}:2380: bind: cannot assign requested address", init.Error);
+        Assert.False(VmNetwork.Of(Vm(leader)).HasAddress(leader.PublicIp));
+        Assert.True(VmNetwork.Of(Vm(leader)).HasAddress(leader.PrivateIp!), "networkd keeps the DHCP address it configured itself");
+    }
+
+    [Fact]
+    public async Task AnAliasOnAnUnmanagedDummyInterfaceSurvivesTheRestart()
+    {
+        var leader = _cluster.Leader;
+        await RunOkAsync(leader, _renderer.Prepare(_cluster, leader));
+        var alias = await RunOkAsync(leader, AliasOnADummy(leader));
+
+        await RunOkAsync(leader, _renderer.KubeadmInit(_cluster, KubeadmSecrets.NewToken(), KubeadmSecrets.NewCertificateKey()),
+            NetworkdRestartsBefore("kubeadm-init"));
+
+        Assert.Contains($"public IP {leader.PublicIp} added to ladybug0 (dummy, unmanaged by systemd-networkd)", alias.Out);
+        var holder = VmNetwork.Of(Vm(leader)).InterfaceWith(leader.PublicIp)!;
+        Assert.Equal(("ladybug0", "dummy", false), (holder.Name, holder.Kind, holder.ManagedByNetworkd));
+    }
+
+    [Fact]
+    public async Task AWorkerWhoseNodeIpIsGoneRegistersWithoutAnInternalIp()
+    {
+        var leader = _cluster.Leader;
+        var worker = BootstrapFixtures.Worker(1);
+        await RunOkAsync(leader, _renderer.Prepare(_cluster, leader));
+        await RunOkAsync(leader, AliasOnADummy(leader));
+        var init = await RunOkAsync(leader, _renderer.KubeadmInit(_cluster, KubeadmSecrets.NewToken(), KubeadmSecrets.NewCertificateKey()));
+        var join = KubeadmJoinParser.ParseInitOutput(init.Out).Worker.ToCredentials();
+        await RunOkAsync(worker, _renderer.Prepare(_cluster, worker));
+        await RunOkAsync(worker, AliasOnTheNic(worker));
+
+        await RunOkAsync(worker, _renderer.JoinWorker(_cluster, worker, join), NetworkdRestartsBefore("join-worker"));
+
+        var cluster = new SimulatedCluster(Vm(leader).Identity.ClusterDirectory).Read<KubernetesCluster>(KubernetesCluster.Document);
+        Assert.Equal("", cluster.Nodes[worker.Name].InternalIp);
+        Assert.Equal(leader.PublicIp, cluster.Nodes[leader.Name].InternalIp);
+    }
+
+    [Fact]
+    public async Task FirstBootUpgradesHoldingTheDpkgLockLongerThanTheBudgetFailPrepareWithAptsWords()
+    {
+        var node = BootstrapFixtures.Worker(1);
+        var settings = new SimulatorSettings { AptLockSeconds = 600 };
+        var legacy = WithArguments(_renderer.Prepare(_cluster, node), a => a.Where(x => x.Name != "apt-lock-wait-seconds"));
+
+        var failed = await RunAsync(node, legacy, settings);
+
+        Assert.Equal(100, failed.Status);
+        Assert.Contains("E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1342 (unattended-upgr)", failed.Error);
+        Assert.Contains("after 290s", failed.Error);
+    }
+
+    [Fact]
+    public async Task APrepareWhoseBudgetCoversTheLockWaitsAndSaysSo()
+    {
+        var node = BootstrapFixtures.Worker(1);
+        var settings = new SimulatorSettings { AptLockSeconds = 600 };
+        var patient = WithArguments(_renderer.Prepare(_cluster, node),
+            a => [.. a.Where(x => x.Name != "apt-lock-wait-seconds"), new("apt-lock-wait-seconds", "900")]);
+
+        var prepared = await RunOkAsync(node, patient, settings);
+
+        Assert.Contains("Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1342 (unattended-upgr)", prepared.Out);
+        Assert.Contains("for the apt/dpkg lock (held by unattended-upgr)", prepared.Out);
+    }
+
+    [Fact]
+    public async Task PrepareRecordsThePackagesItHoldsAgainstUnattendedUpgrades()
+    {
+        var held = BootstrapFixtures.Worker(1);
+        var unheld = BootstrapFixtures.Worker(2);
+
+        await RunOkAsync(held, _renderer.Prepare(_cluster, held));
+        await RunOkAsync(unheld, WithArguments(_renderer.Prepare(_cluster, unheld), a => a.Where(x => x.Name != "hold")));
+
+        Assert.Equal(["containerd", "runc"], Vm(held).Read<VmPackages>(VmPackages.Document).Held);
+        Assert.Empty(Vm(unheld).Read<VmPackages>(VmPackages.Document).Held);
+        Assert.Contains("containerd", Vm(unheld).Read<VmPackages>(VmPackages.Document).Installed);
+    }
+}
