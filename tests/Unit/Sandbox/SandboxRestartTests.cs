@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -36,7 +37,7 @@ public sealed class SandboxRestartTests : IDisposable
     private static async Task<IReadOnlyList<Machine>> CreateAsync(SandboxCloud cloud, string infra = "c1", MachinePoolRequest[]? pools = null)
     {
         await using var client = TumblebugTestClient.For(cloud);
-        return await client.Infrastructure.CreateMachinesAsync(Ns, infra, pools ?? Pools, null, CancellationToken.None);
+        return await client.Infrastructure.CreateMachinesAsync(Ns, infra, pools ?? Pools, TestFirewall.Cluster, null, CancellationToken.None);
     }
 
     private static async Task<IReadOnlyList<Machine>> GetAsync(SandboxCloud cloud, string infra = "c1")

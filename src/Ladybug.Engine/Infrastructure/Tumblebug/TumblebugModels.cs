@@ -140,6 +140,8 @@ public sealed class InfraDynamicReq
     public string InstallMonAgent { get; set; } = "no";
     public string PolicyOnPartialFailure { get; set; } = "continue";
     public List<CreateNodeGroupDynamicReq> NodeGroups { get; set; } = [];
+    /// <summary>The SecurityGroup template of every node group's SG (model/infra.go InfraDynamicReq.SgTemplateId); empty = "sg-default", SSH only.</summary>
+    public string SgTemplateId { get; set; } = "";
 }
 
 /// <summary>Also the body of POST .../nodeGroupDynamic (AddNodeGroupDynamicReq has the same fields plus post commands we do not use).</summary>
@@ -155,6 +157,8 @@ public sealed class CreateNodeGroupDynamicReq
     public string RootDiskType { get; set; } = "default";
     /// <summary>GB; 0 lets the CSP choose.</summary>
     public int RootDiskSize { get; set; }
+    /// <summary>Overrides the Infra's; sent on every node group so an added one gets the cluster's firewall too.</summary>
+    public string SgTemplateId { get; set; } = "";
 }
 
 public sealed class InfraInfo
@@ -260,4 +264,6 @@ public sealed class InfraNodeAccessInfo
 [JsonSerializable(typeof(InfraInfo))]
 [JsonSerializable(typeof(InfraStatusResponse))]
 [JsonSerializable(typeof(InfraAccessInfo))]
+[JsonSerializable(typeof(SecurityGroupTemplateReq))]
+[JsonSerializable(typeof(SecurityGroupTemplateInfo))]
 public sealed partial class TumblebugJsonContext : JsonSerializerContext;

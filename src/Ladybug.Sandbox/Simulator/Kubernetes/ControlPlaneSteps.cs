@@ -49,6 +49,7 @@ internal sealed class KubeadmInitStep : KubernetesStep
         var expectedApi = minor < 22 ? ApiVersions[0] : minor < 31 ? ApiVersions[1] : ApiVersions[2];
         if (apiVersion != expectedApi)
             throw new NodeStepFailure($"your configuration file uses an old API spec: \"{apiVersion}\"; kubeadm v{version} expects \"{expectedApi}\"", 1, verbatim: true);
+        EtcdNetwork.RequireExtraArgsForm(args, apiVersion);
         if (context.Node.FileExists(AdminKubeconfig))
             throw new NodeStepFailure($"this node already ran kubeadm init ({AdminKubeconfig} exists); reset it before initialising again");
         var etcdListeners = NodeNetwork.EtcdListeners(etcdUrls, advertise);

@@ -31,6 +31,25 @@ internal static partial class EtcdNetwork
     }
 
     /// <summary>
+    /// The form the script wrote etcd.local.extraArgs in (<c>--extra-args-form</c>, when extraArgs are given at all):
+    /// a map up to kubeadm.k8s.io/v1beta3, a list of {name, value} from v1beta4 (kubernetes
+    /// cmd/kubeadm/app/apis/kubeadm/v1beta3/types.go LocalEtcd.ExtraArgs map[string]string, v1beta4/types.go
+    /// ExtraArgs []Arg). kubeadm's strict decoding refuses the other form before doing anything.
+    /// </summary>
+    public static void RequireExtraArgsForm(StepArguments args, string apiVersion)
+    {
+        var form = args.Optional("extra-args-form");
+        if (form is null) return;
+        var version = apiVersion.Split('/')[^1];
+        var expected = version == "v1beta4" ? "list" : "map";
+        if (form == expected) return;
+        var (found, goType) = form == "map" ? ("object", $"[]{version}.Arg") : ("array", "map[string]string");
+        throw new NodeStepFailure(
+            $"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {found} into Go struct field LocalEtcd.etcd.local.extraArgs of type {goType}",
+            1, verbatim: true);
+    }
+
+    /// <summary>
     /// etcd can bind 0.0.0.0, loopback, the NIC's private address, and the public address only while the /32 alias the
     /// public-ip step adds exists: without it the kernel answers "bind: cannot assign requested address", etcd exits,
     /// and kubeadm gives up waiting for the control plane.

@@ -12,17 +12,17 @@ public static class NodeNetwork
     public static NetworkDocument Update(NodeContext context, Func<NetworkDocument, NetworkDocument> change) =>
         context.Cluster.Update(NetworkDocument.Document, change);
 
-    /// <summary>Replaces this node's listeners of the given processes with <paramref name="listeners"/>.</summary>
+    /// <summary>
+    /// Replaces this node's listeners of the given processes with <paramref name="listeners"/>. A VM no cloud published
+    /// (a simulator run without the emulator) has no network to model, so nothing is recorded for it.
+    /// </summary>
     public static void Listen(NodeContext context, IReadOnlyCollection<string> processes, IEnumerable<Listener> listeners)
     {
         var id = context.Node.Identity.Id;
         var added = listeners.ToList();
         Update(context, doc =>
         {
-            var node = doc.Nodes.GetValueOrDefault(id) ?? new NetworkNode
-            {
-                NodeId = id, PublicIp = context.Node.Identity.PublicIp, PrivateIp = context.Node.Identity.PrivateIp,
-            };
+            if (doc.Nodes.GetValueOrDefault(id) is not { } node) return doc;
             return doc with
             {
                 Nodes = new(doc.Nodes, StringComparer.Ordinal)
