@@ -24,7 +24,51 @@ internal static partial class SecurityGroupApi
         api.MapGet("/ns/{nsId}/template/securityGroup/{templateId}", Get);
         api.MapPut("/ns/{nsId}/template/securityGroup/{templateId}", UpdateAsync);
         api.MapDelete("/ns/{nsId}/template/securityGroup/{templateId}", Delete);
+        api.MapGet("/ns/{nsId}/resources/securityGroup", ListGroups);
+        api.MapDelete("/ns/{nsId}/resources/securityGroup/{securityGroupId}", DeleteGroup);
         return api;
+    }
+
+    /// <summary>
+    /// ?option=id lists the ids (src/interface/rest/server/resource/common.go:192-203 @v0.13.0); the full listing is
+    /// not emulated. A node group's SG outlives its Infra: DelInfra only drops the association (manageInfo.go:3280-3310).
+    /// </summary>
+    private static IResult ListGroups(string nsId, string? option, EmulatorServices e)
+    {
+        if (TumblebugEmulatorApi.CheckNamespace(nsId, e) is { } problem) return problem;
+        if (option != "id")
+            return TumblebugEmulatorApi.Error(StatusCodes.Status400BadRequest, $"The sandbox implements option=id only for security groups (got '{option}').");
+        List<string> ids;
+        lock (e.State.Sync)
+            ids = e.State.SecurityGroups.Groups.Keys.Where(k => k.Ns == nsId).Select(k => k.Id).Order(StringComparer.Ordinal).ToList();
+        // ListResourceId starts from a nil slice (resource/common.go:1578): none is "output": null.
+        return TumblebugEmulatorApi.Json(new IdList(ids.Count == 0 ? null! : ids));
+    }
+
+    /// <summary>
+    /// DelResource (src/core/resource/common.go:476-525, rest resource/common.go:78-111 @v0.13.0): refused while a node
+    /// still uses it, and every error is a 500 because the handler passes its response object along.
+    /// </summary>
+    private static IResult DeleteGroup(string nsId, string securityGroupId, EmulatorServices e)
+    {
+        if (TumblebugEmulatorApi.CheckNamespace(nsId, e) is { } problem) return problem;
+        if (CheckString(securityGroupId) is { } badName) return TumblebugEmulatorApi.Error(StatusCodes.Status500InternalServerError, badName);
+        lock (e.State.Sync)
+        {
+            if (!e.State.SecurityGroups.Groups.ContainsKey((nsId, securityGroupId)))
+                return TumblebugEmulatorApi.Error(StatusCodes.Status500InternalServerError, $"The securityGroup {securityGroupId} does not exist.");
+            var users = e.State.Infras.Values
+                .Where(i => i.Namespace == nsId)
+                .SelectMany(i => i.Nodes.Where(n => $"{i.Id}-{n.NodeGroupId}" == securityGroupId && n.Status != NodeStatus.Terminated)
+                    .Select(n => $"/ns/{nsId}/infra/{i.Id}/node/{n.Id}"))
+                .ToList();
+            if (users.Count > 0)
+                return TumblebugEmulatorApi.Error(StatusCodes.Status500InternalServerError,
+                    $"cannot delete securityGroup '{securityGroupId}': still referenced by {users.Count} object(s): [{string.Join(' ', users)}]");
+            e.State.SecurityGroups.Groups.Remove((nsId, securityGroupId));
+        }
+        e.State.NotifyChanged();
+        return TumblebugEmulatorApi.Json(new SimpleMsg($"The securityGroup {securityGroupId} has been deleted"));
     }
 
     private static async Task<IResult> CreateAsync(string nsId, HttpRequest request, EmulatorServices e)

@@ -65,6 +65,14 @@ public interface ITumblebugApi
     [Delete("/ns/{nsId}/template/securityGroup/{templateId}")]
     Task<SimpleMsg> DeleteSecurityGroupTemplateAsync(string nsId, string templateId, CancellationToken cancellationToken);
 
+    /// <summary>The ids only; "output" is null when the namespace has none.</summary>
+    [Get("/ns/{nsId}/resources/securityGroup?option=id")]
+    Task<IdList> ListSecurityGroupIdsAsync(string nsId, CancellationToken cancellationToken);
+
+    /// <summary>500 "The securityGroup X does not exist." when there is none, 500 "cannot delete …" while a node uses it.</summary>
+    [Delete("/ns/{nsId}/resources/securityGroup/{securityGroupId}")]
+    Task<SimpleMsg> DeleteSecurityGroupAsync(string nsId, string securityGroupId, CancellationToken cancellationToken);
+
     /// <summary>Terminates every node, then deletes the records.</summary>
     [Delete("/ns/{nsId}/infra/{infraId}?option=terminate")]
     Task<IdList> DeleteInfraAsync(string nsId, string infraId, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace Ladybug.Engine.Infrastructure.Tumblebug;
@@ -67,6 +68,47 @@ public sealed partial class TumblebugInfrastructure
             throw await TranslateAsync(ex, $"delete security group template '{id}'", cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Deletes the security groups Tumblebug made for the cluster's node groups. They outlive the Infra (DelInfra only
+    /// drops their association, manageInfo.go:3280-3310 @v0.13.0), and an Infra of the same name made later would
+    /// reuse them as they are, old rules and all (provisioning.go:4215-4230).
+    /// </summary>
+    private async Task DeleteSecurityGroupsAsync(string ns, string groupId, CancellationToken cancellationToken)
+    {
+        IdList ids;
+        try
+        {
+            ids = await CallAsync($"list the security groups of namespace '{ns}'", ct => api.ListSecurityGroupIdsAsync(ns, ct), cancellationToken);
+        }
+        catch (InfrastructureException ex) when (ex.NotFound)
+        {
+            return; // no namespace, no security groups
+        }
+        foreach (var id in (ids.Output ?? []).Where(id => IsNodeGroupSecurityGroup(groupId, id)))
+        {
+            try
+            {
+                await api.DeleteSecurityGroupAsync(ns, id, cancellationToken);
+                logger.LogInformation("Deleted security group {SecurityGroup} of {Namespace}", id, ns);
+            }
+            catch (Exception ex) when (TumblebugErrors.ServerMessage(ex)?.Contains("does not exist", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // Deleted meanwhile: what we wanted.
+            }
+            catch (Exception ex) when (ex is not InfrastructureException && !cancellationToken.IsCancellationRequested)
+            {
+                throw await TranslateAsync(ex, $"delete security group '{id}'", cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>"{infraId}-{nodeGroup}" with Ladybug's pool names ("cp", "w1"…), so cluster "a" never takes cluster "a-w1"'s "a-w1-cp".</summary>
+    internal static bool IsNodeGroupSecurityGroup(string groupId, string id) =>
+        id.StartsWith(groupId + "-", StringComparison.Ordinal) && PoolName().IsMatch(id[(groupId.Length + 1)..]);
+
+    [GeneratedRegex("^(cp|w[0-9]+)$")]
+    private static partial Regex PoolName();
 
     private static CreateNodeGroupDynamicReq WithFirewall(CreateNodeGroupDynamicReq group, string template)
     {

@@ -28,4 +28,13 @@ public sealed class ClusterFirewallPolicyTests
         Assert.Throws<InvalidOperationException>(() => Rules(Cni.Canal, "my office"));
         Assert.Throws<InvalidOperationException>(() => Rules(Cni.Canal));
     }
+
+    [Theory]
+    [InlineData("a", "a-cp", true)]
+    [InlineData("a", "a-w12", true)]
+    [InlineData("a", "a-w1-cp", false)]
+    [InlineData("a", "ab-cp", false)]
+    [InlineData("a-w1", "a-w1-cp", true)]
+    public void OnlyTheClustersOwnNodeGroupSecurityGroupsAreDeletedWithIt(string cluster, string securityGroup, bool its) =>
+        Assert.Equal(its, Ladybug.Engine.Infrastructure.Tumblebug.TumblebugInfrastructure.IsNodeGroupSecurityGroup(cluster, securityGroup));
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Infrastructure.Tumblebug;
 using Ladybug.Sandbox;
@@ -31,13 +33,27 @@ public sealed class SandboxFirewallTests(SandboxEngine engine) : IClassFixture<S
         ],
     };
 
-    private async Task<HttpStatusCode> TemplateStatusAsync(string clusterName)
+    private HttpClient Tumblebug()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(engine.Sandbox.TumblebugUrl.AbsoluteUri + "/") };
+        var http = new HttpClient { BaseAddress = new Uri(engine.Sandbox.TumblebugUrl.AbsoluteUri + "/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{engine.Sandbox.User}:{engine.Sandbox.Password}")));
+        return http;
+    }
+
+    private async Task<HttpStatusCode> TemplateStatusAsync(string clusterName)
+    {
+        using var http = Tumblebug();
         using var response = await http.GetAsync($"ns/default/template/securityGroup/{TumblebugInfrastructure.FirewallTemplateId(clusterName)}");
         return response.StatusCode;
+    }
+
+    /// <summary>The node groups' security groups Tumblebug still has for the cluster.</summary>
+    private async Task<IReadOnlyList<string>> SecurityGroupsAsync(string clusterName)
+    {
+        using var http = Tumblebug();
+        var ids = (await http.GetFromJsonAsync<JsonElement>("ns/default/resources/securityGroup?option=id")).GetProperty("output");
+        return ids.ValueKind == JsonValueKind.Null ? [] : [.. ids.EnumerateArray().Select(i => i.GetString()!).Where(i => i.StartsWith(clusterName + "-", StringComparison.Ordinal))];
     }
 
     // 1.23 writes etcd's extraArgs as a map (kubeadm v1beta3), the default version as a list (v1beta4).
@@ -53,6 +69,7 @@ public sealed class SandboxFirewallTests(SandboxEngine engine) : IClassFixture<S
         Assert.True(cluster.Phase == ClusterPhase.Provisioned, $"{cluster.Reason}: {cluster.Message}");
         Assert.All(await engine.NodesAsync(created.Id), n => Assert.Equal(NodeStatus.Ready, n.Status));
         Assert.Equal(HttpStatusCode.OK, await TemplateStatusAsync(name));
+        Assert.Equal([$"{name}-cp", $"{name}-w1", $"{name}-w2"], await SecurityGroupsAsync(name));
         var machines = engine.Leftovers(name).Machines;
         Assert.Equal(5, machines.Count);
         foreach (var machine in machines)
@@ -74,6 +91,7 @@ public sealed class SandboxFirewallTests(SandboxEngine engine) : IClassFixture<S
         await engine.Clusters.DeleteAsync(created.Id);
         await engine.WaitForAsync(created.Id, ClusterPhase.Deleted);
         Assert.Equal(HttpStatusCode.InternalServerError, await TemplateStatusAsync(name)); // Tumblebug's "not found" on GET
+        Assert.Empty(await SecurityGroupsAsync(name));
     }
 
     [Fact]
@@ -85,7 +103,8 @@ public sealed class SandboxFirewallTests(SandboxEngine engine) : IClassFixture<S
 
         Assert.Equal(FailureReason.InitControlPlaneFailed, cluster.Reason);
         Assert.True(await Ladybug.Tests.Unit.Sandbox.TestSandbox.EventuallyAsync(
-            async () => engine.Leftovers("fw-rollback").Machines.Count == 0 && await TemplateStatusAsync("fw-rollback") == HttpStatusCode.InternalServerError,
+            async () => engine.Leftovers("fw-rollback").Machines.Count == 0 && await TemplateStatusAsync("fw-rollback") == HttpStatusCode.InternalServerError
+                && (await SecurityGroupsAsync("fw-rollback")).Count == 0,
             TimeSpan.FromSeconds(15)));
     }
 }

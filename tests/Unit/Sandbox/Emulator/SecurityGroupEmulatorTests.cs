@@ -137,4 +137,30 @@ public sealed class SecurityGroupEmulatorTests : IAsyncLifetime
         Assert.StartsWith("failed to create default SecurityGroup for VM 'w1'", Message(group.Body));
         Assert.DoesNotContain(_cloud.Machines, m => m.InfraId == "lost" || m.NodeId == "w1-1");
     }
+
+    [Fact]
+    public async Task ANodeGroupsSecurityGroupOutlivesItsInfraAndIsReusedAsIsByTheNextInfraOfThatName()
+    {
+        await SendAsync(HttpMethod.Post, "/ns/default/template/securityGroup", Template("first", ("22", "TCP"), ("8472", "UDP")));
+        await SendAsync(HttpMethod.Post, "/ns/default/template/securityGroup", Template("second", ("22", "TCP"), ("51820", "UDP")));
+        await SendAsync(HttpMethod.Post, "/ns/default/infraDynamic", Infra("again", "first", ("cp", null)));
+
+        var inUse = await SendAsync(HttpMethod.Delete, "/ns/default/resources/securityGroup/again-cp");
+        await SendAsync(HttpMethod.Delete, "/ns/default/infra/again?option=terminate");
+        var listed = await SendAsync(HttpMethod.Get, "/ns/default/resources/securityGroup?option=id");
+        await SendAsync(HttpMethod.Post, "/ns/default/infraDynamic", Infra("again", "second", ("cp", null)));
+        var reused = Assert.Single(_cloud.Machines, m => m.InfraId == "again").Inbound;
+        await SendAsync(HttpMethod.Delete, "/ns/default/infra/again?option=terminate");
+        var deleted = await SendAsync(HttpMethod.Delete, "/ns/default/resources/securityGroup/again-cp");
+        var deletedAgain = await SendAsync(HttpMethod.Delete, "/ns/default/resources/securityGroup/again-cp");
+        var none = await SendAsync(HttpMethod.Get, "/ns/default/resources/securityGroup?option=id");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, inUse.Status);
+        Assert.Equal("cannot delete securityGroup 'again-cp': still referenced by 1 object(s): [/ns/default/infra/again/node/cp-1]", Message(inUse.Body));
+        Assert.Equal(["again-cp"], listed.Body.GetProperty("output").EnumerateArray().Select(i => i.GetString()));
+        Assert.Equal(["22/tcp from 0.0.0.0/0", "8472/udp from 0.0.0.0/0"], reused); // the old SG, not template "second"
+        Assert.Equal((HttpStatusCode.OK, "The securityGroup again-cp has been deleted"), (deleted.Status, Message(deleted.Body)));
+        Assert.Equal((HttpStatusCode.InternalServerError, "The securityGroup again-cp does not exist."), (deletedAgain.Status, Message(deletedAgain.Body)));
+        Assert.Equal(JsonValueKind.Null, none.Body.GetProperty("output").ValueKind);
+    }
 }
