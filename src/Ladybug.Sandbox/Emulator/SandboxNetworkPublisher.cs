@@ -14,15 +14,16 @@ internal sealed class SandboxNetworkPublisher(EmulatorState state, SandboxMachin
     public void Publish(InfraRecord infra, NodeRecord node)
     {
         string? publicIp;
-        List<InboundRule> inbound;
+        SecurityGroupRecord? group;
         var sgId = $"{infra.Id}-{node.NodeGroupId}";
         lock (state.Sync)
         {
             publicIp = node.Machine?.Identity.PublicIp;
-            inbound = state.SecurityGroups.Groups.GetValueOrDefault((infra.Namespace, sgId))?.Inbound ?? [];
+            group = state.SecurityGroups.Groups.GetValueOrDefault((infra.Namespace, sgId));
         }
-        if (publicIp is null) return;
-        var rules = SecurityGroupBook.ResolveInternal(inbound, node.PrivateIp);
+        // A VM restored from a state file written before the sandbox had security groups has none to model.
+        if (publicIp is null || group is null) return;
+        var rules = SecurityGroupBook.ResolveInternal(group.Inbound, node.PrivateIp);
         Cluster(infra).Update<NetworkDocument>(NetworkDocument.Document, doc => doc with
         {
             Nodes = new(doc.Nodes, StringComparer.Ordinal)
