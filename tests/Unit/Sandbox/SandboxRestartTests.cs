@@ -62,6 +62,25 @@ public sealed class SandboxRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task SecurityGroupTemplatesAndTheVmsRulesSurviveARestart()
+    {
+        IReadOnlyList<SandboxMachineInfo> before;
+        await using (var first = await StartAsync())
+        {
+            await CreateAsync(first);
+            before = first.Machines;
+        }
+        await using var second = await StartAsync();
+        using var http = Http(second);
+        using var template = await http.GetAsync($"{second.TumblebugUrl.AbsoluteUri}/ns/{Ns}/template/securityGroup/ladybug-c1");
+
+        Assert.Equal(HttpStatusCode.OK, template.StatusCode);
+        Assert.Equal(before.Select(m => (m.NodeId, m.SecurityGroup, string.Join(", ", m.Inbound ?? []))),
+            second.Machines.Select(m => (m.NodeId, m.SecurityGroup, string.Join(", ", m.Inbound ?? []))));
+        Assert.All(second.Machines, m => Assert.Contains("6443/tcp from 0.0.0.0/0", m.Inbound ?? []));
+    }
+
+    [Fact]
     public async Task ARestartAnswersTheSameInfraWithTheSameAddressesPortsAndKeys()
     {
         IReadOnlyList<Machine> created;
