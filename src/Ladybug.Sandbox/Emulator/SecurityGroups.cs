@@ -83,7 +83,7 @@ internal sealed class SecurityGroupBook
         var effective = string.IsNullOrEmpty(templateId) ? DefaultTemplateId : templateId;
         var template = FindTemplate(ns, effective);
         if (template is null)
-            // common.go:3337-3342 wrapped by provisioning.go:4250-4254 @v0.13.0.
+            // common.go:3340-3343 wrapped by provisioning.go:4256-4258 @v0.13.0.
             return (null, $"failed to create default SecurityGroup for VM '{nodeGroup}' in namespace '{ns}' using connection '{connection}': " +
                 $"SecurityGroup template '{effective}' not found in namespace '{ns}' or system namespace; load it before provisioning " +
                 "(e.g. run 'make init' to load init/templates, or register it via the template API). " +
@@ -123,7 +123,7 @@ internal sealed class SecurityGroupBook
     }
 
     /// <summary>
-    /// The CIDR keyword "internal" is the SG's vNet CIDR (common.go:3344-3368 @v0.13.0); Tumblebug's generated vNets
+    /// The CIDR keyword "internal" is the SG's vNet CIDR (common.go:3344-3372 @v0.13.0); Tumblebug's generated vNets
     /// are 10.{i}.0.0/16, and so are the sandbox's private addresses.
     /// </summary>
     public static List<InboundRule> ResolveInternal(IEnumerable<InboundRule> rules, string privateIp) =>
