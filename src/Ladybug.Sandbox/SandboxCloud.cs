@@ -77,8 +77,9 @@ public sealed class SandboxCloud : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-            builder.Services.AddSingleton(options).AddSingleton(machines).AddSingleton(control)
-                .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control));
+            var ledger = new RequestLedger();
+            builder.Services.AddSingleton(options).AddSingleton(machines).AddSingleton(control).AddSingleton(ledger)
+                .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control, new InitializationClock(options.InitializationDelay), ledger));
             var app = builder.Build();
             app.UseMiddleware<TumblebugGate>();
             app.MapTumblebugEmulator();

@@ -29,6 +29,11 @@ public sealed class SandboxOptions
 
     /// <summary>How long a VM stays Creating before it is Running.</summary>
     public TimeSpan VmCreateDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// After start, how long readyz says initialized:false and the cloud lists no verified connection, spec or image —
+    /// Tumblebug before init.py has run. Short by default so a person sees it; tests use zero.
+    /// </summary>
+    public TimeSpan InitializationDelay { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>How long a synchronous create call waits for its nodes before answering anyway (Tumblebug's own wait).</summary>
     public TimeSpan CreationWaitLimit { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Added before every simulated bootstrap step, so a run takes time like a real one.</summary>
@@ -50,6 +55,13 @@ public sealed class SandboxFaults
     public List<string> FailCreateOnConnections { get; set; } = [];
     /// <summary>Nodes on these connections stay Creating forever.</summary>
     public List<string> NeverRunningOnConnections { get; set; } = [];
+    /// <summary>
+    /// Node groups on these connections fail resource preparation (vNet/SG/key) before any VM exists; when every group
+    /// of a create fails so, the Infra is left Failed with no nodes and targetAction "Create".
+    /// </summary>
+    public List<string> FailPreparationOnConnections { get; set; } = [];
+    /// <summary>Connections listed with verified:false ("*": all), so ?filterVerified=true leaves them out.</summary>
+    public List<string> UnverifiedConnections { get; set; } = [];
     /// <summary>After a VM is Running its SSH port refuses connections for this many seconds (a slow boot).</summary>
     public double SshRefusedSeconds { get; set; }
     /// <summary>Creating calls (infraDynamic, nodeGroupDynamic) do their work, then drop the connection instead of answering.</summary>

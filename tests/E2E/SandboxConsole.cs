@@ -30,6 +30,8 @@ public class SandboxConsole : IAsyncLifetime
     public Dictionary<string, string> Settings { get; } = new()
     {
         ["Ladybug:Sandbox:StepLatency"] = Format(StepLatency),
+        // Journeys start creating at once; Tumblebug's uninitialized stretch has its own unit tests.
+        ["Ladybug:Sandbox:InitializationDelay"] = Format(TimeSpan.Zero),
         // A sandbox VM's sshd is up when the VM is Running: retry fast instead of the production 5 s.
         ["Ladybug:Ssh:RetryDelay"] = Format(TimeSpan.FromMilliseconds(200)),
         ["Ladybug:Ssh:ConnectWindow"] = Format(TimeSpan.FromSeconds(30)),

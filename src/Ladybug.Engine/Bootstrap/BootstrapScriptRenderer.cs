@@ -30,8 +30,10 @@ public sealed partial class BootstrapScriptRenderer
             args.Add(new("pause-image", minor.PauseImage));
         if (minor.Binaries == BinarySource.ReleaseBinaries)
         {
-            args.Add(new("cri-tools-version", minor.CriToolsVersion));
-            args.Add(new("cni-plugins-version", minor.CniPluginsVersion));
+            args.Add(new("cri-tools-version", minor.CriToolsVersion
+                ?? throw new InvalidOperationException($"Kubernetes {minor.Minor} installs release binaries but names no cri-tools version.")));
+            args.Add(new("cni-plugins-version", minor.CniPluginsVersion
+                ?? throw new InvalidOperationException($"Kubernetes {minor.Minor} installs release binaries but names no CNI plugins version.")));
         }
         else
         {
@@ -57,6 +59,7 @@ public sealed partial class BootstrapScriptRenderer
 
     public RenderedScript KubeadmInit(ClusterFacts cluster, string token, string certificateKey) => Render(BootstrapStep.KubeadmInit,
     [
+        .. cluster.Minor.DnsImageRepository(cluster.KubernetesVersion) is { } dns ? [new ScriptArgument("dns-image-repository", dns)] : Array.Empty<ScriptArgument>(),
         new("node-name", cluster.Leader.Name),
         new("kubernetes-version", cluster.KubernetesVersion),
         new("kubeadm-api-version", cluster.Minor.KubeadmApiVersion),
@@ -83,14 +86,15 @@ public sealed partial class BootstrapScriptRenderer
     internal static string ExtraArgsForm(string kubeadmApiVersion) =>
         kubeadmApiVersion.EndsWith("/v1beta4", StringComparison.Ordinal) ? "list" : "map";
 
-    /// <summary>The CNI (canal or kilo) from its pinned upstream manifest, patched to the cluster's pod CIDR.</summary>
+    /// <summary>The CNI (canal or kilo) from its pinned upstream manifest (canal's checked by sha256), patched to the cluster's pod CIDR.</summary>
     public RenderedScript PodNetwork(ClusterFacts cluster)
     {
         var minor = cluster.Minor;
         List<ScriptArgument> args = [new("cni", CniName(cluster.Cni)), new("pod-cidr", cluster.PodCidr)];
         if (cluster.Cni == Cni.Canal)
         {
-            args.Add(new("manifest-url", minor.CanalManifestUrl));
+            args.Add(new("manifest-url", minor.Canal.ManifestUrl));
+            args.Add(new("manifest-sha256", minor.Canal.Sha256));
         }
         else
         {

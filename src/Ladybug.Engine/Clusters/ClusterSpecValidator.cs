@@ -92,7 +92,7 @@ public static partial class ClusterSpecValidator
     private static void ValidateKubernetes(ClusterSpec spec, ValidationErrors errors)
     {
         if (!KubernetesVersionCatalog.TryFind(spec.KubernetesVersion, out _, out _))
-            errors.Add("kubernetesVersion", $"Kubernetes version '{spec.KubernetesVersion}' is not supported. Choose one of: {string.Join(", ", KubernetesVersionCatalog.Minors.Select(m => $"{m.Minor}.0–{m.LatestVersion}"))}.");
+            errors.Add("kubernetesVersion", $"Kubernetes version '{spec.KubernetesVersion}' is not supported. Choose one of: {string.Join(", ", KubernetesVersionCatalog.Minors.Select(m => $"{m.Minor}.0–{m.LatestVersion}{(m.EndOfLife ? "" : " or later")}"))}.");
 
         if (!Enum.IsDefined(spec.Cni))
             errors.Add("cni", "CNI must be canal or kilo.");

@@ -18,29 +18,41 @@ public enum BinarySource
     PkgsK8sIo,
 }
 
-/// <summary>Everything that differs between Kubernetes minors, in one place.</summary>
+/// <summary>The Canal manifest a minor applies: a rendered upstream manifest at a fixed URL, pinned by its sha256.</summary>
+/// <param name="Version">Calico release the manifest was rendered from.</param>
+public sealed record CanalManifest(string Version, string ManifestUrl, string Sha256, string Source);
+
+/// <summary>Where kubeadm must be told to take CoreDNS from, for the patches whose built-in default is not the repository used.</summary>
+public sealed record CoreDnsRepository(string Repository, int UntilPatch, string Source);
+
+/// <summary>Everything that differs between Kubernetes minors, in one place (a row of kubernetes-versions.json).</summary>
+/// <param name="LatestPatch">Newest patch known to the data; for an end-of-life minor its final release.</param>
 /// <param name="CriToolsVersion">crictl release installed next to release binaries (pkgs.k8s.io pulls cri-tools itself).</param>
 /// <param name="CniPluginsVersion">containernetworking/plugins release installed next to release binaries (pkgs.k8s.io pulls kubernetes-cni itself).</param>
 /// <param name="PauseVersion">Sandbox (pause) image tag kubeadm of that minor expects; containerd is told to use the same.</param>
-/// <param name="CanalVersion">Calico release whose canal.yaml is applied (git tag of projectcalico/calico).</param>
 /// <param name="KiloVersion">Kilo release whose manifests and image are applied (git tag of squat/kilo).</param>
 public sealed record KubernetesMinor(
     string Minor,
     int LatestPatch,
+    string LatestPatchReleased,
+    bool EndOfLife,
+    string Source,
     ContainerRuntime Runtime,
     string KubeadmApiVersion,
     BinarySource Binaries,
     string UbuntuRelease,
-    string CriToolsVersion,
-    string CniPluginsVersion,
+    string? CriToolsVersion,
+    string? CniPluginsVersion,
     string PauseVersion,
-    string CanalVersion,
+    CanalManifest Canal,
     string KiloVersion,
+    CoreDnsRepository? CoreDnsRepository,
     bool Legacy)
 {
     /// <summary>Every image kubeadm pulls comes from here; k8s.gcr.io (1.18's default) is frozen.</summary>
     public const string ImageRepository = "registry.k8s.io";
 
+    /// <summary>The patches known to the data, newest first (newer ones of a supported minor are accepted too).</summary>
     public IEnumerable<string> Versions =>
         Enumerable.Range(0, LatestPatch + 1).Reverse().Select(p => $"{Minor}.{p}");
 
@@ -59,9 +71,6 @@ public sealed record KubernetesMinor(
     /// <summary>The pkgs.k8s.io apt repository of this minor (only meaningful for <see cref="BinarySource.PkgsK8sIo"/>).</summary>
     public string PackageRepositoryUrl => $"https://pkgs.k8s.io/core:/stable:/v{Minor}/deb/";
 
-    /// <summary>Canal's upstream manifest, applied after its pod CIDR is patched (never embedded: it is ~350 kB).</summary>
-    public string CanalManifestUrl => $"https://raw.githubusercontent.com/projectcalico/calico/{CanalVersion}/manifests/canal.yaml";
-
     public string KiloCrdsUrl => $"https://raw.githubusercontent.com/squat/kilo/{KiloVersion}/manifests/crds.yaml";
 
     /// <summary>Kilo as the CNI on kubeadm: pod subnets come from each node's podCIDR, i.e. kubeadm's podSubnet.</summary>
@@ -71,22 +80,26 @@ public sealed record KubernetesMinor(
 
     /// <summary>kubectl drain renamed --delete-local-data to --delete-emptydir-data in 1.20.</summary>
     public string DrainDeleteDataFlag => MinorNumber < 20 ? "--delete-local-data" : "--delete-emptydir-data";
+
+    /// <summary>The ClusterConfiguration's dns.imageRepository for that patch, or null when kubeadm's own choice exists.</summary>
+    public string? DnsImageRepository(string version)
+    {
+        var patch = int.Parse(version.AsSpan(version.LastIndexOf('.') + 1), System.Globalization.CultureInfo.InvariantCulture);
+        return CoreDnsRepository is { } dns && patch <= dns.UntilPatch ? dns.Repository : null;
+    }
 }
 
 /// <summary>
-/// The Kubernetes versions Ladybug installs. 1.18 and 1.23 are what cb-mcks offered; the
-/// rest are the current minors. This is data: add a row when a minor ships.
+/// The Kubernetes versions Ladybug installs, read from kubernetes-versions.json (each row with its date and source).
+/// 1.18 and 1.23 are what cb-mcks offered; the rest are the minors upstream supports. This is data: add a row when a
+/// minor ships. Patch policy (also in the file): a supported minor accepts patches newer than the data knows, because
+/// pkgs.k8s.io decides whether they exist; an end-of-life minor is capped at its final patch.
 /// </summary>
 public static partial class KubernetesVersionCatalog
 {
-    public static IReadOnlyList<KubernetesMinor> Minors { get; } =
-    [
-        new("1.34", 2, ContainerRuntime.Containerd, "kubeadm.k8s.io/v1beta4", BinarySource.PkgsK8sIo, "24.04", "v1.34.0", "v1.7.1", "3.10.1", "v3.30.3", "0.6.0", Legacy: false),
-        new("1.33", 5, ContainerRuntime.Containerd, "kubeadm.k8s.io/v1beta4", BinarySource.PkgsK8sIo, "24.04", "v1.33.0", "v1.6.2", "3.10", "v3.30.3", "0.6.0", Legacy: false),
-        new("1.32", 9, ContainerRuntime.Containerd, "kubeadm.k8s.io/v1beta4", BinarySource.PkgsK8sIo, "22.04", "v1.32.0", "v1.6.2", "3.10", "v3.29.4", "0.6.0", Legacy: false),
-        new("1.23", 17, ContainerRuntime.Containerd, "kubeadm.k8s.io/v1beta3", BinarySource.ReleaseBinaries, "20.04", "v1.23.0", "v1.1.1", "3.6", "v3.22.5", "0.5.0", Legacy: true),
-        new("1.18", 20, ContainerRuntime.Docker, "kubeadm.k8s.io/v1beta2", BinarySource.ReleaseBinaries, "18.04", "v1.18.0", "v0.8.7", "3.2", "v3.20.0", "0.3.1", Legacy: true),
-    ];
+    private const string ResourceName = "Ladybug.Engine.Clusters.kubernetes-versions.json";
+
+    public static IReadOnlyList<KubernetesMinor> Minors { get; } = Load();
 
     /// <summary>What a new cluster gets when nobody chooses.</summary>
     public static string DefaultVersion => Minors[0].LatestVersion;
@@ -103,7 +116,7 @@ public static partial class KubernetesVersionCatalog
         if (!match.Success || !int.TryParse(match.Groups["patch"].ValueSpan, out var patch))
             return false;
         var found = Minors.FirstOrDefault(m => m.Minor == match.Groups["minor"].Value);
-        if (found is null || patch > found.LatestPatch)
+        if (found is null || (found.EndOfLife && patch > found.LatestPatch))
             return false;
         minor = found;
         return true;
@@ -115,6 +128,18 @@ public static partial class KubernetesVersionCatalog
         var v = (version ?? "").Trim();
         var match = VersionPattern().Match(v);
         return match.Success ? $"{match.Groups["minor"].Value}.{match.Groups["patch"].Value}" : v;
+    }
+
+    private sealed record Document(IReadOnlyList<KubernetesMinor> Minors);
+
+    private static IReadOnlyList<KubernetesMinor> Load()
+    {
+        using var stream = typeof(KubernetesVersionCatalog).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"{ResourceName} is not embedded.");
+        var options = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase };
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        var minors = System.Text.Json.JsonSerializer.Deserialize<Document>(stream, options)?.Minors;
+        return minors is { Count: > 0 } ? minors : throw new InvalidOperationException($"{ResourceName} lists no minors.");
     }
 
     [GeneratedRegex(@"^v?(?<minor>(0|[1-9][0-9]*)\.(0|[1-9][0-9]*))\.(?<patch>0|[1-9][0-9]{0,5})(-[0-9]+)?$")]

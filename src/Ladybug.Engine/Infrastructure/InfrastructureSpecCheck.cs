@@ -28,6 +28,12 @@ public sealed class InfrastructureSpecCheck(IInfrastructure infrastructure) : IC
         {
             var connections = (await infrastructure.ListConnectionsAsync(cancellationToken))
                 .Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            // No connection at all usually means the cloud is not set up yet (Tumblebug before init.py): say that.
+            if (connections.Count == 0 && await infrastructure.CheckAsync(cancellationToken) is { Ready: false } health)
+            {
+                errors.Add($"{asked[0].Path}.connection", $"The cloud is not ready yet: {health.Message}");
+                return;
+            }
             var specsByConnection = new Dictionary<string, IReadOnlyList<MachineSpec>>(StringComparer.Ordinal);
             foreach (var (path, pool, role) in asked)
             {

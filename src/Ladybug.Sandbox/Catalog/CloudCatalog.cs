@@ -18,13 +18,24 @@ public sealed record CatalogSpec(CatalogRegion Region, string CspSpecName, int V
 {
     /// <summary>lower("{provider}+{region}+{cspSpecName}"), as Tumblebug builds it.</summary>
     public string Id => $"{Region.Provider}+{Region.Region}+{CspSpecName}".ToLowerInvariant();
-    public const string Architecture = "x86_64";
+
+    /// <summary>
+    /// "NA" for the NCP specs, x86_64 otherwise. Upstream SearchImage does not take a "" or "NA" spec architecture
+    /// and filters on the request's value instead (cb-tumblebug src/core/resource/image.go:2067-2070, 2113-2119
+    /// @v0.13.0); v0.13.0's extractArchitecture yields "" when a CSP's details lack the processor (spec.go:280-396),
+    /// and specs registered through the API carry whatever they were given. NA is the stricter of the two cases.
+    /// </summary>
+    public string Architecture => Region.Provider == "ncp" ? NotAvailableArchitecture : CatalogImage.Architecture;
+
+    public const string NotAvailableArchitecture = "NA";
 }
 
 public sealed record CatalogImage(string Provider, string Region, string UbuntuRelease, string CspImageName)
 {
     /// <summary>Tumblebug's image id is the CSP's image name.</summary>
     public string Id => CspImageName;
+    /// <summary>Every sandbox image is a Canonical amd64 build.</summary>
+    public const string Architecture = "x86_64";
     public string OsType => $"ubuntu {UbuntuRelease}";
     public string Distribution => $"Ubuntu {UbuntuRelease} LTS ({CloudCatalog.Codename(UbuntuRelease)})";
 }

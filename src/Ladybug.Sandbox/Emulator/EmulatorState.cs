@@ -76,6 +76,16 @@ internal sealed class InfraRecord
     public List<NodeRecord> Nodes { get; } = [];
     public List<string>? NewNodeList { get; set; }
     public bool Deleted { get; set; }
+
+    /// <summary>Infra-level messages (model.InfraInfo.SystemMessage); null until Tumblebug appends one.</summary>
+    public List<string>? SystemMessage { get; set; }
+
+    /// <summary>
+    /// What the stored Infra object says when it has no nodes: GetInfraStatus keeps a Preparing/Creating/Failed status
+    /// and the stored targetAction as they are (src/core/infra/manageInfo.go:1231-1245 @v0.13.0). Null: "Empty"/"None".
+    /// </summary>
+    public string? StoredStatus { get; set; }
+    public string? StoredTargetAction { get; set; }
 }
 
 internal sealed class NodeRecord

@@ -137,7 +137,8 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             [.. infra.Nodes.Select(node => new NodeSnapshot(
                 node.Id, node.Uid, node.NodeGroupId, node.Description, new Dictionary<string, string>(node.UserLabel),
                 node.ConnectionName, node.Spec.Id, node.Image.Id, node.RootDiskType, node.RootDiskSize, node.PrivateIp, node.CreatedTime,
-                node.Status, node.TargetStatus, node.TargetAction, node.SystemMessage, node.Machine?.Identity))]))],
+                node.Status, node.TargetStatus, node.TargetAction, node.SystemMessage, node.Machine?.Identity))],
+            infra.SystemMessage is null ? null : [.. infra.SystemMessage], infra.StoredStatus, infra.StoredTargetAction))],
         [.. state.SecurityGroups.Templates.Select(t => new SecurityGroupTemplateSnapshot(t.Key.Ns, t.Value))],
         [.. state.SecurityGroups.Groups.Values]);
 
@@ -165,6 +166,9 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
                 CreatedTime = saved.CreatedTime,
                 InstallMonAgent = saved.InstallMonAgent,
                 NewNodeList = saved.NewNodeList,
+                SystemMessage = saved.SystemMessage,
+                StoredStatus = saved.StoredStatus,
+                StoredTargetAction = saved.StoredTargetAction,
             };
             foreach (var node in saved.Nodes)
             {
@@ -185,7 +189,9 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
     private static NodeRecord Restore(NodeSnapshot node, CloudCatalog catalog, string infraId)
     {
         var spec = catalog.FindSpec(node.SpecId);
-        if (spec is null || spec.Region.ConnectionName != node.ConnectionName)
+        // The connection may differ from the spec's: a request's connectionName overrides it.
+        var region = catalog.Regions.FirstOrDefault(r => r.ConnectionName == node.ConnectionName);
+        if (spec is null || region is null)
             throw new InvalidDataException($"node {node.Id} of Infra {infraId} has spec {node.SpecId} on {node.ConnectionName}, which the sandbox catalog does not offer");
         var image = catalog.FindImage(spec.Region, node.ImageId)
             ?? throw new InvalidDataException($"node {node.Id} of Infra {infraId} has image {node.ImageId}, which the sandbox catalog does not offer in {node.ConnectionName}");
@@ -198,7 +204,7 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             NodeGroupId = node.NodeGroupId,
             Description = node.Description,
             UserLabel = node.Label,
-            Region = spec.Region,
+            Region = region,
             Spec = spec,
             Image = image,
             RootDiskType = node.RootDiskType,
@@ -223,7 +229,8 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
 
     private sealed record InfraSnapshot(
         string Namespace, string Id, string Uid, string Description, Dictionary<string, string> Label, string CreatedTime,
-        string InstallMonAgent, List<string>? NewNodeList, List<NodeSnapshot> Nodes);
+        string InstallMonAgent, List<string>? NewNodeList, List<NodeSnapshot> Nodes,
+        List<string>? SystemMessage = null, string? StoredStatus = null, string? StoredTargetAction = null);
 
     private sealed record NodeSnapshot(
         string Id, string Uid, string NodeGroupId, string Description, Dictionary<string, string> Label,

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Ladybug.Sandbox.Emulator;
 
 /// <summary>What the emulator's handlers share.</summary>
-internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control);
+internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control, InitializationClock Initialization, RequestLedger Ledger);
 
 /// <summary>
 /// The CB-Tumblebug v0.13 calls Ladybug makes — same paths, JSON, status words and error shapes as Tumblebug —
@@ -20,7 +20,8 @@ internal static partial class TumblebugEmulatorApi
 {
     public const string BasePath = "/tumblebug";
 
-    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    /// <summary>CheckString: case-insensitive, '+' allowed inside (src/core/common/utility.go:207-223 @v0.13.0).</summary>
+    [GeneratedRegex("^[a-z]([-a-z0-9+]*[a-z0-9])?$", RegexOptions.IgnoreCase)]
     private static partial Regex NamingRule();
 
     public static IEndpointRouteBuilder MapTumblebugEmulator(this IEndpointRouteBuilder app)
@@ -38,14 +39,33 @@ internal static partial class TumblebugEmulatorApi
         api.MapPost("/ns/{nsId}/infra/{infraId}/nodeGroupDynamic", AddNodeGroupAsync);
         api.MapDelete("/ns/{nsId}/infra/{infraId}/node/{nodeId}", DeleteNodeAsync);
         api.MapDelete("/ns/{nsId}/infra/{infraId}", DeleteInfraAsync);
+        api.MapGet("/request/{reqId}", GetRequest);
         api.MapSecurityGroupTemplates();
         api.MapFallback(() => Error(StatusCodes.Status404NotFound, "Not Found"));
         return app;
     }
 
     private static IResult GetReadyz(EmulatorServices e) => e.Machines.Problem is { } problem
-        ? Json(new ReadyzResponse($"CB-Tumblebug (sandbox) is not ready: {problem}", false, true), StatusCodes.Status503ServiceUnavailable)
-        : Json(new ReadyzResponse("CB-Tumblebug is ready and initialized", true, true));
+        ? Json(new ReadyzResponse($"CB-Tumblebug (sandbox) is not ready: {problem}", false, e.Initialization.Initialized), StatusCodes.Status503ServiceUnavailable)
+        : e.Initialization.Initialized
+            ? Json(new ReadyzResponse("CB-Tumblebug is ready and initialized", true, true))
+            : Json(new ReadyzResponse("CB-Tumblebug is ready but not initialized (waiting for init.py)", true, false));
+
+    /// <summary>RestGetRequest (src/interface/rest/server/common/config.go:180-188 @v0.13.0).</summary>
+    private static IResult GetRequest(string reqId, EmulatorServices e)
+    {
+        if (e.Ledger.Find(reqId) is not { } details) return Error(StatusCodes.Status404NotFound, "Request ID not found");
+        string json;
+        lock (details) json = JsonSerializer.Serialize(details, TumblebugWire.Json);
+        return Results.Text(json, "application/json", statusCode: StatusCodes.Status200OK);
+    }
+
+    /// <summary>LoseCreateResponses: the outcome is reached and recorded, then the connection drops instead of the answer.</summary>
+    private static IResult Deliver(HttpContext http, EmulatorServices e, IResult result)
+    {
+        if (e.Control.ClaimLostCreateResponse()) http.Items[TumblebugGate.LostAnswerKey] = true;
+        return result;
+    }
 
     private static IResult GetNamespace(string nsId, EmulatorServices e)
     {
@@ -58,20 +78,36 @@ internal static partial class TumblebugEmulatorApi
         var (body, invalid) = await ReadAsync<NsReq>(request);
         if (invalid is not null) return invalid;
         var name = body!.Name ?? "";
-        if (NamingProblem(name, "namespace") is { } problem) return Error(StatusCodes.Status400BadRequest, problem);
+        // RestPostNs hands EndRequestWithLog a non-nil NsInfo, so every CreateNs error is a 500
+        // (src/interface/rest/server/common/namespace.go:160-171, src/core/common/namespace.go:57-75 @v0.13.0).
+        if (NamingProblem(name, "namespace") is { } problem) return Error(StatusCodes.Status500InternalServerError, problem);
         NamespaceRecord ns;
         lock (e.State.Sync)
         {
             if (e.State.Namespaces.ContainsKey(name))
-                return Error(StatusCodes.Status400BadRequest, $"CreateNs(); The namespace {name} already exists.");
+                return Error(StatusCodes.Status500InternalServerError, $"CreateNs(); The namespace {name} already exists.");
             ns = e.State.Namespaces[name] = new NamespaceRecord(name, Uids.Next(), body.Description ?? "");
         }
         e.State.NotifyChanged();
         return Json(NsInfo(ns));
     }
 
-    private static IResult ListConnections(EmulatorServices e) =>
-        Json(new ConnConfigList(e.Catalog.Regions.Select(WireViews.ConnConfig).ToList()));
+    /// <summary>
+    /// GetConnConfigList only appends, so when nothing is left after filterVerified the list is nil:
+    /// {"connectionconfig":null} (src/core/common/utility.go:572-617 @v0.13.0).
+    /// </summary>
+    private static IResult ListConnections(bool? filterVerified, EmulatorServices e)
+    {
+        var unverified = e.Initialization.Initialized ? e.Control.Faults.UnverifiedConnections : ["*"];
+        List<ConnConfig>? list = null;
+        foreach (var region in e.Catalog.Regions)
+        {
+            var verified = !unverified.Any(u => u == "*" || u.Equals(region.ConnectionName, StringComparison.OrdinalIgnoreCase));
+            if (filterVerified == true && !verified) continue;
+            (list ??= []).Add(WireViews.ConnConfig(region, verified));
+        }
+        return Json(new ConnConfigList(list));
+    }
 
     private static async Task<IResult> FilterSpecsAsync(string nsId, HttpRequest request, EmulatorServices e)
     {
@@ -80,10 +116,11 @@ internal static partial class TumblebugEmulatorApi
         if (invalid is not null) return invalid;
         filter ??= new FilterSpecsByRangeRequest();
         var specs = e.Catalog.Specs
+            .Where(_ => e.Initialization.Initialized)
             .Where(s => AnyOf(filter.ConnectionName, s.Region.ConnectionName)
                 && AnyOf(filter.ProviderName, s.Region.Provider)
                 && AnyOf(filter.RegionName, s.Region.Region)
-                && AnyOf(filter.Architecture, CatalogSpec.Architecture)
+                && AnyOf(filter.Architecture, s.Architecture)
                 && AllIn(filter.Id, s.Id)
                 && AllIn(filter.CspSpecName, s.CspSpecName)
                 && Within(filter.VCpu, s.VCpu) && Within(filter.MemoryGiB, s.MemoryGiB) && Within(filter.CostPerHour, s.CostPerHour))
@@ -100,11 +137,14 @@ internal static partial class TumblebugEmulatorApi
         var (search, invalid) = await ReadAsync<SearchImageRequest>(request);
         if (invalid is not null) return invalid;
         CatalogRegion? region;
-        if (!string.IsNullOrWhiteSpace(search!.MatchedSpecId))
+        var architecture = search!.OsArchitecture ?? "";
+        if (!string.IsNullOrWhiteSpace(search.MatchedSpecId))
         {
             var spec = e.Catalog.FindSpec(search.MatchedSpecId);
             if (spec is null) return Error(StatusCodes.Status400BadRequest, $"Failed to find the spec {search.MatchedSpecId}: not found in namespace system.");
             region = spec.Region;
+            // The spec's architecture wins unless it is "" or "NA" (src/core/resource/image.go:2067-2070 @v0.13.0).
+            if (spec.Architecture is not ("" or CatalogSpec.NotAvailableArchitecture)) architecture = spec.Architecture;
         }
         else
         {
@@ -114,9 +154,13 @@ internal static partial class TumblebugEmulatorApi
         }
         var wanted = (search.OsType ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var images = e.Catalog.Images
+            .Where(_ => e.Initialization.Initialized)
             .Where(i => i.Provider == region.Provider && i.Region == region.Region)
             .Where(i => wanted.All(w => i.OsType.Contains(w, StringComparison.OrdinalIgnoreCase)))
-            .Where(i => string.IsNullOrEmpty(search.OsArchitecture) || search.OsArchitecture.Equals(CatalogSpec.Architecture, StringComparison.OrdinalIgnoreCase))
+            // os_architecture IN (value, 'na'), case-insensitive (image.go:2113-2119 @v0.13.0).
+            .Where(_ => architecture.Length == 0
+                || architecture.Equals(CatalogImage.Architecture, StringComparison.OrdinalIgnoreCase)
+                || CatalogImage.Architecture.Equals(CatalogSpec.NotAvailableArchitecture, StringComparison.OrdinalIgnoreCase))
             .Take(search.MaxResults is > 0 and var max ? max : int.MaxValue)
             .Select(i => WireViews.Image(i, region))
             .ToList();
@@ -132,8 +176,8 @@ internal static partial class TumblebugEmulatorApi
         if (NamingProblem(name, "infra") is { } badName) return Error(StatusCodes.Status400BadRequest, badName);
         if (request.NodeGroups is not { Count: > 0 })
             return Error(StatusCodes.Status400BadRequest, "nodeGroups is required: an Infra needs at least one node group.");
-        if (request.PolicyOnPartialFailure is { Length: > 0 } policy && policy != "continue")
-            return Error(StatusCodes.Status400BadRequest, $"The sandbox implements policyOnPartialFailure 'continue' only (got '{policy}').");
+        // Anything but rollback and refine is handled as continue (the switch defaults, provisioning.go:1567-1579 @v0.13.0).
+        var policy = request.PolicyOnPartialFailure ?? "";
         var plans = new List<NodeGroupPlan>();
         foreach (var group in request.NodeGroups)
         {
@@ -142,6 +186,8 @@ internal static partial class TumblebugEmulatorApi
             plans.Add(plan!);
         }
 
+        var timeline = new CreationTimeline();
+        var unprepared = plans.Where(p => e.Control.Faults.FailPreparationOnConnections.Contains(p.Connection.ConnectionName, StringComparer.OrdinalIgnoreCase)).ToList();
         InfraRecord infra;
         List<NodeRecord> nodes;
         lock (e.State.Sync)
@@ -149,10 +195,10 @@ internal static partial class TumblebugEmulatorApi
             if (e.State.Infras.ContainsKey((nsId, name)))
                 return Error(StatusCodes.Status400BadRequest, $"The infra {name} already exists.");
             // Node-group sgTemplateId overrides the Infra's (provisioning.go:1954-1962 @v0.13.0).
-            var prepared = SecurityGroupPreparation.Prepare(e.State, nsId, name,
+            var securityGroups = SecurityGroupPreparation.Prepare(e.State, nsId, name,
                 [.. plans.Select(p => (p.Name, p.Spec.Region.ConnectionName, NonEmpty(p.Request.SgTemplateId) ?? request.SgTemplateId))]);
-            if (prepared.AllFailed) return Error(StatusCodes.Status400BadRequest, prepared.AllFailedMessage(name));
-            plans.RemoveAll(p => prepared.Failed.ContainsKey(p.Name));
+            if (securityGroups.AllFailed) return Error(StatusCodes.Status400BadRequest, securityGroups.AllFailedMessage(name));
+            plans.RemoveAll(p => securityGroups.Failed.ContainsKey(p.Name));
             infra = new InfraRecord
             {
                 Namespace = nsId,
@@ -163,12 +209,28 @@ internal static partial class TumblebugEmulatorApi
                 CreatedTime = Now(),
                 InstallMonAgent = request.InstallMonAgent is { Length: > 0 } mon ? mon : "no",
             };
-            nodes = [.. plans.SelectMany(p => AddNodes(infra, p, e.State))];
             e.State.Infras[(nsId, name)] = infra;
+            if (unprepared.Count > 0)
+            {
+                var failure = timeline.PreparationFailed(infra, unprepared.Select(p => (p.Name, p.Connection.ConnectionName)).ToList(), plans.Count, policy);
+                if (failure is not null)
+                {
+                    if (infra.StoredStatus is null) e.State.Infras.Remove((nsId, name)); // policy=rollback cleans up
+                    e.State.NotifyChanged();
+                    return Deliver(http, e, Error(StatusCodes.Status400BadRequest, failure));
+                }
+            }
+            var prepared = plans.Except(unprepared).ToList();
+            // The progress entries GET /request/{reqId} shows while the call runs (provisioning.go:2293-2304, 4294 @v0.13.0).
+            foreach (var plan in prepared) e.Ledger.Progress(http, $"Prepared resources for VM:{plan.Name}", plan.Request);
+            e.Ledger.Progress(http, $"Prepared {prepared.Count} resources for provisioning Infra: {name}");
+            e.Ledger.Progress(http, "Start instance provisioning");
+            timeline.Add("Infra Status Update", $"Infra marked as Prepared with {prepared.Count} successful NodeGroups");
+            nodes = [.. prepared.SelectMany(p => AddNodes(infra, p, e.State))];
         }
         e.State.NotifyChanged();
         foreach (var node in nodes) e.Provisioner.Launch(infra, node);
-        return await AnswerCreatingCallAsync(http, infra, nodes, e);
+        return await AnswerCreatingCallAsync(http, infra, nodes, e, new CreationPolicy(policy, timeline));
     }
 
     private static async Task<IResult> AddNodeGroupAsync(string nsId, string infraId, HttpContext http, EmulatorServices e)
@@ -178,13 +240,15 @@ internal static partial class TumblebugEmulatorApi
         if (invalid is not null) return invalid;
         InfraRecord? infra;
         lock (e.State.Sync) infra = e.State.Infras.GetValueOrDefault((nsId, infraId));
-        if (infra is null) return Error(StatusCodes.Status400BadRequest, $"The infra {infraId} does not exist.");
+        // RestPostInfraNodeGroupDynamic passes its non-nil result to EndRequestWithLog: every error is a 500
+        // (src/interface/rest/server/infra/provisioning.go:447-460, src/core/infra/provisioning.go:3511-3535 @v0.13.0).
+        if (infra is null) return Error(StatusCodes.Status500InternalServerError, $"The infra {infraId} does not exist.");
 
         List<NodeRecord> nodes;
         lock (e.State.Sync)
         {
             var (plan, error) = Plan(group!, infra.Nodes.Select(n => n.NodeGroupId).Distinct(), e.Catalog);
-            if (error is not null) return Error(StatusCodes.Status400BadRequest, error);
+            if (error is not null) return Error(StatusCodes.Status500InternalServerError, error);
             // CreateInfraNodeGroupDynamic returns the preparation error with its (empty) Infra: a 500 (provisioning.go:3531-3535, rest provisioning.go:458-459 @v0.13.0).
             var prepared = SecurityGroupPreparation.Prepare(e.State, nsId, infraId, [(plan!.Name, plan.Spec.Region.ConnectionName, group!.SgTemplateId)]);
             if (prepared.Failed.Values.FirstOrDefault() is { } sgError) return Error(StatusCodes.Status500InternalServerError, sgError);
@@ -193,24 +257,43 @@ internal static partial class TumblebugEmulatorApi
         }
         e.State.NotifyChanged();
         foreach (var node in nodes) e.Provisioner.Launch(infra, node);
-        return await AnswerCreatingCallAsync(http, infra, nodes, e);
+        return await AnswerCreatingCallAsync(http, infra, nodes, e, policy: null);
     }
 
-    /// <summary>Creating calls are synchronous: the answer comes once the new nodes settled (or Tumblebug's wait ran out).</summary>
-    private static async Task<IResult> AnswerCreatingCallAsync(HttpContext http, InfraRecord infra, List<NodeRecord> nodes, EmulatorServices e)
+    /// <summary>
+    /// Creating calls are synchronous: the answer comes once the new nodes settled (or Tumblebug's wait ran out).
+    /// For infraDynamic (<paramref name="policy"/> set) failed nodes shape the answer as CreateInfra does.
+    /// </summary>
+    private static async Task<IResult> AnswerCreatingCallAsync(HttpContext http, InfraRecord infra, List<NodeRecord> nodes, EmulatorServices e, CreationPolicy? policy)
     {
         await e.Provisioner.WaitSettledAsync(nodes, http.RequestAborted);
-        if (e.Control.ClaimLostCreateResponse())
-        {
-            http.Abort(); // LoseCreateResponses: the work is done, the answer never arrives.
-            return Results.Empty;
-        }
+        return Deliver(http, e, await OutcomeAsync(infra, nodes, e, policy));
+    }
+
+    private static async Task<IResult> OutcomeAsync(InfraRecord infra, List<NodeRecord> nodes, EmulatorServices e, CreationPolicy? policy)
+    {
+        List<NodeRecord> failed;
         lock (e.State.Sync)
         {
-            return infra.Deleted
-                ? Error(StatusCodes.Status500InternalServerError, $"The infra {infra.Id} was deleted while it was being created.")
-                : Json(WireViews.Infra(infra));
+            if (infra.Deleted) return Error(StatusCodes.Status500InternalServerError, $"The infra {infra.Id} was deleted while it was being created.");
+            if (policy is null) return Json(WireViews.Infra(infra));
+            failed = nodes.Where(n => n.Status == NodeStatus.Failed).ToList();
+            if (failed.Count == 0) return Json(WireViews.Infra(infra));
+            if (failed.Count == nodes.Count)
+                return Error(StatusCodes.Status400BadRequest, policy.Timeline.AllNodesFailed(infra, failed));
+            if (policy.Name != CreationPolicy.Rollback)
+            {
+                var errors = policy.Timeline.PartialFailure(infra, failed, nodes.Count, policy.Name);
+                if (policy.Name != CreationPolicy.Refine) return Json(WireViews.Infra(infra, errors));
+                // refine soft-deletes the Failed nodes before the answer (provisioning.go:1765-1775 @v0.13.0).
+                foreach (var node in failed) infra.Nodes.Remove(node);
+                e.State.NotifyChanged();
+                return Json(WireViews.Infra(infra, errors));
+            }
         }
+        // rollback: cleanupPartialInfra, then CreateInfraDynamic wraps the error (provisioning.go:1681-1693, 2316-2345 @v0.13.0).
+        await e.Provisioner.DeleteInfraAsync(infra);
+        return Error(StatusCodes.Status400BadRequest, policy.Timeline.RolledBack(infra, failed));
     }
 
     private static async Task<IResult> GetInfraAsync(string nsId, string infraId, string? option, string? accessInfoOption, EmulatorServices e)
@@ -218,11 +301,12 @@ internal static partial class TumblebugEmulatorApi
         if (NamespaceProblem(nsId, e) is { } problem) return problem;
         InfraRecord? infra;
         lock (e.State.Sync) infra = e.State.Infras.GetValueOrDefault((nsId, infraId));
+        // RestGetInfra: id, status and accessinfo; any other option is the full read (rest/server/infra/manageInfo.go:79-107 @v0.13.0).
         switch (option ?? "")
         {
-            case "" or "default":
+            case "id":
                 if (infra is null) return Error(StatusCodes.Status500InternalServerError, $"The infra {infraId} does not exist.");
-                lock (e.State.Sync) return Json(WireViews.Infra(infra));
+                lock (e.State.Sync) return Json(new IdList(infra.Nodes.Count == 0 ? null : infra.Nodes.Select(n => n.Id).Order(StringComparer.Ordinal).ToList()));
             case "status":
                 if (infra is null) return Error(StatusCodes.Status400BadRequest, $"Not found [/ns/{nsId}/infra/{infraId}]");
                 lock (e.State.Sync) return Json(new InfraStatusResponse(WireViews.Status(infra)));
@@ -234,9 +318,10 @@ internal static partial class TumblebugEmulatorApi
                 foreach (var connection in connections)
                     keys[connection] = (await e.Machines.GetSharedKeyAsync(nsId, connection, CancellationToken.None)).PrivateKey;
                 lock (e.State.Sync)
-                    return Json(WireViews.Access(infra, n => keys.GetValueOrDefault(n.ConnectionName, ""), accessInfoOption == "showSshKey"));
+                    return Json(WireViews.Access(infra, n => keys.GetValueOrDefault(n.ConnectionName, ""), string.Equals(accessInfoOption, "showSshKey", StringComparison.OrdinalIgnoreCase)));
             default:
-                return Error(StatusCodes.Status400BadRequest, $"The sandbox does not implement option={option} for an Infra.");
+                if (infra is null) return Error(StatusCodes.Status500InternalServerError, $"The infra {infraId} does not exist.");
+                lock (e.State.Sync) return Json(WireViews.Infra(infra));
         }
     }
 
@@ -273,26 +358,35 @@ internal static partial class TumblebugEmulatorApi
         return Json(new IdList(await e.Provisioner.DeleteInfraAsync(infra)));
     }
 
-    private sealed record NodeGroupPlan(string Name, int Size, CatalogSpec Spec, CatalogImage Image, CreateNodeGroupDynamicReq Request);
+    /// <summary><paramref name="Connection"/> is the spec's region unless the request named another connection (an override Tumblebug accepts).</summary>
+    private sealed record NodeGroupPlan(string Name, int Size, CatalogSpec Spec, CatalogImage Image, CatalogRegion Connection, CreateNodeGroupDynamicReq Request);
 
     /// <summary>Checks one node group against the catalog: (plan, null) or (null, Tumblebug-style error).</summary>
     private static (NodeGroupPlan? Plan, string? Error) Plan(CreateNodeGroupDynamicReq group, IEnumerable<string> takenNames, CloudCatalog catalog)
     {
         var name = group.Name ?? "";
         if (NamingProblem(name, "nodeGroup") is { } badName) return (null, badName);
-        if (takenNames.Contains(name, StringComparer.Ordinal)) return (null, $"The nodeGroup {name} already exists.");
+        // Node groups and nodes are named ToLower(name) (src/core/infra/provisioning.go:1488-1497 @v0.13.0).
+        if (takenNames.Contains(ToLower(name), StringComparer.Ordinal)) return (null, $"The name for NodeGroup (prefix of VM Id) {name} already exists.");
         var size = group.NodeGroupSize ?? 1;
         if (size < 1) return (null, $"nodeGroupSize of {name} must be at least 1 (got {size}).");
         if (string.IsNullOrWhiteSpace(group.SpecId)) return (null, $"specId is required for nodeGroup {name}.");
         var spec = catalog.FindSpec(group.SpecId);
         if (spec is null) return (null, $"Failed to find the spec {group.SpecId}: not found in namespace system.");
-        if (!string.IsNullOrWhiteSpace(group.ConnectionName) && !group.ConnectionName.Equals(spec.Region.ConnectionName, StringComparison.OrdinalIgnoreCase))
-            return (null, $"connectionName {group.ConnectionName} does not match spec {spec.Id}, which belongs to {spec.Region.ConnectionName}.");
+        // A connectionName in the request overrides the spec's, if that connection exists
+        // (src/core/infra/provisioning.go:3883-3895 @v0.13.0).
+        var connection = spec.Region;
+        if (!string.IsNullOrWhiteSpace(group.ConnectionName))
+        {
+            connection = catalog.Regions.FirstOrDefault(r => r.ConnectionName.Equals(group.ConnectionName, StringComparison.OrdinalIgnoreCase))!;
+            if (connection is null)
+                return (null, $"failed to get connection configuration '{group.ConnectionName}' for VM '{name}' with spec '{spec.Id}': not found. Please verify the connection exists and is properly configured");
+        }
         if (string.IsNullOrWhiteSpace(group.ImageId)) return (null, $"imageId is required for nodeGroup {name}.");
         var image = catalog.FindImage(spec.Region, group.ImageId);
         if (image is null) return (null, $"Failed to find the image {group.ImageId} for {spec.Region.Provider} {spec.Region.Region}.");
         if (group.RootDiskSize is < 0) return (null, $"rootDiskSize of {name} cannot be negative.");
-        return (new NodeGroupPlan(name, size, spec, image, group), null);
+        return (new NodeGroupPlan(name, size, spec, image, connection, group), null);
     }
 
     private static IEnumerable<NodeRecord> AddNodes(InfraRecord infra, NodeGroupPlan plan, EmulatorState state)
@@ -302,17 +396,17 @@ internal static partial class TumblebugEmulatorApi
         {
             var node = new NodeRecord
             {
-                Id = $"{plan.Name}-{i}",
+                Id = $"{ToLower(plan.Name)}-{i}",
                 Uid = Uids.Next(),
-                NodeGroupId = plan.Name,
+                NodeGroupId = ToLower(plan.Name),
                 Description = plan.Request.Description ?? "",
                 UserLabel = plan.Request.Label ?? [],
-                Region = plan.Spec.Region,
+                Region = plan.Connection,
                 Spec = plan.Spec,
                 Image = plan.Image,
                 RootDiskType = plan.Request.RootDiskType is { Length: > 0 } type ? type : "default",
                 RootDiskSize = plan.Request.RootDiskSize ?? 0,
-                PrivateIp = state.NextPrivateIp(infra.Namespace, plan.Spec.Region.ConnectionName),
+                PrivateIp = state.NextPrivateIp(infra.Namespace, plan.Connection.ConnectionName),
                 CreatedTime = Now(),
             };
             infra.Nodes.Add(node);
@@ -321,23 +415,29 @@ internal static partial class TumblebugEmulatorApi
         return added;
     }
 
-    /// <summary>Tumblebug's namespace middleware: a bad or unknown nsId is a 404 before any handler runs.</summary>
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     internal static IResult? CheckNamespace(string nsId, EmulatorServices e) => NamespaceProblem(nsId, e);
 
     internal static Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request) where T : class => ReadAsync<T>(request);
 
+    /// <summary>Tumblebug's namespace middleware: a bad or unknown nsId is a 404 before any handler runs (src/core/common/namespace.go:34-55 @v0.13.0).</summary>
     private static IResult? NamespaceProblem(string nsId, EmulatorServices e)
     {
-        if (NamingProblem(nsId, "namespace") is { } problem) return Error(StatusCodes.Status404NotFound, problem);
+        if (NamingProblem(nsId, "namespace") is not null)
+            return Error(StatusCodes.Status404NotFound, "The first character of name must be a lowercase letter, and all following characters must be a dash, lowercase letter, or digit, except the last character, which cannot be a dash.");
         lock (e.State.Sync)
             return e.State.Namespaces.ContainsKey(nsId) ? null : Error(StatusCodes.Status404NotFound, "Not valid namespace");
     }
 
-    internal static string? NamingProblem(string name, string what) => NamingRule().IsMatch(name)
-        ? null
-        : $"The {what} name '{name}' is not valid: it must start with a lowercase letter, contain only lowercase letters, digits and '-', and not end with '-'.";
+    /// <summary>CheckString's words (src/core/common/utility.go:207-223 @v0.13.0); <paramref name="what"/> is for callers' logs only.</summary>
+    internal static string? NamingProblem(string name, string what) =>
+        name.Length == 0 ? "CheckString - empty string"
+        : NamingRule().IsMatch(name) ? null
+        : $"{name}: The name must follow these rules: 1. The first character must be a letter (case-insensitive). 2. All following characters can be a dash, letter (case-insensitive), digit, or +. 3. The last character cannot be a dash.";
+
+    /// <summary>common.ToLower: '_' and ' ' become '-', then lower case (src/core/common/utility.go:226-231 @v0.13.0).</summary>
+    internal static string ToLower(string name) => name.Replace('_', '-').Replace(' ', '-').ToLowerInvariant();
 
     private static NsInfo NsInfo(NamespaceRecord ns) => new("namespace", ns.Id, ns.Uid, ns.Id, ns.Description);
 

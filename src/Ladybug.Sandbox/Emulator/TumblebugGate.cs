@@ -1,22 +1,24 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace Ladybug.Sandbox.Emulator;
 
 /// <summary>
-/// What Tumblebug's middlewares do before a handler runs: X-Request-Id (echoed, or made from the clock; an id
-/// still in use is refused), Basic auth (except the health paths), and — sandbox only — injected request faults.
-/// Every Tumblebug call is recorded for tests.
+/// What Tumblebug's middlewares do before a handler runs, in their order: X-Request-Id tracking in the
+/// <see cref="RequestLedger"/> (an id it already holds fails the call), Basic auth (except the health paths), and —
+/// sandbox only — injected request faults. Every Tumblebug call is also recorded for tests.
 /// </summary>
-internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control)
+internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control, RequestLedger ledger)
 {
     private const string RequestIdHeader = "X-Request-Id";
+    /// <summary>Set by a handler whose answer the LoseCreateResponses fault swallows: the work is done and recorded, the answer never arrives.</summary>
+    public const string LostAnswerKey = "ladybug.tumblebug.lostAnswer";
     private static readonly string[] PublicPaths = ["/livez", "/readyz", "/httpVersion"];
-    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -27,15 +29,28 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
         }
         var path = rest.Value ?? "";
         var supplied = http.Request.Headers[RequestIdHeader].ToString();
-        var requestId = supplied.Length > 0 ? supplied : (DateTime.UtcNow.Ticks * 100).ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers[RequestIdHeader] = requestId;
-        http.Response.Headers.AccessControlExposeHeaders = RequestIdHeader;
-        var tracked = _inFlight.TryAdd(requestId, 0);
+        var requestId = RequestLedger.IsSkipped(http.Request.Method, $"{http.Request.Path}{http.Request.QueryString}") ? null
+            : supplied.Length > 0 ? supplied
+            : ((DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100).ToString(CultureInfo.InvariantCulture);
+        var original = http.Response.Body;
+        using var captured = new MemoryStream();
         try
         {
-            if (!tracked)
-                await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status400BadRequest, "the X-Request-Id is already in use"));
-            else if (!PublicPaths.Contains(path, StringComparer.Ordinal) && !Authorized(http.Request))
+            if (requestId is not null)
+            {
+                http.Response.Headers.AccessControlExposeHeaders = RequestIdHeader;
+                if (!ledger.TryStart(requestId, http.Request, await ReadBodyAsync(http.Request)))
+                {
+                    // The middleware returns a plain error, which Echo's default handler answers with 500
+                    // (requestIdAndDetailsIssuer.go:27-29 @v0.13.0; echo v4.13.3 DefaultHTTPErrorHandler).
+                    await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status500InternalServerError, "Internal Server Error"));
+                    return;
+                }
+                http.Response.Headers[RequestIdHeader] = requestId;
+                http.Items[RequestLedger.ItemKey] = requestId;
+                http.Response.Body = captured;
+            }
+            if (!PublicPaths.Contains(path, StringComparer.Ordinal) && !Authorized(http.Request))
             {
                 http.Response.Headers.WWWAuthenticate = "basic realm=Restricted";
                 await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status401Unauthorized, "Unauthorized"));
@@ -45,11 +60,41 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
                     $"Sandbox fault: {http.Request.Method} {path} answered {fault.StatusCode} on purpose (Ladybug:Sandbox:Faults:FailRequests)."));
             else
                 await next(http);
+
+            if (requestId is not null)
+            {
+                ledger.Finish(requestId, http.Response.StatusCode, http.Response.ContentType, captured.ToArray());
+                http.Response.Body = original;
+                if (http.Items.ContainsKey(LostAnswerKey))
+                    http.Abort();
+                else
+                    await original.WriteAsync(captured.ToArray(), http.RequestAborted);
+            }
+            else if (http.Items.ContainsKey(LostAnswerKey))
+                http.Abort();
         }
         finally
         {
-            if (tracked) _inFlight.TryRemove(requestId, out _);
+            http.Response.Body = original;
             control.Record(new RecordedRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Response.StatusCode, supplied.Length > 0 ? supplied : null));
+        }
+    }
+
+    /// <summary>ExtractRequestInfo keeps the body as JSON when it parses, and gives it back to the handler (client.go:961-972 @v0.13.0).</summary>
+    private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            request.Body.Position = 0;
         }
     }
 

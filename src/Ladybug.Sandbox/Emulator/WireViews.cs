@@ -7,7 +7,7 @@ internal static class WireViews
 {
     private const string SystemLabel = "Managed by CB-Tumblebug";
 
-    public static ConnConfig ConnConfig(CatalogRegion region) => new(
+    public static ConnConfig ConnConfig(CatalogRegion region, bool verified = true) => new(
         ConfigName: region.ConnectionName,
         ProviderName: region.Provider,
         DriverName: $"{region.Provider}-driver-v1.0.so",
@@ -17,7 +17,7 @@ internal static class WireViews
         RegionZoneInfo: new RegionZoneInfo(region.Region, region.AssignedZone),
         RegionDetail: new RegionDetail(region.Region, region.Region, region.Description, Location(region), region.Zones, null),
         RegionRepresentative: true,
-        Verified: true);
+        Verified: verified);
 
     public static Location Location(CatalogRegion region) => new(region.Display, region.Latitude, region.Longitude);
 
@@ -33,7 +33,7 @@ internal static class WireViews
         RegionName = spec.Region.Region,
         RegionLatitude = spec.Region.Latitude,
         RegionLongitude = spec.Region.Longitude,
-        Architecture = CatalogSpec.Architecture,
+        Architecture = spec.Architecture,
         OsType = "",
         VCpu = spec.VCpu,
         MemoryGiB = spec.MemoryGiB,
@@ -59,7 +59,7 @@ internal static class WireViews
         CreationDate = "2025-01-10",
         IsBasicImage = true,
         OsType = image.OsType,
-        OsArchitecture = CatalogSpec.Architecture,
+        OsArchitecture = CatalogImage.Architecture,
         OsPlatform = "Linux/UNIX",
         OsDistribution = image.Distribution,
         OsDiskType = "gp3",
@@ -69,7 +69,7 @@ internal static class WireViews
         Description = $"Canonical, {image.Distribution}, amd64",
     };
 
-    public static InfraInfo Infra(InfraRecord infra) => new()
+    public static InfraInfo Infra(InfraRecord infra, InfraCreationErrors? creationErrors = null) => new()
     {
         Id = infra.Id,
         Uid = infra.Uid,
@@ -81,9 +81,10 @@ internal static class WireViews
         InstallMonAgent = infra.InstallMonAgent,
         Label = InfraLabel(infra),
         Description = infra.Description,
-        SystemMessage = [],
+        SystemMessage = infra.SystemMessage is null ? null : [.. infra.SystemMessage],
         Node = infra.Nodes.OrderBy(n => n.Id, StringComparer.Ordinal).Select(n => Node(infra, n)).ToList(),
         NewNodeList = infra.NewNodeList,
+        CreationErrors = creationErrors,
     };
 
     public static NodeInfo Node(InfraRecord infra, NodeRecord node) => new()
@@ -118,13 +119,12 @@ internal static class WireViews
         Spec = new SpecSummary(node.Spec.CspSpecName, node.Spec.VCpu, node.Spec.MemoryGiB, "", 0, 0, "", node.Spec.CostPerHour),
         ImageId = node.Image.Id,
         CspImageName = node.Image.CspImageName,
-        Image = new ImageSummary("image", node.Image.CspImageName, node.Image.OsType, CatalogSpec.Architecture, node.Image.Distribution),
+        Image = new ImageSummary("image", node.Image.CspImageName, node.Image.OsType, CatalogImage.Architecture, node.Image.Distribution),
         VNetId = node.VNetId(infra.Namespace),
         CspVNetId = $"vnet-{node.VNetId(infra.Namespace)}",
         SubnetId = $"{node.VNetId(infra.Namespace)}-subnet-01",
         CspSubnetId = $"subnet-{node.VNetId(infra.Namespace)}",
         SecurityGroupIds = [node.VNetId(infra.Namespace)],
-        DataDiskIds = [],
         SshKeyId = node.SshKeyId(infra.Namespace),
         CspSshKeyId = node.SshKeyId(infra.Namespace),
         NodeUserName = node.Machine?.Identity.User,
@@ -168,22 +168,32 @@ internal static class WireViews
         };
     }
 
-    /// <summary>Terminated nodes are skipped, as Tumblebug does; the private key only with showSshKey.</summary>
-    public static InfraAccessInfo Access(InfraRecord infra, Func<NodeRecord, string> privateKey, bool showKey) => new(
-        infra.Id,
-        infra.Nodes
-            .Where(n => n.Status != NodeStatus.Terminated)
-            .GroupBy(n => n.NodeGroupId)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new InfraNodeGroupAccessInfo(g.Key, "", g.OrderBy(n => n.Id, StringComparer.Ordinal).Select(n => new InfraNodeAccessInfo(
-                n.Id, PublicIp(n), n.PrivateIp, SshPort(n), showKey ? privateKey(n) : "",
-                n.Machine?.Identity.User ?? "cb-user", "", ConnConfig(n.Region))).ToList()))
-            .ToList());
+    /// <summary>
+    /// One entry per node group, Terminated nodes skipped inside it, lists only appended to — so Go's nil slices come
+    /// out as null (src/core/infra/manageInfo.go:747-821 @v0.13.0). The private key only with showSshKey, and
+    /// omitted when empty (omitempty, src/core/model/infra.go:977 @v0.13.0).
+    /// </summary>
+    public static InfraAccessInfo Access(InfraRecord infra, Func<NodeRecord, string> privateKey, bool showKey)
+    {
+        List<InfraNodeGroupAccessInfo>? groups = null;
+        foreach (var group in infra.Nodes.GroupBy(n => n.NodeGroupId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            List<InfraNodeAccessInfo>? nodes = null;
+            foreach (var n in group.Where(n => n.Status != NodeStatus.Terminated).OrderBy(n => n.Id, StringComparer.Ordinal))
+            {
+                var key = showKey ? privateKey(n) : "";
+                (nodes ??= []).Add(new InfraNodeAccessInfo(n.Id, PublicIp(n), n.PrivateIp, SshPort(n), key is "" ? null : key,
+                    n.Machine?.Identity.User ?? "cb-user", null, ConnConfig(n.Region)));
+            }
+            (groups ??= []).Add(new InfraNodeGroupAccessInfo(group.Key, "", nodes));
+        }
+        return new InfraAccessInfo(infra.Id, groups);
+    }
 
     /// <summary>"Running:3 (R:3/3)", "Partial-Running:2 (R:2/3)" (manageInfo.go), "Empty" with no nodes.</summary>
     public static string StatusText(InfraRecord infra)
     {
-        if (infra.Nodes.Count == 0) return NodeStatus.Empty;
+        if (infra.Nodes.Count == 0) return infra.StoredStatus ?? NodeStatus.Empty;
         var counts = infra.Nodes.GroupBy(n => n.Status).ToDictionary(g => g.Key, g => g.Count());
         var dominant = NodeStatus.Precedence.Where(counts.ContainsKey).OrderByDescending(s => counts[s]).FirstOrDefault()
             ?? counts.OrderByDescending(c => c.Value).First().Key;
@@ -193,7 +203,10 @@ internal static class WireViews
     }
 
     /// <summary>While any node is still being created the Infra aims at Running through Create; afterwards at nothing.</summary>
-    private static bool IsCreating(InfraRecord infra) => infra.Nodes.Any(n => n.TargetAction == "Create");
+    /// <remarks>A node-less Infra reports its stored targetAction (a Failed preparation leaves "Create" for good).</remarks>
+    private static bool IsCreating(InfraRecord infra) => infra.Nodes.Count == 0
+        ? infra.StoredTargetAction == "Create"
+        : infra.Nodes.Any(n => n.TargetAction == "Create");
 
     private static string TargetStatus(InfraRecord infra) => IsCreating(infra) ? NodeStatus.Running : NodeStatus.None;
 

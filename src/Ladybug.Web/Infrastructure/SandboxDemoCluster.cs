@@ -1,4 +1,5 @@
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +11,13 @@ namespace Ladybug.Web.Infrastructure;
 /// kubeconfig — before filling in the wizard. It goes through <see cref="ClusterService"/> like any other cluster,
 /// and a deleted demo never comes back (deleted clusters stay in the history).
 /// </summary>
-public sealed class SandboxDemoCluster(ClusterService clusters, IDbContextFactory<LadybugDbContext> dbFactory, ILogger<SandboxDemoCluster> logger)
+public sealed class SandboxDemoCluster(ClusterService clusters, IDbContextFactory<LadybugDbContext> dbFactory, ILogger<SandboxDemoCluster> logger,
+    IInfrastructure? infrastructure = null)
     : BackgroundService
 {
+    /// <summary>The sandbox, like Tumblebug, is uninitialized for a moment after it starts (Ladybug:Sandbox:InitializationDelay).</summary>
+    private static readonly TimeSpan ReadinessWait = TimeSpan.FromMinutes(1);
+
     /// <summary>Set by <c>./run.sh</c>; tests and real deployments start empty.</summary>
     public const string Setting = "Ladybug:Sandbox:DemoCluster";
 
@@ -33,6 +38,7 @@ public sealed class SandboxDemoCluster(ClusterService clusters, IDbContextFactor
     {
         await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
             if (await db.Clusters.AnyAsync(stoppingToken)) return;
+        if (infrastructure is not null && !await WaitUntilReadyAsync(infrastructure, stoppingToken)) return;
         try
         {
             var cluster = await clusters.CreateAsync(Spec, stoppingToken);
@@ -42,6 +48,22 @@ public sealed class SandboxDemoCluster(ClusterService clusters, IDbContextFactor
         {
             // The sandbox's catalog and this sample are shipped together; a mismatch is a bug worth a loud log, not a crash.
             logger.LogError("Sandbox cloud: the sample cluster was rejected: {Errors}", ex.Message);
+        }
+    }
+
+    private async Task<bool> WaitUntilReadyAsync(IInfrastructure cloud, CancellationToken stoppingToken)
+    {
+        var deadline = DateTime.UtcNow + ReadinessWait;
+        while (true)
+        {
+            var health = await cloud.CheckAsync(stoppingToken);
+            if (health.Ready) return true;
+            if (DateTime.UtcNow > deadline)
+            {
+                logger.LogError("Sandbox cloud: no sample cluster, the cloud did not become ready: {Reason}", health.Message);
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken);
         }
     }
 }

@@ -12,6 +12,7 @@ public sealed class CliSandboxJourneyTests : IDisposable
     private readonly TestConsole _console = new(settings: new Dictionary<string, string?>
     {
         ["Ladybug:Sandbox:VmCreateDelay"] = "00:00:00.200",
+        ["Ladybug:Sandbox:InitializationDelay"] = "00:00:00",
         ["Ladybug:Sandbox:StepLatency"] = "00:00:00.010",
         ["Ladybug:Tumblebug:PollInterval"] = "00:00:00.100",
         ["Ladybug:Tumblebug:MaxPollInterval"] = "00:00:00.500",

@@ -52,11 +52,11 @@ public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTe
             "--control-plane-connection", "config-aws-ap-northeast-2", "--control-plane-spec", "t3.medium", "--control-plane-count", "3",
             "--worker-connection", "config-gcp-asia-northeast3", "--worker-connection", "config-azure-koreacentral",
             "--worker-spec", "n1-standard-2", "--worker-spec", "Standard_B2s", "--worker-count", "2",
-            "--version", "1.33.5", "--cni", "canal")).Succeeded();
+            "--version", "1.36.4", "--cni", "canal")).Succeeded();
 
         Assert.Contains("Cluster 'flags' accepted: Pending", result.Output);
         var stored = await StoredAsync("flags");
-        Assert.Equal(("1.33.5", Cni.Canal, 3), (stored.KubernetesVersion, stored.Cni, stored.ControlPlanePool!.Count));
+        Assert.Equal(("1.36.4", Cni.Canal, 3), (stored.KubernetesVersion, stored.Cni, stored.ControlPlanePool!.Count));
         Assert.Equal([("config-gcp-asia-northeast3", "n1-standard-2", 2), ("config-azure-koreacentral", "Standard_B2s", 2)],
             stored.Pools.Where(p => p.Role == NodeRole.Worker).OrderBy(p => p.Name).Select(p => (p.Connection, p.Spec, p.Count)));
     }

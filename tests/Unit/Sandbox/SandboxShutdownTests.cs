@@ -143,7 +143,7 @@ public sealed class SandboxShutdownTests
         foreach (var arg in new[]
                  {
                      typeof(SandboxCloud).Assembly.Location, $"--Ladybug:Sandbox:Url=http://127.0.0.1:{port}",
-                     $"--Ladybug:Sandbox:StateDir={stateDir}", $"--Ladybug:Sandbox:KeepState={keepState}", "--Ladybug:Sandbox:VmCreateDelay=00:00:00.05",
+                     $"--Ladybug:Sandbox:StateDir={stateDir}", $"--Ladybug:Sandbox:KeepState={keepState}", "--Ladybug:Sandbox:VmCreateDelay=00:00:00.05", "--Ladybug:Sandbox:InitializationDelay=00:00:00",
                  })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;

@@ -18,6 +18,7 @@ internal static class TestSandbox
             KeepState = false,
             VmCreateDelay = TimeSpan.FromMilliseconds(50),
             CreationWaitLimit = TimeSpan.FromSeconds(30),
+            InitializationDelay = TimeSpan.Zero,
         };
         configure?.Invoke(options);
         return await SandboxCloud.StartAsync(options);

@@ -8,12 +8,18 @@
 CNI="$(arg cni)"
 POD_CIDR="$(arg pod-cidr)"
 MANIFEST_URL="$(arg manifest-url)"
+# Pinned manifests are checked, so what is applied is exactly the upstream file the catalog names.
+MANIFEST_SHA256="$(arg_or manifest-sha256 '')"
 MANIFEST=/tmp/ladybug-cni.yaml
 
 grep -q -- "--cluster-cidr=${POD_CIDR}" /etc/kubernetes/manifests/kube-controller-manager.yaml \
   || die "the controller manager does not allocate node subnets from ${POD_CIDR}"
 
 download "$MANIFEST_URL" "$MANIFEST"
+if [[ -n "$MANIFEST_SHA256" ]]; then
+  printf '%s  %s\n' "$MANIFEST_SHA256" "$MANIFEST" | sha256sum --check --quiet \
+    || die "the manifest from ${MANIFEST_URL} does not have sha256 ${MANIFEST_SHA256}"
+fi
 case "$CNI" in
   canal)
     grep -qE '"Network": "[0-9./]+"' "$MANIFEST" || die "canal manifest has no flannel \"Network\" setting to patch"

@@ -14,6 +14,9 @@ SERVICE_CIDR="$(arg service-cidr)"
 DNS_DOMAIN="$(arg dns-domain)"
 CRI_SOCKET="$(arg cri-socket)"
 IMAGE_REPOSITORY="$(arg image-repository)"
+# Only where kubeadm's own default is not registry.k8s.io (1.23.0-1.23.14): kubeadm then calls registry.k8s.io
+# "custom" and asks for the flat registry.k8s.io/coredns:<tag>, which does not exist; the nested path does.
+DNS_IMAGE_REPOSITORY="$(arg_or dns-image-repository '')"
 CLUSTER_NAME="$(arg cluster-name)"
 TOKEN="$(arg token)"
 CERTIFICATE_KEY="$(arg certificate-key)"
@@ -54,6 +57,11 @@ case "$EXTRA_ARGS_FORM" in
   *) die "--extra-args-form=${EXTRA_ARGS_FORM} is neither map nor list" ;;
 esac
 
+dns=""
+if [[ -n "$DNS_IMAGE_REPOSITORY" ]]; then
+  printf -v dns 'dns:\n  imageRepository: "%s"\n' "$DNS_IMAGE_REPOSITORY"
+fi
+
 mkdir -p /etc/kubernetes
 umask 077
 trap 'rm -f "$CONFIG"' EXIT
@@ -79,7 +87,7 @@ clusterName: "${CLUSTER_NAME}"
 kubernetesVersion: "v${K8S_VERSION}"
 controlPlaneEndpoint: "${ENDPOINT}"
 imageRepository: "${IMAGE_REPOSITORY}"
-networking:
+${dns}networking:
   podSubnet: "${POD_CIDR}"
   serviceSubnet: "${SERVICE_CIDR}"
   dnsDomain: "${DNS_DOMAIN}"

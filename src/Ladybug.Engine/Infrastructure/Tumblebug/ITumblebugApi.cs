@@ -47,6 +47,10 @@ public interface ITumblebugApi
     [Get("/ns/{nsId}/infra/{infraId}?option=accessinfo&accessInfoOption=showSshKey")]
     Task<InfraAccessInfo> GetInfraAccessInfoAsync(string nsId, string infraId, CancellationToken cancellationToken);
 
+    /// <summary>What Tumblebug knows of a tracked call by its X-Request-Id, for an hour and until it restarts; 404 otherwise.</summary>
+    [Get("/request/{reqId}")]
+    Task<RequestDetails> GetRequestAsync(string reqId, CancellationToken cancellationToken);
+
     [Delete("/ns/{nsId}/infra/{infraId}/node/{nodeId}")]
     Task<SimpleMsg> DeleteNodeAsync(string nsId, string infraId, string nodeId, CancellationToken cancellationToken);
 

@@ -62,6 +62,25 @@ public static class TumblebugErrors
         _ => new($"Tumblebug could not {action}: {cause.Message}", inner: original),
     };
 
+    /// <summary>
+    /// Tumblebug's failed creates answer with a multi-line "Complete Error Timeline" (cb-tumblebug
+    /// src/core/infra/provisioning.go:2198-2213, 2316-2345 @v0.13.0). People get its first line and the cause: the
+    /// "Error: …" line of a final-stage failure, or each "NodeGroup Resource Failure" of a preparation failure.
+    /// </summary>
+    internal static string Summarize(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length <= 1) return message.Trim();
+        const string failure = "NodeGroup Resource Failure: ";
+        var causes = lines
+            .Select(l => l.StartsWith("Error: ", StringComparison.Ordinal) ? l["Error: ".Length..]
+                : l.IndexOf(failure, StringComparison.Ordinal) is var at and >= 0 ? l[(at + failure.Length)..]
+                : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal);
+        return string.Join(" ", [lines[0], .. causes]);
+    }
+
     private static string MessageOf(ApiException api)
     {
         if (!string.IsNullOrWhiteSpace(api.Content))
@@ -73,7 +92,7 @@ public static class TumblebugErrors
                     && doc.RootElement.TryGetProperty("message", out var message)
                     && message.ValueKind == JsonValueKind.String
                     && !string.IsNullOrWhiteSpace(message.GetString()))
-                    return message.GetString()!.Trim();
+                    return Summarize(message.GetString()!);
             }
             catch (JsonException)
             {

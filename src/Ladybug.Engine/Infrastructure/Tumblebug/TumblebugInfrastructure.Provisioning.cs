@@ -18,9 +18,19 @@ public sealed partial class TumblebugInfrastructure
         var deadline = time.GetUtcNow() + Options.CreationTimeout;
         var reporter = new ProgressReporter(progress, groupId);
         await EnsureNamespaceAsync(ns, cancellationToken);
-        var template = await EnsureFirewallTemplateAsync(ns, groupId, firewall, cancellationToken);
 
         var infra = await FindInfraAsync(ns, groupId, cancellationToken);
+        if (infra is not null && IsAbandoned(infra))
+        {
+            // When every node group fails resource preparation Tumblebug keeps the Infra, Failed with no nodes and
+            // targetAction "Create" for good (cb-tumblebug src/core/infra/provisioning.go:2177-2215 @v0.13.0):
+            // waiting for it would only run out the creation timeout. Nothing exists to keep, so start over.
+            reporter.Note($"Infra '{groupId}' was left {infra.Status} without machines by an earlier attempt; deleting it and creating it again.");
+            await DeleteAllAsync(ns, groupId, cancellationToken);
+            infra = null;
+        }
+        // After that clean-up, which takes the cluster's template and security groups with the Infra.
+        var template = await EnsureFirewallTemplateAsync(ns, groupId, firewall, cancellationToken);
         if (infra is not null)
         {
             reporter.Note($"Infra '{groupId}' already exists; continuing from what exists.");
@@ -124,6 +134,9 @@ public sealed partial class TumblebugInfrastructure
             if (!mayHaveWorked) throw failure;
 
             logger.LogWarning(ex, "Creating call {RequestId} failed in a way that may have worked; looking {Group} up", requestId, groupId);
+            // When the answer itself was lost, Tumblebug kept the call's outcome under its request id: an Error there is it.
+            if (TumblebugErrors.ServerMessage(ex) is null && await FindRequestAsync(requestId, cancellationToken) is { Status: "Error" } outcome)
+                throw new InfrastructureException($"Tumblebug could not {action}: {TumblebugErrors.Summarize(outcome.ErrorResponse)}", inner: ex);
             var found = await FindInfraAsync(ns, groupId, cancellationToken);
             if (found is null || !applied(found)) throw failure;
             reporter.Note($"{failure.Message} Tumblebug has the machines anyway; continuing from what exists.");
@@ -133,6 +146,23 @@ public sealed partial class TumblebugInfrastructure
         {
             await watching.CancelAsync();
             await watch;
+        }
+    }
+
+    /// <summary>
+    /// GET /request/{reqId}: Handling, Success or Error of a tracked call (cb-tumblebug src/interface/rest/server/common/
+    /// config.go:180-188 @v0.13.0). Null when Tumblebug does not know it (restarted, older than an hour) or cannot say.
+    /// </summary>
+    private async Task<RequestDetails?> FindRequestAsync(string requestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await api.GetRequestAsync(requestId, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "Tumblebug has no record of request {RequestId}", requestId);
+            return null;
         }
     }
 
@@ -234,6 +264,11 @@ public sealed partial class TumblebugInfrastructure
             : string.Join(", ", pending.Select(n => $"{n.Id} is {(string.IsNullOrEmpty(n.Status) ? "unknown" : n.Status)}"));
     }
 
+    /// <summary>A create that died before any VM existed: Failed (or Empty) with no nodes, whatever targetAction says.</summary>
+    private static bool IsAbandoned(InfraInfo infra) =>
+        infra.Node.Count == 0
+        && (infra.Status.StartsWith("Failed", StringComparison.OrdinalIgnoreCase) || infra.Status.Equals("Empty", StringComparison.OrdinalIgnoreCase));
+
     private static bool IsCreating(InfraStatusInfo status) =>
         status.TargetAction.Equals("Create", StringComparison.OrdinalIgnoreCase)
         || status.Status.StartsWith("Preparing", StringComparison.OrdinalIgnoreCase);
@@ -269,11 +304,13 @@ public sealed partial class TumblebugInfrastructure
     private async Task<string> FindUbuntuImageAsync(SpecInfo spec, string release, CancellationToken cancellationToken)
     {
         var osType = $"ubuntu {release}";
+        // No osArchitecture: with matchedSpecId Tumblebug takes the spec's own, and when that is "" or "NA" it would
+        // filter on ours instead — "NA" then finds only "na" images (cb-tumblebug src/core/resource/image.go:2067-2070,
+        // 2113-2119 @v0.13.0).
         var request = new SearchImageRequest
         {
             MatchedSpecId = spec.Id,
             OsType = osType,
-            OsArchitecture = string.IsNullOrEmpty(spec.Architecture) ? "x86_64" : spec.Architecture,
             IncludeBasicImageOnly = true,
             MaxResults = 20,
         };

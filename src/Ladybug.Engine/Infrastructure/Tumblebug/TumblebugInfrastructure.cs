@@ -37,8 +37,12 @@ public sealed partial class TumblebugInfrastructure(
         try
         {
             var ready = await api.GetReadyzAsync(cancellationToken);
-            return new InfrastructureHealth(ready.Ready, address.BaseUrl.AbsoluteUri, address.IsSandbox,
-                ready.Ready ? null : $"Tumblebug is not ready: {ready.Message}");
+            // ready:true, initialized:false means init.py has not loaded credentials, specs and images yet: nothing
+            // can be created (cb-tumblebug src/interface/rest/server/common/utility.go:166-191 @v0.13.0).
+            var message = !ready.Ready ? $"Tumblebug is not ready: {ready.Message}"
+                : !ready.Initialized ? $"Tumblebug is up but not initialized yet (its init.py has not loaded credentials, specs and images): {ready.Message}"
+                : null;
+            return new InfrastructureHealth(message is null, address.BaseUrl.AbsoluteUri, address.IsSandbox, message);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

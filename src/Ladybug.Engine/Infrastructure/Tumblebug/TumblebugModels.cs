@@ -6,6 +6,8 @@ namespace Ladybug.Engine.Infrastructure.Tumblebug;
 // Names follow the camelCase policy of TumblebugJsonContext; [JsonPropertyName] marks where the wire
 // differs from it — the PascalCase keys Go emits for untagged fields, and the odd "connectionconfig".
 // Setters, not init: the source-generated reader passes null for a missing init-only property, overriding its default.
+// Every list read from Tumblebug turns null into empty: Go writes a nil slice as null (no connection verified yet, a
+// node group whose nodes are all Terminated…), and System.Text.Json would otherwise assign that null over the default.
 
 public sealed class SimpleMsg
 {
@@ -34,22 +36,29 @@ public sealed class NsInfo
 
 public sealed class IdList
 {
-    public List<string> Output { get; set; } = [];
+    private List<string> _output = [];
+
+    public List<string> Output { get => _output; set => _output = value ?? []; }
 }
 
 public sealed class ConnConfigList
 {
+    private List<ConnConfig> _connectionConfig = [];
+
     [JsonPropertyName("connectionconfig")]
-    public List<ConnConfig> ConnectionConfig { get; set; } = [];
+    public List<ConnConfig> ConnectionConfig { get => _connectionConfig; set => _connectionConfig = value ?? []; }
 }
 
 public sealed class ConnConfig
 {
+    private RegionZoneInfo _regionZoneInfo = new();
+    private RegionDetail _regionDetail = new();
+
     public string ConfigName { get; set; } = "";
     public string ProviderName { get; set; } = "";
     public string RegionZoneInfoName { get; set; } = "";
-    public RegionZoneInfo RegionZoneInfo { get; set; } = new();
-    public RegionDetail RegionDetail { get; set; } = new();
+    public RegionZoneInfo RegionZoneInfo { get => _regionZoneInfo; set => _regionZoneInfo = value ?? new(); }
+    public RegionDetail RegionDetail { get => _regionDetail; set => _regionDetail = value ?? new(); }
     public bool Verified { get; set; }
 }
 
@@ -61,11 +70,13 @@ public sealed class RegionZoneInfo
 
 public sealed class RegionDetail
 {
+    private List<string> _zones = [];
+
     public string RegionId { get; set; } = "";
     public string RegionName { get; set; } = "";
     public string Description { get; set; } = "";
     public Location? Location { get; set; }
-    public List<string> Zones { get; set; } = [];
+    public List<string> Zones { get => _zones; set => _zones = value ?? []; }
 }
 
 public sealed class Location
@@ -86,7 +97,9 @@ public sealed class FilterSpecsByRangeRequest
 
 public sealed class FilterSpecsResponse
 {
-    public List<SpecInfo> Spec { get; set; } = [];
+    private List<SpecInfo> _spec = [];
+
+    public List<SpecInfo> Spec { get => _spec; set => _spec = value ?? []; }
 }
 
 public sealed class SpecInfo
@@ -117,8 +130,10 @@ public sealed class SearchImageRequest
 
 public sealed class SearchImageResponse
 {
+    private List<ImageInfo> _imageList = [];
+
     public int ImageCount { get; set; }
-    public List<ImageInfo> ImageList { get; set; } = [];
+    public List<ImageInfo> ImageList { get => _imageList; set => _imageList = value ?? []; }
 }
 
 public sealed class ImageInfo
@@ -163,11 +178,13 @@ public sealed class CreateNodeGroupDynamicReq
 
 public sealed class InfraInfo
 {
+    private List<NodeInfo> _node = [];
+
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
     public string Status { get; set; } = "";
     public string TargetAction { get; set; } = "";
-    public List<NodeInfo> Node { get; set; } = [];
+    public List<NodeInfo> Node { get => _node; set => _node = value ?? []; }
     public List<string>? NewNodeList { get; set; }
 }
 
@@ -196,16 +213,20 @@ public sealed class NodeRegion
 
 public sealed class InfraStatusResponse
 {
-    public InfraStatusInfo Status { get; set; } = new();
+    private InfraStatusInfo _status = new();
+
+    public InfraStatusInfo Status { get => _status; set => _status = value ?? new(); }
 }
 
 public sealed class InfraStatusInfo
 {
+    private List<NodeStatusInfo> _node = [];
+
     public string Id { get; set; } = "";
     public string Status { get; set; } = "";
     /// <summary>"Create" while Tumblebug is still creating; "None" once every node reached a final state.</summary>
     public string TargetAction { get; set; } = "";
-    public List<NodeStatusInfo> Node { get; set; } = [];
+    public List<NodeStatusInfo> Node { get => _node; set => _node = value ?? []; }
 }
 
 public sealed class NodeStatusInfo
@@ -220,20 +241,24 @@ public sealed class NodeStatusInfo
 /// <summary>Go emits these untagged fields in PascalCase, whatever the swagger says.</summary>
 public sealed class InfraAccessInfo
 {
+    private List<InfraNodeGroupAccessInfo> _nodeGroups = [];
+
     [JsonPropertyName("InfraId")]
     public string InfraId { get; set; } = "";
     [JsonPropertyName("InfraNodeGroupAccessInfo")]
-    public List<InfraNodeGroupAccessInfo> NodeGroups { get; set; } = [];
+    public List<InfraNodeGroupAccessInfo> NodeGroups { get => _nodeGroups; set => _nodeGroups = value ?? []; }
 }
 
 public sealed class InfraNodeGroupAccessInfo
 {
+    private List<InfraNodeAccessInfo> _nodes = [];
+
     [JsonPropertyName("NodeGroupId")]
     public string NodeGroupId { get; set; } = "";
     [JsonPropertyName("BastionNodeId")]
     public string BastionNodeId { get; set; } = "";
     [JsonPropertyName("NodeAccessInfo")]
-    public List<InfraNodeAccessInfo> Nodes { get; set; } = [];
+    public List<InfraNodeAccessInfo> Nodes { get => _nodes; set => _nodes = value ?? []; }
 }
 
 public sealed class InfraNodeAccessInfo
@@ -244,6 +269,14 @@ public sealed class InfraNodeAccessInfo
     public int SshPort { get; set; }
     public string PrivateKey { get; set; } = "";
     public string NodeUserName { get; set; } = "";
+}
+
+/// <summary>clientManager.RequestDetails: the fields that tell a running call from a finished one (responseData is not read).</summary>
+public sealed class RequestDetails
+{
+    /// <summary>"Handling", "Success" or "Error".</summary>
+    public string Status { get; set; } = "";
+    public string ErrorResponse { get; set; } = "";
 }
 
 [JsonSourceGenerationOptions(
@@ -264,6 +297,7 @@ public sealed class InfraNodeAccessInfo
 [JsonSerializable(typeof(InfraInfo))]
 [JsonSerializable(typeof(InfraStatusResponse))]
 [JsonSerializable(typeof(InfraAccessInfo))]
+[JsonSerializable(typeof(RequestDetails))]
 [JsonSerializable(typeof(SecurityGroupTemplateReq))]
 [JsonSerializable(typeof(SecurityGroupTemplateInfo))]
 public sealed partial class TumblebugJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using Ladybug.Sandbox.Catalog;
 using System.Globalization;
 using Ladybug.Sandbox.Simulator.Network;
 
@@ -24,7 +25,8 @@ internal sealed class KubeadmInitStep : KubernetesStep
         var serviceCidr = args.Cidr("service-cidr");
         var dnsDomain = args.Required("dns-domain");
         var criSocket = args.Required("cri-socket");
-        args.Required("image-repository");
+        var imageRepository = args.Required("image-repository");
+        var dnsImageRepository = args.Optional("dns-image-repository");
         var clusterName = args.Required("cluster-name");
         var token = args.Matching("token", TokenPattern(), "a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16})");
         var certificateKey = args.Matching("certificate-key", CertificateKeyPattern(), "a certificate key (64 hex digits)");
@@ -54,6 +56,19 @@ internal sealed class KubeadmInitStep : KubernetesStep
             throw new NodeStepFailure($"this node already ran kubeadm init ({AdminKubeconfig} exists); reset it before initialising again");
         var etcdListeners = NodeNetwork.EtcdListeners(etcdUrls, advertise);
         EtcdNetwork.RequireBindable(context, state, etcdListeners);
+
+        var missing = KubeadmImages(version, imageRepository, dnsImageRepository).Where(i => !UpstreamArtifacts.Instance.ImageExists(i)).ToList();
+        if (missing.Count > 0)
+        {
+            await context.WorkAsync(
+            [
+                "[preflight] Running pre-flight checks",
+                "[preflight] Pulling images required for setting up a Kubernetes cluster",
+                "[preflight] This might take a minute or two, depending on the speed of your internet connection",
+                "[preflight] You can also perform this action in beforehand using 'kubeadm config images pull'",
+            ]);
+            throw UpstreamFailures.ImagePull(context, missing, state.Runtime == "docker", "kubeadm init --config \"$CONFIG\" --upload-certs");
+        }
 
         var authority = ClusterCertificates.NewAuthority();
         var initialized = UpdateCluster(context, cluster =>
@@ -99,6 +114,31 @@ internal sealed class KubeadmInitStep : KubernetesStep
         return 0;
     }
 
+    /// <summary>
+    /// The images kubeadm init pulls in preflight (kubernetes cmd/kubeadm/app/images/images.go GetControlPlaneImages,
+    /// GetDNSImage; constants per minor in upstream-artifacts.json). CoreDNS: dns.imageRepository if set, else
+    /// imageRepository; only kubeadm's own default repository gets the nested "coredns/coredns" path
+    /// (kubernetes/kubernetes#102502), so a "custom" registry.k8s.io on 1.23.0-1.23.14 asks for registry.k8s.io/coredns:v1.8.6.
+    /// </summary>
+    internal static IReadOnlyList<string> KubeadmImages(string version, string imageRepository, string? dnsImageRepository)
+    {
+        var (minor, patch) = UpstreamArtifacts.Split(version);
+        List<string> images = [.. new[] { "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy" }.Select(c => $"{imageRepository}/{c}:v{version}")];
+        var kubeadm = UpstreamArtifacts.Instance.Kubeadm(minor);
+        if (kubeadm is null) return images;
+        if (kubeadm.Pause is { } pause) images.Add($"{imageRepository}/pause:{pause}");
+        if (kubeadm.Etcd is { } etcd) images.Add($"{imageRepository}/etcd:{etcd}");
+        var dnsRepository = dnsImageRepository ?? imageRepository;
+        if (dnsRepository == kubeadm.DefaultRepositoryAt(patch))
+            dnsRepository += "/coredns";
+        // A minor whose CoreDNS tag is not recorded is only checked for the repository path.
+        if (kubeadm.CoreDns is { } coreDns)
+            images.Add($"{dnsRepository}/coredns:{coreDns}");
+        else if (!UpstreamArtifacts.Instance.ImageRepositoryExists($"{dnsRepository}/coredns"))
+            images.Add($"{dnsRepository}/coredns:latest");
+        return images;
+    }
+
     internal static void RequireCriSocket(NodeKubeState state, string criSocket)
     {
         var expected = state.Runtime == "docker" ? "/var/run/dockershim.sock" : "unix:///run/containerd/containerd.sock";
@@ -121,15 +161,18 @@ internal sealed class CniStep : KubernetesStep
         var manifest = args.Required("manifest-url");
         if (!manifest.StartsWith("https://", StringComparison.Ordinal))
             throw new NodeStepFailure($"--manifest-url={manifest} is not an https URL");
+        var sha256 = args.Optional("manifest-sha256");
         string? image = null;
+        string? crds = null;
         if (cni == "kilo")
         {
-            args.Required("crds-url");
+            crds = args.Required("crds-url");
             image = args.Required("image");
         }
         var cluster = RequireAdmin(context);
         if (cluster.PodCidr != podCidr)
             throw new NodeStepFailure($"the controller manager does not allocate node subnets from {podCidr}");
+        await RequireManifestAsync(context, cni, manifest, sha256, crds);
         if (cluster.Cni is { } installed && installed != cni)
             throw new NodeStepFailure($"{installed} is already the pod network of this cluster; {cni} would conflict with it");
 
@@ -164,6 +207,29 @@ internal sealed class CniStep : KubernetesStep
         await context.WorkAsync(lines);
         UpdateCluster(context, c => c with { Cni = cni });
         return 0;
+    }
+
+    /// <summary>
+    /// cni.sh downloads the manifest (curl 404 for anything upstream does not have), checks its sha256 when pinned, and
+    /// looks for flannel's "Network" to patch: a Calico Jekyll stub (102 bytes of "{% helm %}") has none.
+    /// </summary>
+    private static async Task RequireManifestAsync(NodeStepContext context, string cni, string url, string? sha256, string? crdsUrl)
+    {
+        var manifest = UpstreamArtifacts.Instance.Manifest(url);
+        if (manifest is null)
+            throw await UpstreamFailures.DownloadAsync(context, url, "/tmp/ladybug-cni.yaml");
+        if (sha256 is not null && !string.Equals(sha256, manifest.Sha256, StringComparison.Ordinal))
+            throw new NodeStepFailure(
+                $"sha256sum: WARNING: 1 computed checksum did NOT match\n[ladybug] error: the manifest from {url} does not have sha256 {sha256}", 1, verbatim: true);
+        if (cni == "canal" && manifest.Kind != "canal")
+            throw new NodeStepFailure("canal manifest has no flannel \"Network\" setting to patch");
+        if (cni == "kilo")
+        {
+            if (manifest.Kind != "kilo")
+                throw new NodeStepFailure("could not configure Kilo's full mesh");
+            if (UpstreamArtifacts.Instance.Manifest(crdsUrl!) is not { Kind: "kilo-crds" })
+                throw await UpstreamFailures.DownloadAsync(context, crdsUrl!, "/tmp/ladybug-kilo-crds.yaml");
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+using Ladybug.Sandbox.Catalog;
+
 namespace Ladybug.Sandbox.Simulator.Kubernetes;
 
 // The steps every VM runs on itself before it joins: prepare, public-ip and (HA workers) haproxy.
@@ -23,6 +25,11 @@ internal sealed partial class PrepareStep : KubernetesStep
         var existing = NodeState(context);
         if (existing.JoinedAs is not null && existing.Version != version)
             throw new NodeStepFailure($"this node already runs Kubernetes {existing.Version} as a {existing.JoinedAs}; reset it before installing {version}");
+
+        if (binaries == "release")
+            await RequireReleaseDownloadsAsync(context, args, version, alreadyInstalled: existing.Version == version);
+        else
+            await RequirePackagesAsync(context, args.Required("package-repository"), version);
 
         var codename = context.Node.ReadFile("/etc/os-release")?.Split('\n')
             .FirstOrDefault(l => l.StartsWith("VERSION_CODENAME=", StringComparison.Ordinal))?["VERSION_CODENAME=".Length..] ?? "jammy";
@@ -53,6 +60,59 @@ internal sealed partial class PrepareStep : KubernetesStep
         context.Node.WriteFile("/etc/hostname", name + "\n");
         UpdateNode(context, s => s with { NodeName = name, Version = version, Runtime = runtime, WireGuard = wireguard });
         return 0;
+    }
+
+    /// <summary>
+    /// The URLs prepare.sh's install_release_binaries builds from the same arguments (kubernetes-version,
+    /// cri-tools-version, cni-plugins-version; dpkg architecture amd64), in its order; the first missing one fails.
+    /// </summary>
+    private static async Task RequireReleaseDownloadsAsync(NodeStepContext context, StepArguments args, string version, bool alreadyInstalled)
+    {
+        var cniPlugins = args.Required("cni-plugins-version");
+        var criTools = args.Required("cri-tools-version");
+        List<(string Url, string Target)> downloads = [];
+        if (!alreadyInstalled)
+        {
+            foreach (var bin in new[] { "kubeadm", "kubelet", "kubectl" })
+            {
+                downloads.Add(($"https://dl.k8s.io/release/v{version}/bin/linux/amd64/{bin}", $"/tmp/ladybug-{bin}"));
+                downloads.Add(($"https://dl.k8s.io/release/v{version}/bin/linux/amd64/{bin}.sha256", $"/tmp/ladybug-{bin}.sha256"));
+            }
+        }
+        downloads.Add(($"https://github.com/containernetworking/plugins/releases/download/{cniPlugins}/cni-plugins-linux-amd64-{cniPlugins}.tgz", "/tmp/ladybug-cni-plugins.tgz"));
+        downloads.Add(($"https://github.com/kubernetes-sigs/cri-tools/releases/download/{criTools}/crictl-{criTools}-linux-amd64.tar.gz", "/tmp/ladybug-crictl.tgz"));
+        foreach (var (url, target) in downloads)
+        {
+            if (!UpstreamArtifacts.Instance.Exists(url))
+                throw await UpstreamFailures.DownloadAsync(context, url, target);
+        }
+    }
+
+    /// <summary>
+    /// install_from_pkgs: the repository's Release.key, then apt-get install kubelet/kubeadm/kubectl=VERSION-*. A minor
+    /// pkgs.k8s.io does not serve 404s on the key; a patch it does not have, or a missing dependency, fails apt.
+    /// </summary>
+    private static async Task RequirePackagesAsync(NodeStepContext context, string repositoryUrl, string version)
+    {
+        var repository = UpstreamArtifacts.Instance.PackageRepositoryAt(repositoryUrl);
+        if (repository is null)
+            throw await UpstreamFailures.DownloadAsync(context, repositoryUrl + "Release.key", "/tmp/ladybug-kubernetes-release.key");
+        var (minor, patch) = UpstreamArtifacts.Split(version);
+        if (minor != repository.Minor || !repository.HasPatch(patch))
+            throw await UpstreamFailures.AptAsync(context, $"E: Version '{version}-*' for 'kubelet' was not found");
+        foreach (var dependency in UpstreamArtifacts.Instance.PackageDependencies.Where(d => repository.Packages.Contains(d.Package) && !repository.Packages.Contains(d.DependsOn)))
+        {
+            throw await UpstreamFailures.AptAsync(context, string.Join('\n',
+                "Some packages could not be installed. This may mean that you have",
+                "requested an impossible situation or if you are using the unstable",
+                "distribution that some required packages have not yet been created",
+                "or been moved out of Incoming.",
+                "The following information may help to resolve the situation:",
+                "",
+                "The following packages have unmet dependencies:",
+                $" {dependency.Package} : Depends: {dependency.DependsOn} ({dependency.Constraint}) but it is not installable",
+                "E: Unable to correct problems, you have held broken packages."));
+        }
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^https://pkgs\.k8s\.io/core:/stable:/v1\.[0-9]{2}/deb/$")]

@@ -65,22 +65,54 @@ public sealed class BootstrapScriptRendererTests
         Assert.Equal(version, init.Argument("kubernetes-version"));
     }
 
+    public const string Canal118Url =
+        "https://raw.githubusercontent.com/cloud-barista/cb-mcks/f05f3b5a6551f0836cacc64d93fe14f9272a32d3/src/scripts/addons/cni/canal/canal_v3.20.0.yaml";
+
+    /// <summary>
+    /// 1.18: Calico's rendered v3.20.0 canal as cb-mcks vendored it (the calico git tags before v3.24.0 hold only Jekyll
+    /// stubs); 1.23: v3.24.0, the first tag with a real manifests/canal.yaml that tests 1.23. Both pinned by sha256.
+    /// </summary>
     [Theory]
-    [InlineData("1.18.20", "v3.20.0")]
-    [InlineData("1.23.17", "v3.22.5")]
-    public void CanalComesFromItsPinnedUpstreamManifestPatchedToTheRequestedPodCidr(string version, string calico)
+    [InlineData("1.18.20", Canal118Url, "76b151704d72ebc0898d974e7fa6bf8be130f3acbdd733d1d05bc63b960f5c79")]
+    [InlineData("1.23.13", "https://raw.githubusercontent.com/projectcalico/calico/v3.24.0/manifests/canal.yaml", "5a84b8b247dc5df45956124b62bc4c221dd745890269f7c3b67ccb8a9fb673be")]
+    [InlineData("1.23.17", "https://raw.githubusercontent.com/projectcalico/calico/v3.24.0/manifests/canal.yaml", "5a84b8b247dc5df45956124b62bc4c221dd745890269f7c3b67ccb8a9fb673be")]
+    public void CanalComesFromARealRenderedManifestPinnedBySha256AndPatchedToTheRequestedPodCidr(string version, string url, string sha256)
     {
         var cluster = BootstrapFixtures.Cluster(version, Cni.Canal);
         var cni = _renderer.PodNetwork(cluster);
 
         Assert.Equal("canal", cni.Argument("cni"));
         Assert.Equal(BootstrapFixtures.PodCidr, cni.Argument("pod-cidr"));
-        Assert.Equal($"https://raw.githubusercontent.com/projectcalico/calico/{calico}/manifests/canal.yaml", cni.Argument("manifest-url"));
+        Assert.Equal(url, cni.Argument("manifest-url"));
+        Assert.Equal(sha256, cni.Argument("manifest-sha256"));
+        // What upstream serves there (checked in the mirrors, recorded in the sandbox's artifact catalog) is a rendered manifest, not a stub.
+        var served = Ladybug.Sandbox.Catalog.UpstreamArtifacts.Instance.Manifest(url);
+        Assert.NotNull(served);
+        Assert.Equal(("canal", sha256), (served.Kind, served.Sha256));
+        Assert.True(served.SizeBytes > 10_000, $"{url} is {served.SizeBytes} bytes");
+        Assert.Contains("sha256sum --check", cni.Text);
         Assert.Contains("""sed -i -E "s#\"Network\": \"[0-9./]+\"#\"Network\": \"${POD_CIDR}\"#" "$MANIFEST" """.TrimEnd(), cni.Text);
         Assert.Contains("--cluster-cidr=${POD_CIDR}", cni.Text);
         Assert.DoesNotContain("10.244.0.0/16", cni.Text);
         Assert.Equal("no", _renderer.Prepare(cluster, BootstrapFixtures.Worker(1)).Argument("wireguard"));
         Assert.Contains("flannel.alpha.coreos.com/public-ip-overwrite", _renderer.Label(cluster, [BootstrapFixtures.Worker(1)]).Text);
+    }
+
+    [Theory]
+    [InlineData("1.18.20", null)]
+    [InlineData("1.23.0", "registry.k8s.io/coredns")]
+    [InlineData("1.23.13", "registry.k8s.io/coredns")]
+    [InlineData("1.23.14", "registry.k8s.io/coredns")]
+    [InlineData("1.23.15", null)]
+    [InlineData("1.23.17", null)]
+    public void CorednsComesFromTheNestedRegistryK8sIoPathWhereKubeadmsDefaultIsStillK8sGcrIo(string version, string? dnsRepository)
+    {
+        var init = _renderer.KubeadmInit(BootstrapFixtures.Cluster(version, Cni.Canal), "abcdef.0123456789abcdef", new string('e', 64));
+
+        Assert.Equal("registry.k8s.io", init.Argument("image-repository"));
+        Assert.Equal(dnsRepository, init.Argument("dns-image-repository"));
+        Assert.Contains("""printf -v dns 'dns:\n  imageRepository: "%s"\n' "$DNS_IMAGE_REPOSITORY" """.TrimEnd(), init.Text);
+        Assert.Contains("${dns}networking:", init.Text);
     }
 
     [Theory]

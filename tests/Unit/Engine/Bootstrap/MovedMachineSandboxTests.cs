@@ -31,6 +31,7 @@ public sealed class MovedMachineSandboxTests : IDisposable
     {
         ["Ladybug:DataDir"] = _dataDir,
         ["Ladybug:Sandbox:VmCreateDelay"] = "00:00:00.05",
+        ["Ladybug:Sandbox:InitializationDelay"] = "00:00:00",
         ["Ladybug:Tumblebug:PollInterval"] = "00:00:00.100",
         ["Ladybug:Tumblebug:MaxPollInterval"] = "00:00:00.500",
         ["Ladybug:Ssh:RetryDelay"] = "00:00:00.200",

@@ -130,6 +130,33 @@ public sealed class SandboxProvisioningTests(SandboxEngine engine) : IClassFixtu
         Assert.True(await TestSandboxEventually(() => engine.Leftovers("ha") is { Machines.Count: 0, Sshds.Count: 0 }));
     }
 
+    /// <summary>
+    /// The sandbox serves only artifacts that exist upstream: 1.18's canal (a Jekyll stub at its calico tag), 1.23.13's
+    /// CoreDNS (registry.k8s.io/coredns:v1.8.6 does not exist) and the newest minor's packages all have to be real.
+    /// </summary>
+    [Theory]
+    [InlineData("1.18.20")]
+    [InlineData("1.23.13")]
+    [InlineData("newest")]
+    public async Task LegacyAndNewestVersionsProvisionWithCanalFromArtifactsThatExist(string version)
+    {
+        if (version == "newest") version = KubernetesVersionCatalog.DefaultVersion;
+        var name = "canal-" + version.Replace('.', '-');
+        var created = await engine.Clusters.CreateAsync(MultiCloud(name, version, Cni.Canal) with
+        {
+            WorkerPools = [new() { Connection = "gcp-europe-west2", Spec = "e2-medium", Count = 1 }],
+        });
+        var cluster = await engine.WaitForAsync(created.Id, ClusterPhase.Provisioned, ClusterPhase.Failed);
+
+        Assert.True(cluster.Phase == ClusterPhase.Provisioned, $"{cluster.Reason}: {cluster.Message}");
+        Assert.All(await engine.NodesAsync(created.Id), n => Assert.Equal((NodeStatus.Ready, $"v{version}"), (n.Status, n.KubeletVersion)));
+        Assert.Contains("canal applied with pod CIDR 10.32.0.0/16", await engine.LogAsync(created.Id));
+
+        await engine.Clusters.DeleteAsync(created.Id);
+        await engine.WaitForAsync(created.Id, ClusterPhase.Deleted);
+        Assert.True(await TestSandboxEventually(() => engine.Leftovers(name) is { Machines.Count: 0, Sshds.Count: 0 }));
+    }
+
     [Theory]
     [InlineData("prepare", "w1-2", FailureReason.SetupBootstrapFailed)]
     [InlineData("kubeadm-init", "cp-1", FailureReason.InitControlPlaneFailed)]

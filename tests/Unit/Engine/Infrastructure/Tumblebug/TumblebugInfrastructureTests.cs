@@ -215,7 +215,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
             Infrastructure.CreateMachinesAsync("Not_Valid", NewGroup(), [Pool("cp", "aws-ap-northeast-1", "t3.medium")], TestFirewall.Cluster, null, CancellationToken.None));
 
-        Assert.Contains("The namespace name 'Not_Valid' is not valid", error.Message);
+        Assert.Contains("Not_Valid: The name must follow these rules", error.Message);
         Assert.DoesNotContain("{", error.Message);
     }
 

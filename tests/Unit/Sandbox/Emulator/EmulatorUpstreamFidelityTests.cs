@@ -1,0 +1,305 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Ladybug.Sandbox;
+using Ladybug.Sandbox.Catalog;
+using Ladybug.Sandbox.Emulator;
+using Ladybug.Tests.Unit.Engine.Infrastructure.Tumblebug;
+
+namespace Ladybug.Tests.Unit.Sandbox.Emulator;
+
+/// <summary>
+/// The emulator against cb-tumblebug v0.13.0's Go code where the hand-written samples were silent: nil slices, status
+/// codes of failed creates, policyOnPartialFailure, node-group and namespace errors, naming, options.
+/// </summary>
+public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
+{
+    private const string Aws = "aws+ap-northeast-1+t3.medium";
+    private const string AwsImage = "ami-0e07ba22543b43e47";
+    private const string Gcp = "gcp+europe-west2+e2-medium";
+    private const string GcpImage = "https://www.googleapis.com/compute/v1/projects/ubuntu-os-cloud/global/images/ubuntu-2204-jammy-v20250110";
+
+    private SandboxCloud _cloud = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cloud = await TestSandbox.StartAsync();
+        _http = new HttpClient { BaseAddress = new Uri(_cloud.TumblebugUrl.AbsoluteUri + "/") };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("default:default"u8.ToArray()));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _cloud.DisposeAsync();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _http.SendAsync(request);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    private static string Group(string name, string spec, string image, int size = 1, string? connection = null) =>
+        $$"""{"name":"{{name}}","nodeGroupSize":{{size}},"specId":"{{spec}}","imageId":"{{image}}"{{(connection is null ? "" : $",\"connectionName\":\"{connection}\"")}}}""";
+
+    private Task<(HttpStatusCode Status, JsonElement Body)> CreateAsync(string name, string policy, params string[] groups) =>
+        SendAsync(HttpMethod.Post, "/ns/default/infraDynamic", $$"""{"name":"{{name}}","policyOnPartialFailure":"{{policy}}","nodeGroups":[{{string.Join(",", groups)}}]}""");
+
+    private static string Message(JsonElement body) => body.GetProperty("message").GetString()!;
+
+    [Fact]
+    public async Task WithNoVerifiedConnectionTheListIsNull()
+    {
+        _cloud.Control.Faults = new SandboxFaults { UnverifiedConnections = ["*"] };
+
+        var verified = await _http.GetStringAsync("connConfig?filterVerified=true");
+        var all = await SendAsync(HttpMethod.Get, "/connConfig");
+
+        Assert.Equal("""{"connectionconfig":null}""", verified);
+        Assert.All(all.Body.GetProperty("connectionconfig").EnumerateArray(), c => Assert.False(c.GetProperty("verified").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task AllVmsFailedIs400WithTheTimelineAndTheInfraKept()
+    {
+        _cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["aws-ap-northeast-1"] };
+
+        var created = await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage));
+        var status = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=status");
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.Status);
+        var message = Message(created.Body);
+        Assert.StartsWith("Infra 'c1' creation failed in final provisioning stage.\n\nComplete Error Timeline:\n  1. [", message);
+        Assert.Contains("Detail: Infra 'c1' creation failed: all 1 VMs failed to create.\n\nError: VM cp-1: Sandbox fault", message);
+        Assert.Equal(("Failed:1 (R:0/1)", "None"), (status.Body.GetProperty("status").GetProperty("status").GetString(), status.Body.GetProperty("status").GetProperty("targetAction").GetString()));
+    }
+
+    [Fact]
+    public async Task APartialFailureIs200WithCreationErrorsAndSystemMessages()
+    {
+        _cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
+
+        var created = await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage), Group("w1", Gcp, GcpImage));
+
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var errors = created.Body.GetProperty("creationErrors");
+        Assert.Equal((2, 1, 1, "continue"), (errors.GetProperty("totalNodeCount").GetInt32(), errors.GetProperty("successfulNodeCount").GetInt32(),
+            errors.GetProperty("failedNodeCount").GetInt32(), errors.GetProperty("failureHandlingStrategy").GetString()));
+        Assert.Equal("w1-1", errors.GetProperty("nodeCreationErrors")[0].GetProperty("nodeName").GetString());
+        Assert.False(errors.TryGetProperty("nodeObjectCreationErrors", out _));
+        Assert.Equal("VM creation failed for 1 out of 2 VMs", created.Body.GetProperty("systemMessage")[0].GetString());
+    }
+
+    [Fact]
+    public async Task RollbackRemovesTheInfraAndRefineRemovesTheFailedNodes()
+    {
+        _cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
+
+        var rolledBack = await CreateAsync("c1", "rollback", Group("cp", Aws, AwsImage), Group("w1", Gcp, GcpImage));
+        var gone = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=status");
+        var refined = await CreateAsync("c2", "refine", Group("cp", Aws, AwsImage), Group("w1", Gcp, GcpImage));
+
+        Assert.Equal(HttpStatusCode.BadRequest, rolledBack.Status);
+        Assert.Contains("Detail: VM creation failed, Infra rolled back: [VM w1-1: ", Message(rolledBack.Body));
+        Assert.Equal(HttpStatusCode.BadRequest, gone.Status);
+        Assert.Equal(HttpStatusCode.OK, refined.Status);
+        Assert.Equal(["cp-1"], refined.Body.GetProperty("node").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
+        Assert.Equal("refine", refined.Body.GetProperty("creationErrors").GetProperty("failureHandlingStrategy").GetString());
+    }
+
+    [Fact]
+    public async Task WhenEveryNodeGroupFailsPreparationTheInfraStaysFailedUnderCreateWithoutNodes()
+    {
+        _cloud.Control.Faults = new SandboxFaults { FailPreparationOnConnections = ["aws-ap-northeast-1"] };
+
+        var created = await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage));
+        _cloud.Control.Faults = new SandboxFaults();
+        await Task.Delay(200);
+        var status = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=status");
+        var read = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1");
+        var access = await _http.GetStringAsync("ns/default/infra/c1?option=accessinfo");
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.Status);
+        Assert.StartsWith("Infra 'c1' creation failed - all NodeGroups failed resource preparation.\n\nComplete Error Timeline:\n", Message(created.Body));
+        var s = status.Body.GetProperty("status");
+        Assert.Equal(("Failed", "Create", 0), (s.GetProperty("status").GetString(), s.GetProperty("targetAction").GetString(), s.GetProperty("node").GetArrayLength()));
+        Assert.Equal(0, read.Body.GetProperty("node").GetArrayLength());
+        Assert.Contains("Infra creation aborted: All NodeGroups failed resource preparation", read.Body.GetProperty("systemMessage").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("""{"InfraId":"c1","InfraNodeGroupAccessInfo":null}""", access);
+    }
+
+    [Fact]
+    public void AGroupWhoseNodesAreAllTerminatedHasNullNodeAccessInfo()
+    {
+        var catalog = new CloudCatalog();
+        var spec = catalog.FindSpec(Aws)!;
+        var infra = new InfraRecord
+        {
+            Namespace = "default", Id = "c1", Uid = Uids.Next(), Description = "", UserLabel = new Dictionary<string, string>(), CreatedTime = "", InstallMonAgent = "no",
+        };
+        infra.Nodes.Add(new NodeRecord
+        {
+            Id = "cp-1", Uid = Uids.Next(), NodeGroupId = "cp", Description = "", UserLabel = new Dictionary<string, string>(), Region = spec.Region, Spec = spec,
+            Image = catalog.FindImage(spec.Region, AwsImage)!, RootDiskType = "default", RootDiskSize = 0, PrivateIp = "10.1.0.4", CreatedTime = "",
+            Status = NodeStatus.Terminated,
+        });
+
+        var json = JsonSerializer.Serialize(WireViews.Access(infra, _ => "key", showKey: true), TumblebugWire.Json);
+
+        Assert.Equal("""{"InfraId":"c1","InfraNodeGroupAccessInfo":[{"NodeGroupId":"cp","BastionNodeId":"","NodeAccessInfo":null}]}""", json);
+    }
+
+    [Fact]
+    public async Task NodeGroupErrorsAre500AndUnknownOptionsReadTheInfra()
+    {
+        await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage));
+
+        var again = await SendAsync(HttpMethod.Post, "/ns/default/infra/c1/nodeGroupDynamic", Group("cp", Aws, AwsImage));
+        var missing = await SendAsync(HttpMethod.Post, "/ns/default/infra/nope/nodeGroupDynamic", Group("w1", Aws, AwsImage));
+        var simple = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=simple");
+        var ids = await _http.GetStringAsync("ns/default/infra/c1?option=id");
+
+        Assert.Equal((HttpStatusCode.InternalServerError, "The name for NodeGroup (prefix of VM Id) cp already exists."), (again.Status, Message(again.Body)));
+        Assert.Equal(HttpStatusCode.InternalServerError, missing.Status);
+        Assert.Equal((HttpStatusCode.OK, "c1"), (simple.Status, simple.Body.GetProperty("id").GetString()));
+        Assert.Equal("""{"output":["cp-1"]}""", ids);
+    }
+
+    [Fact]
+    public async Task NamesAreCaseInsensitiveWithPlusAndNodesAreLowerCased()
+    {
+        var created = await CreateAsync("Web+1", "continue", Group("CP", Aws, AwsImage));
+        var bad = await CreateAsync("web_1", "continue", Group("cp", Aws, AwsImage));
+
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        var node = created.Body.GetProperty("node")[0];
+        Assert.Equal(("cp-1", "cp"), (node.GetProperty("id").GetString(), node.GetProperty("nodeGroupId").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "web_1: The name must follow these rules: 1. The first character must be a letter (case-insensitive). 2. All following characters can be a dash, letter (case-insensitive), digit, or +. 3. The last character cannot be a dash."),
+            (bad.Status, Message(bad.Body)));
+    }
+
+    [Fact]
+    public async Task AConnectionNameOverridesTheSpecsConnection()
+    {
+        var created = await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage, connection: "aws-us-east-1"));
+
+        Assert.Equal(HttpStatusCode.OK, created.Status);
+        Assert.Equal("aws-us-east-1", created.Body.GetProperty("node")[0].GetProperty("connectionName").GetString());
+    }
+
+    [Fact]
+    public async Task EmptyAccessFieldsAreOmitted()
+    {
+        await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage));
+
+        var node = (await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=accessinfo")).Body
+            .GetProperty("InfraNodeGroupAccessInfo")[0].GetProperty("NodeAccessInfo")[0];
+
+        Assert.False(node.TryGetProperty("privateKey", out _));
+        Assert.False(node.TryGetProperty("nodeUserPassword", out _));
+    }
+
+    [Fact]
+    public async Task UntilInitializedReadyzSaysSoAndTheCloudOffersNothing()
+    {
+        await using var cloud = await TestSandbox.StartAsync(o => o.InitializationDelay = TimeSpan.FromHours(1));
+        using var http = new HttpClient { BaseAddress = new Uri(cloud.TumblebugUrl.AbsoluteUri + "/") };
+        http.DefaultRequestHeaders.Authorization = _http.DefaultRequestHeaders.Authorization;
+
+        var ready = await http.GetAsync("readyz");
+        var connections = await http.GetStringAsync("connConfig?filterVerified=true");
+        var specs = await http.PostAsync("ns/system/resources/filterSpecsByRange",
+            new StringContent("""{"connectionName":"aws-ap-northeast-1"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("""{"message":"CB-Tumblebug is ready but not initialized (waiting for init.py)","ready":true,"initialized":false}""",
+            await ready.Content.ReadAsStringAsync());
+        Assert.Equal("""{"connectionconfig":null}""", connections);
+        Assert.Equal(0, JsonDocument.Parse(await specs.Content.ReadAsStringAsync()).RootElement.GetProperty("spec").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ANaSpecLeavesTheArchitectureToTheRequestMatchedWithNa()
+    {
+        const string search = """{"matchedSpecId":"ncp+kr+c2-g3","osType":"ubuntu 22.04","osArchitecture":ARCH}""";
+
+        var specs = await SendAsync(HttpMethod.Post, "/ns/system/resources/filterSpecsByRange", """{"connectionName":"ncp-kr"}""");
+        var asNa = await SendAsync(HttpMethod.Post, "/ns/system/resources/searchImage", search.Replace("ARCH", "\"NA\""));
+        var asX86 = await SendAsync(HttpMethod.Post, "/ns/system/resources/searchImage", search.Replace("ARCH", "\"x86_64\""));
+        var awsAsArm = await SendAsync(HttpMethod.Post, "/ns/system/resources/searchImage",
+            """{"matchedSpecId":"aws+ap-northeast-1+t3.medium","osType":"ubuntu 22.04","osArchitecture":"arm64"}""");
+
+        Assert.All(specs.Body.GetProperty("spec").EnumerateArray(), s => Assert.Equal("NA", s.GetProperty("architecture").GetString()));
+        Assert.Equal(0, asNa.Body.GetProperty("imageCount").GetInt32());
+        Assert.Equal(1, asX86.Body.GetProperty("imageCount").GetInt32());
+        Assert.Equal(1, awsAsArm.Body.GetProperty("imageCount").GetInt32()); // the spec's x86_64 wins over the request
+    }
+
+    [Fact]
+    public async Task EveryTrackedCallIsKeptUnderItsRequestIdWithItsOutcome()
+    {
+        _cloud.Control.Faults = new SandboxFaults { FailPreparationOnConnections = ["gcp-europe-west2"] };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "ns/default/infraDynamic")
+        {
+            Content = new StringContent($$"""{"name":"c1","nodeGroups":[{{Group("cp", Aws, AwsImage)}}]}""", Encoding.UTF8, "application/json"),
+        };
+        create.Headers.Add("X-Request-Id", "req-ok");
+        using var failing = new HttpRequestMessage(HttpMethod.Post, "ns/default/infraDynamic")
+        {
+            Content = new StringContent($$"""{"name":"c2","nodeGroups":[{{Group("w1", Gcp, GcpImage)}}]}""", Encoding.UTF8, "application/json"),
+        };
+        failing.Headers.Add("X-Request-Id", "req-failed");
+        using var polled = new HttpRequestMessage(HttpMethod.Get, "ns/default/infra/c1?option=status");
+        polled.Headers.Add("X-Request-Id", "req-status");
+
+        (await _http.SendAsync(create)).Dispose();
+        (await _http.SendAsync(failing)).Dispose();
+        var status = await _http.SendAsync(polled);
+        var ok = await SendAsync(HttpMethod.Get, "/request/req-ok");
+        var failed = await SendAsync(HttpMethod.Get, "/request/req-failed");
+        var untracked = await SendAsync(HttpMethod.Get, "/request/req-status");
+
+        Assert.Equal(HttpStatusCode.OK, ok.Status);
+        Assert.Equal(("Success", "POST", "/tumblebug/ns/default/infraDynamic"), (ok.Body.GetProperty("status").GetString(),
+            ok.Body.GetProperty("requestInfo").GetProperty("method").GetString(), ok.Body.GetProperty("requestInfo").GetProperty("url").GetString()));
+        Assert.Equal("c1", ok.Body.GetProperty("requestInfo").GetProperty("body").GetProperty("name").GetString());
+        Assert.Equal("Running:1 (R:1/1)", ok.Body.GetProperty("responseData").GetProperty("status").GetString());
+        Assert.Equal("Error", failed.Body.GetProperty("status").GetString());
+        Assert.StartsWith("Infra 'c2' creation failed - all NodeGroups failed resource preparation.", failed.Body.GetProperty("errorResponse").GetString());
+        Assert.False(status.Headers.Contains("X-Request-Id")); // status polls are not tracked, their id is dropped
+        Assert.Equal((HttpStatusCode.NotFound, "Request ID not found"), (untracked.Status, Message(untracked.Body)));
+    }
+
+    [Fact]
+    public async Task WhileACreateRunsItsRequestShowsHandlingWithProgress()
+    {
+        _cloud.Control.Faults = new SandboxFaults { NeverRunningOnConnections = ["aws-ap-northeast-1"] };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "ns/default/infraDynamic")
+        {
+            Content = new StringContent($$"""{"name":"c1","nodeGroups":[{{Group("cp", Aws, AwsImage)}}]}""", Encoding.UTF8, "application/json"),
+        };
+        create.Headers.Add("X-Request-Id", "req-running");
+        using var cancel = new CancellationTokenSource();
+
+        var running = _http.SendAsync(create, cancel.Token);
+        JsonElement details = default;
+        var seen = await TestSandbox.EventuallyAsync(async () =>
+        {
+            details = (await SendAsync(HttpMethod.Get, "/request/req-running")).Body;
+            return details.TryGetProperty("responseData", out var data) && data.ValueKind == JsonValueKind.Array;
+        }, TimeSpan.FromSeconds(10));
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+
+        Assert.True(seen);
+        Assert.Equal("Handling", details.GetProperty("status").GetString());
+        Assert.Equal("0001-01-01T00:00:00Z", details.GetProperty("endTime").GetString());
+        Assert.Equal(["Prepared resources for VM:cp", "Prepared 1 resources for provisioning Infra: c1", "Start instance provisioning"],
+            details.GetProperty("responseData").EnumerateArray().Select(p => p.GetProperty("title").GetString()));
+    }
+}
