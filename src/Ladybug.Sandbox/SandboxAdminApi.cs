@@ -1,12 +1,19 @@
 using Ladybug.Sandbox.Machines;
+using Ladybug.Sandbox.Simulator;
+using Ladybug.Sandbox.Simulator.Network;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Ladybug.Sandbox;
 
-/// <summary>A VM as the admin endpoint lists it.</summary>
-public sealed record SandboxMachineInfo(string Namespace, string InfraId, string NodeId, string Address, int Port, int? SshdProcessId, string Directory);
+/// <summary>
+/// A VM as the admin endpoint lists it. <paramref name="SecurityGroup"/> and <paramref name="Inbound"/> are its node
+/// group's security group and the inbound rules in effect ("6443/tcp from 0.0.0.0/0"); <paramref name="PrivateIp"/> is
+/// its NIC's address, to which the cloud's 1:1 NAT delivers traffic sent to <paramref name="Address"/>.
+/// </summary>
+public sealed record SandboxMachineInfo(string Namespace, string InfraId, string NodeId, string Address, int Port, int? SshdProcessId, string Directory,
+    string? PrivateIp = null, string? SecurityGroup = null, IReadOnlyList<string>? Inbound = null);
 
 /// <summary>
 /// The sandbox's own controls, outside Tumblebug's paths: faults can be changed while it runs (the E2E suite does
@@ -36,7 +43,12 @@ internal static class SandboxAdminApi
     }
 
     public static IReadOnlyList<SandboxMachineInfo> Describe(SandboxMachines machines) => machines.Machines
-        .Select(vm => new SandboxMachineInfo(vm.Identity.Namespace, vm.Identity.InfraId, vm.Identity.Id, vm.Identity.PublicIp, vm.Port, vm.SshdProcessId, vm.Directory))
+        .Select(vm => (Vm: vm, Net: Network(vm.Identity.ClusterDirectory).Nodes.GetValueOrDefault(vm.Identity.Id)))
+        .Select(m => new SandboxMachineInfo(m.Vm.Identity.Namespace, m.Vm.Identity.InfraId, m.Vm.Identity.Id, m.Vm.Identity.PublicIp, m.Vm.Port, m.Vm.SshdProcessId, m.Vm.Directory,
+            m.Vm.Identity.PrivateIp, m.Net?.SecurityGroup, m.Net?.Inbound.Select(r => r.ToString()).ToList()))
         .OrderBy(m => m.Namespace, StringComparer.Ordinal).ThenBy(m => m.InfraId, StringComparer.Ordinal).ThenBy(m => m.NodeId, StringComparer.Ordinal)
         .ToList();
+
+    private static NetworkDocument Network(string clusterDirectory) =>
+        Directory.Exists(clusterDirectory) ? new SimulatedCluster(clusterDirectory).Read<NetworkDocument>(NetworkDocument.Document) : new NetworkDocument();
 }

@@ -62,10 +62,10 @@ public sealed class FakeCloud : IInfrastructure
             [.. Sizes.Select(s => new MachineSpec($"{connection}+{s.Name}", s.Name, connection, s.VCpu, s.MemoryGib, s.CostPerHour))]);
     }
 
-    public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, IProgress<string>? progress, CancellationToken cancellationToken) =>
-        AddMachinesAsync(ns, groupId, pools, progress, cancellationToken);
+    public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        AddMachinesAsync(ns, groupId, pools, firewall, progress, cancellationToken);
 
-    public Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, IProgress<string>? progress, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var group = _groups.GetOrAdd($"{ns}/{groupId}", _ => []);
         var created = new List<Machine>();

@@ -34,7 +34,7 @@ public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer se
         cluster.InfraNamespace = cluster.Namespace;
         cluster.InfraId = cluster.Name;
         var requests = cluster.Pools.Select(p => new MachinePoolRequest(p.Name, p.Connection, p.Spec, p.Count, p.RootDiskType, p.RootDiskSizeGb, "22.04")).ToList();
-        var machines = await cloud.CreateMachinesAsync(cluster.Namespace, cluster.Name, requests, new Progress<string>(m => context.Info(m)), cancellationToken);
+        var machines = await cloud.CreateMachinesAsync(cluster.Namespace, cluster.Name, requests, TestFirewall.Cluster, new Progress<string>(m => context.Info(m)), cancellationToken);
         foreach (var machine in machines)
         {
             var pool = cluster.Pools.Single(p => p.Name == machine.PoolName);

@@ -17,6 +17,7 @@ public static class BootstrapExtensions
         services.AddOptions<SshOptions>().BindConfiguration(SshOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SshOptions>, SshOptionsValidator>();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
+        services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.Section);
 
         services.AddSingleton<IRemoteShell, SshRemoteShell>();
         services.AddSingleton<BootstrapScriptRenderer>();

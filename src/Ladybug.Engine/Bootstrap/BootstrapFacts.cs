@@ -30,6 +30,13 @@ public sealed record ClusterFacts(
 {
     public const int ApiServerPort = 6443;
 
+    /// <summary>
+    /// Stacked etcd listens on every address: kubeadm's default listeners are the advertise (public) address, where the
+    /// cloud's NAT never delivers (it rewrites traffic to the private one). It still advertises the public address.
+    /// </summary>
+    public const string EtcdListenClientUrls = "https://0.0.0.0:2379";
+    public const string EtcdListenPeerUrls = "https://0.0.0.0:2380";
+
     /// <summary>controlPlaneEndpoint: the fixed name and the API server port.</summary>
     public string Endpoint => $"{EndpointHost}:{ApiServerPort}";
 

@@ -91,7 +91,17 @@ public sealed partial class BootstrapScriptRenderer
         new("cluster-name", cluster.Name),
         new("token", token),
         new("certificate-key", certificateKey),
+        new("etcd-listen-client-urls", ClusterFacts.EtcdListenClientUrls),
+        new("etcd-listen-peer-urls", ClusterFacts.EtcdListenPeerUrls),
+        new("extra-args-form", ExtraArgsForm(cluster.Minor.KubeadmApiVersion)),
     ], secrets: [token, certificateKey]);
+
+    /// <summary>
+    /// kubeadm's ControlPlaneComponent/LocalEtcd extraArgs: map[string]string up to v1beta3, []Arg{name, value} from
+    /// v1beta4 (kubernetes cmd/kubeadm/app/apis/kubeadm/v1beta3/types.go, v1beta4/types.go); each version refuses the other form.
+    /// </summary>
+    internal static string ExtraArgsForm(string kubeadmApiVersion) =>
+        kubeadmApiVersion.EndsWith("/v1beta4", StringComparison.Ordinal) ? "list" : "map";
 
     /// <summary>The CNI (canal or kilo) from its pinned upstream manifest (canal's checked by sha256), patched to the cluster's pod CIDR and MTU.</summary>
     /// <param name="mtu">From <see cref="PodNetworkMtu.For"/> over the cluster's clouds.</param>

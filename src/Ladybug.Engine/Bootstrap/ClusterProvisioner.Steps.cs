@@ -78,9 +78,11 @@ internal sealed partial class ClusterProvisioner
     {
         string ns, groupId;
         List<MachinePoolRequest> requests;
+        ClusterFirewall firewall;
         await using (var db = await context.OpenDbAsync(cancellationToken))
         {
             var cluster = await JobContext.LoadClusterAsync(db, context.ClusterId, cancellationToken);
+            firewall = Firewall(cluster);
             // Recorded before the call, so a rollback knows what to delete even if the call dies half-way.
             cluster.InfraNamespace ??= cluster.Namespace;
             cluster.InfraId ??= cluster.Name;
@@ -90,7 +92,7 @@ internal sealed partial class ClusterProvisioner
         }
         context.Info($"Creating {requests.Sum(r => r.Count)} machines in {ns}/{groupId}");
         var machines = await CallInfrastructureAsync(FailureReason.CreateInfraFailed, $"Creating machines in {ns}/{groupId}",
-            () => infrastructure.CreateMachinesAsync(ns, groupId, requests, Progress(context), cancellationToken));
+            () => infrastructure.CreateMachinesAsync(ns, groupId, requests, firewall, Progress(context), cancellationToken));
         context.Info($"{machines.Count} machines are running");
     }
 
@@ -102,7 +104,7 @@ internal sealed partial class ClusterProvisioner
         var requests = MachineRequests(state.Cluster, state.Cluster.Pools.Where(p => selection.PoolIds?.Contains(p.Id) == true));
         context.Info($"Adding {requests.Sum(r => r.Count)} machines to {ns}/{groupId}");
         var machines = await CallInfrastructureAsync(FailureReason.AddNodeEntityFailed, $"Adding machines to {ns}/{groupId}",
-            () => infrastructure.AddMachinesAsync(ns, groupId, requests, Progress(context), cancellationToken));
+            () => infrastructure.AddMachinesAsync(ns, groupId, requests, Firewall(state.Cluster), Progress(context), cancellationToken));
         context.Info($"{machines.Count} new machines are running");
     }
 

@@ -23,6 +23,7 @@ internal sealed partial class ClusterProvisioner(
     BootstrapScriptRenderer renderer,
     ISecretSealer sealer,
     IOptions<BootstrapOptions> options,
+    IOptions<NetworkOptions> network,
     ILogger<ClusterProvisioner> logger)
 {
     private const string WorkerJoinScopeKey = "bootstrap.join.worker";
@@ -30,6 +31,9 @@ internal sealed partial class ClusterProvisioner(
     private const string AddressesCheckedScopeKey = "infrastructure.addresses-checked";
 
     private BootstrapOptions Settings => options.Value;
+
+    /// <summary>What the cloud must let in to every machine of the cluster.</summary>
+    private ClusterFirewall Firewall(Cluster cluster) => ClusterFirewallPolicy.For(cluster.Cni, network.Value);
 
     /// <summary>The cluster, its live nodes and, once control planes exist, the facts the scripts need.</summary>
     private sealed record ClusterState(Cluster Cluster, IReadOnlyList<Node> Nodes, ClusterFacts? Facts)

@@ -17,15 +17,16 @@ public interface IInfrastructure
     Task<IReadOnlyList<MachineSpec>> ListSpecsAsync(string connection, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Creates one group of machines per pool under <paramref name="groupId"/> (a Tumblebug Infra) and
-    /// waits until every machine is Running. If the group already exists, continues from what exists.
+    /// Creates one group of machines per pool under <paramref name="groupId"/> (a Tumblebug Infra), every machine
+    /// behind <paramref name="firewall"/>, and waits until every machine is Running. If the group already exists,
+    /// continues from what exists.
     /// </summary>
     Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
-        IProgress<string>? progress, CancellationToken cancellationToken);
+        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken);
 
-    /// <summary>Adds pools to an existing group and waits until the new machines are Running.</summary>
+    /// <summary>Adds pools to an existing group, behind <paramref name="firewall"/>, and waits until the new machines are Running.</summary>
     Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
-        IProgress<string>? progress, CancellationToken cancellationToken);
+        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken);
 
     /// <summary>Every machine of the group with its access info (IPs, SSH port, user, private key); empty when the group does not exist.</summary>
     Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, CancellationToken cancellationToken);

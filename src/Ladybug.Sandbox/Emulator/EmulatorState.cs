@@ -42,6 +42,8 @@ internal sealed class EmulatorState
     public Lock Sync { get; } = new();
     public Dictionary<string, NamespaceRecord> Namespaces { get; } = new(StringComparer.Ordinal);
     public Dictionary<(string Ns, string Id), InfraRecord> Infras { get; } = [];
+    /// <summary>SecurityGroup templates and the node groups' security groups (SecurityGroups.cs).</summary>
+    public SecurityGroupBook SecurityGroups { get; } = new();
 
     /// <summary>A private address in the shared vNet Tumblebug makes per namespace and connection ("{ns}-shared-{conn}").</summary>
     public string NextPrivateIp(string ns, string connection)

@@ -138,7 +138,9 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
                 node.Id, node.Uid, node.NodeGroupId, node.Description, new Dictionary<string, string>(node.UserLabel),
                 node.ConnectionName, node.Spec.Id, node.Image.Id, node.RootDiskType, node.RootDiskSize, node.PrivateIp, node.CreatedTime,
                 node.Status, node.TargetStatus, node.TargetAction, node.SystemMessage, node.Machine?.Identity))],
-            infra.SystemMessage is null ? null : [.. infra.SystemMessage], infra.StoredStatus, infra.StoredTargetAction))]);
+            infra.SystemMessage is null ? null : [.. infra.SystemMessage], infra.StoredStatus, infra.StoredTargetAction))],
+        [.. state.SecurityGroups.Templates.Select(t => new SecurityGroupTemplateSnapshot(t.Key.Ns, t.Value))],
+        [.. state.SecurityGroups.Groups.Values]);
 
     private static (EmulatorState State, Dictionary<NodeRecord, NodeIdentity> Machines) Restore(Snapshot snapshot, CloudCatalog catalog)
     {
@@ -147,6 +149,8 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
         var state = new EmulatorState();
         foreach (var ns in snapshot.Namespaces) state.Namespaces[Named(ns.Id, "namespace")] = ns;
         foreach (var vnet in snapshot.VNets) state.RestoreVNet(vnet);
+        foreach (var saved in snapshot.SecurityGroupTemplates ?? []) state.SecurityGroups.Templates[(saved.Namespace, saved.Template.Id)] = saved.Template;
+        foreach (var group in snapshot.SecurityGroups ?? []) state.SecurityGroups.Groups[(group.Namespace, group.Id)] = group;
         var machines = new Dictionary<NodeRecord, NodeIdentity>();
         foreach (var saved in snapshot.Infras)
         {
@@ -218,7 +222,10 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
     private static string Named(string id, string what) =>
         TumblebugEmulatorApi.NamingProblem(id, what) is { } problem ? throw new InvalidDataException(problem) : id;
 
-    private sealed record Snapshot(int Version, List<NamespaceRecord> Namespaces, List<VNetRecord> VNets, List<InfraSnapshot> Infras);
+    private sealed record Snapshot(int Version, List<NamespaceRecord> Namespaces, List<VNetRecord> VNets, List<InfraSnapshot> Infras,
+        List<SecurityGroupTemplateSnapshot>? SecurityGroupTemplates = null, List<SecurityGroupRecord>? SecurityGroups = null);
+
+    private sealed record SecurityGroupTemplateSnapshot(string Namespace, SecurityGroupTemplateInfo Template);
 
     private sealed record InfraSnapshot(
         string Namespace, string Id, string Uid, string Description, Dictionary<string, string> Label, string CreatedTime,

@@ -10,6 +10,8 @@ namespace Ladybug.Sandbox.Emulator;
 /// </summary>
 internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines machines, SandboxControl control, SandboxOptions options, ILogger logger)
 {
+    private readonly SandboxNetworkPublisher _network = new(state, machines);
+
     public void Launch(InfraRecord infra, NodeRecord node) => node.Creation = Task.Run(() => CreateAsync(infra, node));
 
     /// <summary>Tumblebug's creating calls answer only when every node reached a final state — or its own wait ran out.</summary>
@@ -82,6 +84,7 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
             if (saved is null) throw new InvalidOperationException("the saved state has no VM for it");
             var vm = await machines.RestoreAsync(saved, cancellationToken);
             lock (state.Sync) node.Machine = vm;
+            _network.Publish(infra, node);
             await machines.StartAsync(vm, cancellationToken);
             if ((vm.Identity.PublicIp, vm.Identity.SshPort) != (saved.PublicIp, saved.SshPort))
             {
@@ -104,6 +107,7 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         lock (state.Sync) infra.Nodes.Remove(node);
         state.NotifyChanged();
         await StopAsync(node);
+        _network.Remove(infra, node);
     }
 
     private async Task StopAsync(NodeRecord node)
@@ -156,6 +160,7 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
             var key = await machines.GetSharedKeyAsync(infra.Namespace, connection, cancellationToken);
             var vm = await machines.CreateAsync(Identity(infra, node), key.PublicKey, cancellationToken);
             lock (state.Sync) node.Machine = vm;
+            _network.Publish(infra, node);
             state.NotifyChanged();
             if (faults.SshRefusedSeconds > 0)
             {

@@ -40,6 +40,7 @@ internal static partial class TumblebugEmulatorApi
         api.MapDelete("/ns/{nsId}/infra/{infraId}/node/{nodeId}", DeleteNodeAsync);
         api.MapDelete("/ns/{nsId}/infra/{infraId}", DeleteInfraAsync);
         api.MapGet("/request/{reqId}", GetRequest);
+        api.MapSecurityGroupTemplates();
         api.MapFallback(() => Error(StatusCodes.Status404NotFound, "Not Found"));
         return app;
     }
@@ -193,6 +194,11 @@ internal static partial class TumblebugEmulatorApi
         {
             if (e.State.Infras.ContainsKey((nsId, name)))
                 return Error(StatusCodes.Status400BadRequest, $"The infra {name} already exists.");
+            // Node-group sgTemplateId overrides the Infra's (provisioning.go:1954-1962 @v0.13.0).
+            var securityGroups = SecurityGroupPreparation.Prepare(e.State, nsId, name,
+                [.. plans.Select(p => (p.Name, p.Spec.Region.ConnectionName, NonEmpty(p.Request.SgTemplateId) ?? request.SgTemplateId))]);
+            if (securityGroups.AllFailed) return Error(StatusCodes.Status400BadRequest, securityGroups.AllFailedMessage(name));
+            plans.RemoveAll(p => securityGroups.Failed.ContainsKey(p.Name));
             infra = new InfraRecord
             {
                 Namespace = nsId,
@@ -243,6 +249,9 @@ internal static partial class TumblebugEmulatorApi
         {
             var (plan, error) = Plan(group!, infra.Nodes.Select(n => n.NodeGroupId).Distinct(), e.Catalog);
             if (error is not null) return Error(StatusCodes.Status500InternalServerError, error);
+            // CreateInfraNodeGroupDynamic returns the preparation error with its (empty) Infra: a 500 (provisioning.go:3531-3535, rest provisioning.go:458-459 @v0.13.0).
+            var prepared = SecurityGroupPreparation.Prepare(e.State, nsId, infraId, [(plan!.Name, plan.Spec.Region.ConnectionName, group!.SgTemplateId)]);
+            if (prepared.Failed.Values.FirstOrDefault() is { } sgError) return Error(StatusCodes.Status500InternalServerError, sgError);
             nodes = [.. AddNodes(infra, plan!, e.State)];
             infra.NewNodeList = nodes.Select(n => n.Id).ToList();
         }
@@ -405,6 +414,12 @@ internal static partial class TumblebugEmulatorApi
         }
         return added;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    internal static IResult? CheckNamespace(string nsId, EmulatorServices e) => NamespaceProblem(nsId, e);
+
+    internal static Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request) where T : class => ReadAsync<T>(request);
 
     /// <summary>Tumblebug's namespace middleware: a bad or unknown nsId is a 404 before any handler runs (src/core/common/namespace.go:34-55 @v0.13.0).</summary>
     private static IResult? NamespaceProblem(string nsId, EmulatorServices e)

@@ -181,6 +181,8 @@ internal sealed class InfraDynamicReq
     public string? InstallMonAgent { get; init; }
     public string? PolicyOnPartialFailure { get; init; }
     public List<CreateNodeGroupDynamicReq>? NodeGroups { get; init; }
+    /// <summary>Propagated to node groups that name none (provisioning.go:1954-1962 @v0.13.0).</summary>
+    public string? SgTemplateId { get; init; }
 }
 
 /// <summary>Also AddNodeGroupDynamicReq, which only adds post commands the emulator does not run.</summary>
@@ -196,6 +198,8 @@ internal sealed class CreateNodeGroupDynamicReq
     public int? RootDiskSize { get; init; }
     public string? ConnectionName { get; init; }
     public string? Zone { get; init; }
+    /// <summary>The SecurityGroup template of this node group's SG; empty = the Infra's, then "sg-default".</summary>
+    public string? SgTemplateId { get; init; }
 }
 
 internal sealed class StatusCountInfo

@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Ladybug.Engine.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class SandboxFaultTests
         await using var client = TumblebugTestClient.For(cloud);
 
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo, London], null, CancellationToken.None));
+            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo, London], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Equal("Machine w1-1 on gcp-europe-west2 is Failed: Sandbox fault: VM creation fails on connection gcp-europe-west2 (Ladybug:Sandbox:Faults:FailCreateOnConnections).", error.Message);
         var machines = await client.Infrastructure.GetMachinesAsync("default", "c1", CancellationToken.None);
@@ -39,7 +40,7 @@ public sealed class SandboxFaultTests
         await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["CreationTimeout"] = "00:00:04" });
 
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo, London], null, CancellationToken.None));
+            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo, London], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Contains("were not ready within", error.Message);
         Assert.Contains("w1-1 is Creating", error.Message);
@@ -51,7 +52,7 @@ public sealed class SandboxFaultTests
     {
         await using var cloud = await TestSandbox.StartAsync(o => o.Faults.SshRefusedSeconds = 2);
         await using var client = TumblebugTestClient.For(cloud);
-        var machine = Assert.Single(await client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], null, CancellationToken.None));
+        var machine = Assert.Single(await client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], TestFirewall.Cluster, null, CancellationToken.None));
 
         var refused = await Assert.ThrowsAsync<SocketException>(async () =>
         {
@@ -81,7 +82,7 @@ public sealed class SandboxFaultTests
     {
         await using var cloud = await TestSandbox.StartAsync(o => o.Faults.DropConnections.Add(new StepFault { Step = "facts", AfterLines = 2 }));
         await using var client = TumblebugTestClient.For(cloud);
-        var machine = Assert.Single(await client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], null, CancellationToken.None));
+        var machine = Assert.Single(await client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], TestFirewall.Cluster, null, CancellationToken.None));
 
         using var first = SshSessions.Connect(machine);
         CommandResult? dropped = null;
@@ -98,7 +99,7 @@ public sealed class SandboxFaultTests
     {
         await using var cloud = await TestSandbox.StartAsync(o => o.Faults.FailSteps.Add(new StepFault { Step = "facts", Node = "cp-1", ExitCode = 3 }));
         await using var client = TumblebugTestClient.For(cloud);
-        var machine = Assert.Single(await client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], null, CancellationToken.None));
+        var machine = Assert.Single(await client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], TestFirewall.Cluster, null, CancellationToken.None));
 
         var failed = await SshSessions.RunAsync(machine, "sudo bash -s", "# ladybug-step: facts\n");
         var retried = await SshSessions.RunAsync(machine, "sudo bash -s", "# ladybug-step: facts\n");
@@ -117,7 +118,7 @@ public sealed class SandboxFaultTests
 
         var put = await admin.PutAsJsonAsync("sandbox/faults", new SandboxFaults { FailCreateOnConnections = ["aws-ap-northeast-1"] });
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], null, CancellationToken.None));
+            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], TestFirewall.Cluster, null, CancellationToken.None));
 
         put.EnsureSuccessStatusCode();
         Assert.Equal(["aws-ap-northeast-1"], (await admin.GetFromJsonAsync<SandboxFaults>("sandbox/faults"))!.FailCreateOnConnections);
@@ -134,7 +135,7 @@ public sealed class SandboxFaultTests
         var health = await client.Infrastructure.CheckAsync(CancellationToken.None);
         var readinessAsked = cloud.Control.Requests.Count(r => r.Path == "/readyz");
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], null, CancellationToken.None));
+            client.Infrastructure.CreateMachinesAsync("default", "c1", [Tokyo], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Equal(expected, SandboxPrerequisites.Problem(new SandboxOptions { SshdPath = "/nonexistent/sshd" }));
         Assert.Equal(expected, cloud.Problem);

@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -36,7 +37,7 @@ public sealed class SandboxRestartTests : IDisposable
     private static async Task<IReadOnlyList<Machine>> CreateAsync(SandboxCloud cloud, string infra = "c1", MachinePoolRequest[]? pools = null)
     {
         await using var client = TumblebugTestClient.For(cloud);
-        return await client.Infrastructure.CreateMachinesAsync(Ns, infra, pools ?? Pools, null, CancellationToken.None);
+        return await client.Infrastructure.CreateMachinesAsync(Ns, infra, pools ?? Pools, TestFirewall.Cluster, null, CancellationToken.None);
     }
 
     private static async Task<IReadOnlyList<Machine>> GetAsync(SandboxCloud cloud, string infra = "c1")
@@ -58,6 +59,25 @@ public sealed class SandboxRestartTests : IDisposable
         using var http = Http(cloud);
         using var response = await http.GetAsync($"{cloud.TumblebugUrl.AbsoluteUri}/ns/{Ns}/infra/{infra}");
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SecurityGroupTemplatesAndTheVmsRulesSurviveARestart()
+    {
+        IReadOnlyList<SandboxMachineInfo> before;
+        await using (var first = await StartAsync())
+        {
+            await CreateAsync(first);
+            before = first.Machines;
+        }
+        await using var second = await StartAsync();
+        using var http = Http(second);
+        using var template = await http.GetAsync($"{second.TumblebugUrl.AbsoluteUri}/ns/{Ns}/template/securityGroup/ladybug-c1");
+
+        Assert.Equal(HttpStatusCode.OK, template.StatusCode);
+        Assert.Equal(before.Select(m => (m.NodeId, m.SecurityGroup, string.Join(", ", m.Inbound ?? []))),
+            second.Machines.Select(m => (m.NodeId, m.SecurityGroup, string.Join(", ", m.Inbound ?? []))));
+        Assert.All(second.Machines, m => Assert.Contains("6443/tcp from 0.0.0.0/0", m.Inbound ?? []));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -18,7 +19,7 @@ public sealed class SandboxShutdownTests
     {
         var cloud = await TestSandbox.StartAsync();
         await using (var client = TumblebugTestClient.For(cloud))
-            await client.Infrastructure.CreateMachinesAsync("default", "c1", Pools, null, CancellationToken.None);
+            await client.Infrastructure.CreateMachinesAsync("default", "c1", Pools, TestFirewall.Cluster, null, CancellationToken.None);
         var running = TestSandbox.ListeningSshdsUsing(cloud.StateDirectory);
 
         await cloud.DisposeAsync();
@@ -129,7 +130,7 @@ public sealed class SandboxShutdownTests
     private static async Task<IReadOnlyList<Machine>> CreateMachinesAsync(Standalone sandbox)
     {
         await using var client = TumblebugTestClient.For(sandbox.TumblebugUrl, "default", "default");
-        var machines = await client.Infrastructure.CreateMachinesAsync("default", "c1", Pools, null, CancellationToken.None);
+        var machines = await client.Infrastructure.CreateMachinesAsync("default", "c1", Pools, TestFirewall.Cluster, null, CancellationToken.None);
         Assert.Equal(3, machines.Count);
         return machines;
     }

@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using System.Security.Cryptography;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Tests.Unit.Engine.Infrastructure.Tumblebug;
@@ -19,7 +20,7 @@ public sealed class SandboxVmFixture : IAsyncLifetime
     {
         await _cloud.InitializeAsync();
         Machines = await _cloud.Infrastructure.CreateMachinesAsync("default", "vms",
-            [new("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04"), new("w1", "gcp-europe-west2", "e2-medium", 1, "default", null, "24.04")],
+            [new("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04"), new("w1", "gcp-europe-west2", "e2-medium", 1, "default", null, "24.04")], TestFirewall.Cluster,
             null, CancellationToken.None);
     }
 

@@ -22,7 +22,7 @@ public sealed class InfrastructureExtensionsTests
 
         var health = await infrastructure.CheckAsync(CancellationToken.None);
         var machines = await infrastructure.CreateMachinesAsync("default", "c1",
-            [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
+            [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], TestFirewall.Cluster, null, CancellationToken.None);
         var running = TestSandbox.ListeningSshdsUsing(sandboxDir);
         await console.DisposeAsync();
 
@@ -46,7 +46,7 @@ public sealed class InfrastructureExtensionsTests
         IReadOnlyList<Machine> created;
         await using (var first = Console(sameData))
             created = await first.Services.GetRequiredService<IInfrastructure>().CreateMachinesAsync("default", "c1",
-                [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], null, CancellationToken.None);
+                [new MachinePoolRequest("cp", "aws-ap-northeast-1", "t3.medium", 1, "default", null, "22.04")], TestFirewall.Cluster, null, CancellationToken.None);
         // The factory's dispose may return while the host is still stopping the sandbox.
         var stoppedBetweenRuns = await TestSandbox.EventuallyAsync(() => TestSandbox.ProcessesUsing(sandboxDir).Count == 0, TimeSpan.FromSeconds(10));
 

@@ -20,6 +20,9 @@ DNS_IMAGE_REPOSITORY="$(arg_or dns-image-repository '')"
 CLUSTER_NAME="$(arg cluster-name)"
 TOKEN="$(arg token)"
 CERTIFICATE_KEY="$(arg certificate-key)"
+ETCD_LISTEN_CLIENT_URLS="$(arg etcd-listen-client-urls)"
+ETCD_LISTEN_PEER_URLS="$(arg etcd-listen-peer-urls)"
+EXTRA_ARGS_FORM="$(arg extra-args-form)"
 ENDPOINT_HOST="${ENDPOINT%:*}"
 BIND_PORT="${ENDPOINT##*:}"
 CONFIG=/etc/kubernetes/ladybug-kubeadm-init.yaml
@@ -36,6 +39,23 @@ IFS=, read -ra san_list <<< "$CERT_SANS"
 for san in "${san_list[@]}"; do
   sans+="  - \"${san}\""$'\n'
 done
+
+# etcd listens on every address and keeps advertising the public one: the cloud's 1:1 NAT delivers traffic for
+# the public IP to the private one, where kubeadm's default listeners (the advertise address) are not.
+# extraArgs is a map up to kubeadm v1beta3 and a list of name/value pairs from v1beta4.
+case "$EXTRA_ARGS_FORM" in
+  map)
+    etcd_extra_args="    extraArgs:
+      listen-client-urls: \"${ETCD_LISTEN_CLIENT_URLS}\"
+      listen-peer-urls: \"${ETCD_LISTEN_PEER_URLS}\"" ;;
+  list)
+    etcd_extra_args="    extraArgs:
+    - name: listen-client-urls
+      value: \"${ETCD_LISTEN_CLIENT_URLS}\"
+    - name: listen-peer-urls
+      value: \"${ETCD_LISTEN_PEER_URLS}\"" ;;
+  *) die "--extra-args-form=${EXTRA_ARGS_FORM} is neither map nor list" ;;
+esac
 
 dns=""
 if [[ -n "$DNS_IMAGE_REPOSITORY" ]]; then
@@ -71,6 +91,9 @@ ${dns}networking:
   podSubnet: "${POD_CIDR}"
   serviceSubnet: "${SERVICE_CIDR}"
   dnsDomain: "${DNS_DOMAIN}"
+etcd:
+  local:
+${etcd_extra_args}
 apiServer:
   certSANs:
 ${sans}---

@@ -54,6 +54,29 @@ public interface ITumblebugApi
     [Delete("/ns/{nsId}/infra/{infraId}/node/{nodeId}")]
     Task<SimpleMsg> DeleteNodeAsync(string nsId, string infraId, string nodeId, CancellationToken cancellationToken);
 
+    /// <summary>400 "… already exists …" when the namespace has one of that name.</summary>
+    [Post("/ns/{nsId}/template/securityGroup")]
+    Task<SecurityGroupTemplateInfo> CreateSecurityGroupTemplateAsync(string nsId, [Body] SecurityGroupTemplateReq request, CancellationToken cancellationToken);
+
+    /// <summary>A missing template is a 500 here (the handler has a response object), so ask only for one known to exist.</summary>
+    [Get("/ns/{nsId}/template/securityGroup/{templateId}")]
+    Task<SecurityGroupTemplateInfo> GetSecurityGroupTemplateAsync(string nsId, string templateId, CancellationToken cancellationToken);
+
+    [Put("/ns/{nsId}/template/securityGroup/{templateId}")]
+    Task<SecurityGroupTemplateInfo> UpdateSecurityGroupTemplateAsync(string nsId, string templateId, [Body] SecurityGroupTemplateReq request, CancellationToken cancellationToken);
+
+    /// <summary>400 "… not found …" when there is none.</summary>
+    [Delete("/ns/{nsId}/template/securityGroup/{templateId}")]
+    Task<SimpleMsg> DeleteSecurityGroupTemplateAsync(string nsId, string templateId, CancellationToken cancellationToken);
+
+    /// <summary>The ids only; "output" is null when the namespace has none.</summary>
+    [Get("/ns/{nsId}/resources/securityGroup?option=id")]
+    Task<IdList> ListSecurityGroupIdsAsync(string nsId, CancellationToken cancellationToken);
+
+    /// <summary>500 "The securityGroup X does not exist." when there is none, 500 "cannot delete …" while a node uses it.</summary>
+    [Delete("/ns/{nsId}/resources/securityGroup/{securityGroupId}")]
+    Task<SimpleMsg> DeleteSecurityGroupAsync(string nsId, string securityGroupId, CancellationToken cancellationToken);
+
     /// <summary>Terminates every node, then deletes the records.</summary>
     [Delete("/ns/{nsId}/infra/{infraId}?option=terminate")]
     Task<IdList> DeleteInfraAsync(string nsId, string infraId, CancellationToken cancellationToken);

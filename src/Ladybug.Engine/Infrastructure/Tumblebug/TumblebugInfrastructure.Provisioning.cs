@@ -12,7 +12,7 @@ public sealed partial class TumblebugInfrastructure
         new(["Failed", "Terminated", "Terminating", "Undefined", "Suspended", "Suspending"], StringComparer.OrdinalIgnoreCase);
 
     public async Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
-        IProgress<string>? progress, CancellationToken cancellationToken)
+        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(pools.Count);
         var deadline = time.GetUtcNow() + Options.CreationTimeout;
@@ -29,6 +29,8 @@ public sealed partial class TumblebugInfrastructure
             await DeleteAllAsync(ns, groupId, cancellationToken);
             infra = null;
         }
+        // After that clean-up, which takes the cluster's template and security groups with the Infra.
+        var template = await EnsureFirewallTemplateAsync(ns, groupId, firewall, cancellationToken);
         if (infra is not null)
         {
             reporter.Note($"Infra '{groupId}' already exists; continuing from what exists.");
@@ -41,28 +43,30 @@ public sealed partial class TumblebugInfrastructure
                 Name = groupId,
                 Description = $"Machines of Ladybug cluster {groupId}",
                 Label = new() { ["managed-by"] = "ladybug" },
-                NodeGroups = [.. await BuildNodeGroupsAsync(pools, cancellationToken)],
+                NodeGroups = [.. (await BuildNodeGroupsAsync(pools, cancellationToken)).Select(g => WithFirewall(g, template))],
+                SgTemplateId = template,
             };
             reporter.Note($"Asking Tumblebug for {Describe(pools)} in Infra '{groupId}'.");
             infra = await SendCreatingCallAsync(ns, groupId, $"create the machines of '{groupId}'",
                 (requestId, ct) => api.CreateInfraAsync(ns, requestId, request, ct),
                 applied: _ => true, reporter, deadline, cancellationToken);
         }
-        await AddMissingGroupsAsync(ns, groupId, infra, pools, reporter, deadline, cancellationToken);
+        await AddMissingGroupsAsync(ns, groupId, infra, pools, template, reporter, deadline, cancellationToken);
         await WaitUntilRunningAsync(ns, groupId, pools, reporter, deadline, cancellationToken);
         return await GetMachinesAsync(ns, groupId, pools: null, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
-        IProgress<string>? progress, CancellationToken cancellationToken)
+        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(pools.Count);
         var deadline = time.GetUtcNow() + Options.CreationTimeout;
         var reporter = new ProgressReporter(progress, groupId);
         if (await FindInfraAsync(ns, groupId, cancellationToken) is null)
             throw new InfrastructureException($"Infra '{groupId}' does not exist in namespace '{ns}', so no machines can be added to it.", notFound: true);
+        var template = await EnsureFirewallTemplateAsync(ns, groupId, firewall, cancellationToken);
         var infra = await SettleAsync(ns, groupId, reporter, deadline, cancellationToken);
-        await AddMissingGroupsAsync(ns, groupId, infra, pools, reporter, deadline, cancellationToken);
+        await AddMissingGroupsAsync(ns, groupId, infra, pools, template, reporter, deadline, cancellationToken);
         await WaitUntilRunningAsync(ns, groupId, pools, reporter, deadline, cancellationToken);
         return await GetMachinesAsync(ns, groupId, pools.Select(p => p.PoolName).ToHashSet(StringComparer.Ordinal), cancellationToken);
     }
@@ -93,12 +97,12 @@ public sealed partial class TumblebugInfrastructure
     }
 
     private async Task AddMissingGroupsAsync(string ns, string groupId, InfraInfo infra, IReadOnlyList<MachinePoolRequest> pools,
-        ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
+        string firewallTemplate, ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         foreach (var pool in pools)
         {
             if (infra.Node.Any(n => n.NodeGroupId == pool.PoolName)) continue;
-            var group = await BuildNodeGroupAsync(pool, cancellationToken);
+            var group = WithFirewall(await BuildNodeGroupAsync(pool, cancellationToken), firewallTemplate);
             reporter.Note($"Asking Tumblebug for {Describe([pool])} in Infra '{groupId}'.");
             infra = await SendCreatingCallAsync(ns, groupId, $"add node group '{pool.PoolName}' to '{groupId}'",
                 (requestId, ct) => api.AddNodeGroupAsync(ns, groupId, requestId, group, ct),

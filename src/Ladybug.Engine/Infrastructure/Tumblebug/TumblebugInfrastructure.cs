@@ -93,6 +93,8 @@ public sealed partial class TumblebugInfrastructure(
         {
             logger.LogInformation("Infra {Group} in {Namespace} was already gone", groupId, ns);
         }
+        await DeleteFirewallTemplateAsync(ns, groupId, cancellationToken);
+        await DeleteSecurityGroupsAsync(ns, groupId, cancellationToken);
     }
 
     private async Task<bool> IsGoneAsync(string ns, string groupId, string machineId, CancellationToken cancellationToken) =>

@@ -155,6 +155,8 @@ public sealed class InfraDynamicReq
     public string InstallMonAgent { get; set; } = "no";
     public string PolicyOnPartialFailure { get; set; } = "continue";
     public List<CreateNodeGroupDynamicReq> NodeGroups { get; set; } = [];
+    /// <summary>The SecurityGroup template of every node group's SG (model/infra.go InfraDynamicReq.SgTemplateId); empty = "sg-default", SSH only.</summary>
+    public string SgTemplateId { get; set; } = "";
 }
 
 /// <summary>Also the body of POST .../nodeGroupDynamic (AddNodeGroupDynamicReq has the same fields plus post commands we do not use).</summary>
@@ -170,6 +172,8 @@ public sealed class CreateNodeGroupDynamicReq
     public string RootDiskType { get; set; } = "default";
     /// <summary>GB; 0 lets the CSP choose.</summary>
     public int RootDiskSize { get; set; }
+    /// <summary>Overrides the Infra's; sent on every node group so an added one gets the cluster's firewall too.</summary>
+    public string SgTemplateId { get; set; } = "";
 }
 
 public sealed class InfraInfo
@@ -294,4 +298,6 @@ public sealed class RequestDetails
 [JsonSerializable(typeof(InfraStatusResponse))]
 [JsonSerializable(typeof(InfraAccessInfo))]
 [JsonSerializable(typeof(RequestDetails))]
+[JsonSerializable(typeof(SecurityGroupTemplateReq))]
+[JsonSerializable(typeof(SecurityGroupTemplateInfo))]
 public sealed partial class TumblebugJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using Ladybug.Sandbox.Catalog;
 using System.Globalization;
+using Ladybug.Sandbox.Simulator.Network;
 
 namespace Ladybug.Sandbox.Simulator.Kubernetes;
 
@@ -29,6 +30,7 @@ internal sealed class KubeadmInitStep : KubernetesStep
         var clusterName = args.Required("cluster-name");
         var token = args.Matching("token", TokenPattern(), "a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16})");
         var certificateKey = args.Matching("certificate-key", CertificateKeyPattern(), "a certificate key (64 hex digits)");
+        var etcdUrls = EtcdNetwork.Configured(args);
         var endpointHost = endpoint.Split(':')[0];
         if (!endpoint.EndsWith(":6443", StringComparison.Ordinal))
             throw new NodeStepFailure($"--endpoint={endpoint} is not <name>:6443");
@@ -49,10 +51,11 @@ internal sealed class KubeadmInitStep : KubernetesStep
         var expectedApi = minor < 22 ? ApiVersions[0] : minor < 31 ? ApiVersions[1] : ApiVersions[2];
         if (apiVersion != expectedApi)
             throw new NodeStepFailure($"your configuration file uses an old API spec: \"{apiVersion}\"; kubeadm v{version} expects \"{expectedApi}\"", 1, verbatim: true);
+        EtcdNetwork.RequireExtraArgsForm(args, apiVersion);
         if (context.Node.FileExists(AdminKubeconfig))
             throw new NodeStepFailure($"this node already ran kubeadm init ({AdminKubeconfig} exists); reset it before initialising again");
-        RequireEtcdCanBind(context, advertise,
-            "[kubelet-check] Initial timeout of 40s passed.\nerror execution phase wait-control-plane: couldn't initialize a Kubernetes cluster");
+        var etcdListeners = NodeNetwork.EtcdListeners(etcdUrls, advertise);
+        EtcdNetwork.RequireBindable(context, etcdListeners);
 
         var missing = KubeadmImages(version, imageRepository, dnsImageRepository).Where(i => !UpstreamArtifacts.Instance.ImageExists(i)).ToList();
         if (missing.Count > 0)
@@ -98,6 +101,8 @@ internal sealed class KubeadmInitStep : KubernetesStep
         context.Node.WriteFile("/etc/kubernetes/manifests/kube-controller-manager.yaml",
             $"spec:\n  containers:\n  - command:\n    - kube-controller-manager\n    - --allocate-node-cidrs=true\n    - --cluster-cidr={podCidr}\n    - --service-cluster-ip-range={serviceCidr}\n");
         UpdateNode(context, s => s with { JoinedAs = ControlPlane });
+        NodeNetwork.Update(context, n => n with { Etcd = etcdUrls });
+        NodeNetwork.Listen(context, [NodeNetwork.ApiServer, NodeNetwork.Kubelet, NodeNetwork.Etcd], [.. NodeNetwork.ApiServerAndKubelet(), .. etcdListeners]);
 
         var lines = new List<string>
         {
@@ -263,6 +268,7 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
         }
         var mapped = MapEndpoint(context, endpointHost, bootstrapIp);
         RequireServingControlPlane(cluster, bootstrapIp, endpoint);
+        RequireReachableApi(context, bootstrapIp, endpoint);
         RequireValidToken(cluster, token, endpoint);
         RequireDiscoveryHash(cluster, hash);
         if (cluster.CertificateKey != certificateKey || cluster.CertificatesUploadedAt < DateTimeOffset.UtcNow.AddHours(-2))
@@ -270,9 +276,10 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
                 "the Secret does not include the required certificate or key - name: external-etcd.crt", 1, verbatim: true);
         if (MinorOf(state.Version) != MinorOf(cluster.Version))
             throw new NodeStepFailure($"error execution phase preflight: this node has kubelet v{state.Version}; the control plane runs v{cluster.Version}", 1, verbatim: true);
+        EtcdNetwork.RequireHealthyCluster(context, cluster);
+        var etcdListeners = NodeNetwork.EtcdListeners(NodeNetwork.Read(context).Etcd, advertise);
+        EtcdNetwork.RequireBindable(context, etcdListeners);
 
-        RequireEtcdCanBind(context, advertise,
-            "error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: timeout waiting for etcd cluster to be available");
         // Adding the etcd member: the moment two joins at once break etcd.
         UpdateCluster(context, c =>
         {
@@ -286,6 +293,9 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
                 EtcdMembers = [.. c.EtcdMembers.Where(m => m.Name != name), new EtcdMember(KubeadmInitStep.EtcdMemberId(name), name, $"https://{advertise}:2380")],
             };
         });
+        NodeNetwork.Listen(context, [NodeNetwork.Etcd], etcdListeners);
+        // The member is added before its peers must reach it: a failure here leaves it in the cluster, as with kubeadm.
+        EtcdNetwork.RequirePeersConnect(context, cluster, name, advertise);
         var lines = new List<string> { mapped };
         lines.AddRange(KubeadmOutput.Join(cluster.Version, name, endpoint, controlPlane: true, advertise));
         lines.Add(MapEndpoint(context, endpointHost, "127.0.0.1"));
@@ -300,7 +310,18 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
         context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(joined));
         context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
         UpdateNode(context, s => s with { JoinedAs = ControlPlane });
+        NodeNetwork.Listen(context, [NodeNetwork.ApiServer, NodeNetwork.Kubelet], NodeNetwork.ApiServerAndKubelet());
         return 0;
+    }
+
+    /// <summary>kubeadm's discovery fetches cluster-info from <paramref name="ip"/>:6443; a firewall or a missing listener stops it there.</summary>
+    internal static void RequireReachableApi(NodeStepContext context, string ip, string endpoint)
+    {
+        var reach = NodeNetwork.Dial(context, ip, 6443);
+        if (reach != Reach.Connected)
+            throw new NodeStepFailure(
+                $"error execution phase preflight: couldn't validate the identity of the API Server: Get \"https://{endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": " +
+                NetworkPaths.DialError(reach, ip, 6443), 1, verbatim: true);
     }
 
     /// <summary>The joining node reaches the API at <paramref name="ip"/>: some control plane of this cluster must serve there.</summary>

@@ -132,19 +132,6 @@ public abstract partial class KubernetesStep : INodeStep
     private static string KubeletNodeIp(NodeContext context, NodeKubeState state, string ip) =>
         state.PublicIp is not null && ip == state.PublicIp && !VmNetwork.Of(context.Node).HasAddress(ip) ? "" : ip;
 
-    /// <summary>
-    /// kubeadm's local etcd listens for peers on https://&lt;advertise address&gt;:2380 and for clients on it as well
-    /// (kubernetes cmd/kubeadm/app/phases/etcd/local.go getEtcdCommand, v1.23.17): when that address is on no interface
-    /// etcd's bind fails with EADDRNOTAVAIL, its static pod crash-loops and kubeadm gives up waiting for it.
-    /// </summary>
-    protected static void RequireEtcdCanBind(NodeContext context, string advertise, string phase)
-    {
-        if (VmNetwork.Of(context.Node).HasAddress(advertise)) return;
-        throw new NodeStepFailure(
-            $"{phase}\n" +
-            $"etcd: listen tcp {advertise}:2380: bind: cannot assign requested address ({advertise} is on none of this VM's interfaces)", 1, verbatim: true);
-    }
-
     private static string OsImage(SimulatedNode node) =>
         node.ReadFile("/etc/os-release")?.Split('\n').FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?["PRETTY_NAME=".Length..].Trim('"')
         ?? "Ubuntu";

@@ -1,3 +1,5 @@
+using Ladybug.Sandbox.Simulator.Network;
+
 namespace Ladybug.Sandbox.Simulator.Kubernetes;
 
 /// <summary><c>join-worker</c>: joins through the local haproxy (HA) or straight to the leader; a registered node is left alone.</summary>
@@ -25,13 +27,9 @@ internal sealed class JoinWorkerStep : KubernetesStep
             return 0;
         }
         // Through the local haproxy the API is whichever control plane it balances to.
-        var apiIp = endpointIp == "127.0.0.1"
-            ? state.HaproxyBackends.Select(b => b.Split(':')[0]).FirstOrDefault(ip => cluster.Nodes.Values.Any(n => n.Role == ControlPlane && n.InternalIp == ip))
-                ?? throw new NodeStepFailure(
-                    $"error execution phase preflight: couldn't validate the identity of the API Server: Get \"https://{endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": " +
-                    "dial tcp 127.0.0.1:6443: connect: connection refused (no haproxy with a live control plane on this node)", 1, verbatim: true)
-            : endpointIp;
+        var apiIp = endpointIp == "127.0.0.1" ? ThroughHaproxy(context, state, cluster, endpoint) : endpointIp;
         JoinControlPlaneStep.RequireServingControlPlane(cluster, apiIp, endpoint);
+        if (endpointIp != "127.0.0.1") JoinControlPlaneStep.RequireReachableApi(context, apiIp, endpoint);
         RequireValidToken(cluster, token, endpoint);
         RequireDiscoveryHash(cluster, hash);
         var skew = MinorOf(cluster.Version) - MinorOf(state.Version);
@@ -46,7 +44,24 @@ internal sealed class JoinWorkerStep : KubernetesStep
         });
         context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
         UpdateNode(context, s => s with { JoinedAs = Worker });
+        NodeNetwork.Listen(context, [NodeNetwork.Kubelet], NodeNetwork.KubeletOnly());
         return 0;
+    }
+
+    /// <summary>
+    /// haproxy sends the connection to a backend its health check finds up: a control plane of this cluster whose
+    /// 6443 this node can reach. With none up it accepts the connection and closes it, which the client sees as EOF.
+    /// </summary>
+    private static string ThroughHaproxy(NodeStepContext context, NodeKubeState state, KubernetesCluster cluster, string endpoint)
+    {
+        var serving = state.HaproxyBackends.Select(b => b.Split(':')[0])
+            .Where(ip => cluster.Nodes.Values.Any(n => n.Role == ControlPlane && n.InternalIp == ip))
+            .ToList();
+        var failure = $"error execution phase preflight: couldn't validate the identity of the API Server: Get \"https://{endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": ";
+        if (serving.Count == 0)
+            throw new NodeStepFailure(failure + "dial tcp 127.0.0.1:6443: connect: connection refused (no haproxy with a live control plane on this node)", 1, verbatim: true);
+        return serving.FirstOrDefault(ip => NodeNetwork.Dial(context, ip, 6443) == Reach.Connected)
+            ?? throw new NodeStepFailure(failure + "EOF", 1, verbatim: true);
     }
 }
 
@@ -89,6 +104,7 @@ internal sealed class ResetStep : KubernetesStep
         foreach (var file in new[] { AdminKubeconfig, KubeletKubeconfig, "/etc/kubernetes/manifests/kube-controller-manager.yaml" })
             context.Node.DeleteFile(file);
         UpdateNode(context, s => s with { JoinedAs = null });
+        NodeNetwork.CloseAll(context);
         var machine = context.Node.Identity.Id;
         UpdateCluster(context, c => c with
         {

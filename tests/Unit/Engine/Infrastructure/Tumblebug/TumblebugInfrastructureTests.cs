@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Unit.Sandbox;
@@ -80,7 +81,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
         var progress = new ProgressLog();
 
         var machines = await Infrastructure.CreateMachinesAsync(Ns, group,
-            [Pool("cp", "aws-ap-northeast-1", "t3.medium"), Pool("w1", "gcp-europe-west2", "gcp+europe-west2+e2-medium", 2)],
+            [Pool("cp", "aws-ap-northeast-1", "t3.medium"), Pool("w1", "gcp-europe-west2", "gcp+europe-west2+e2-medium", 2)], TestFirewall.Cluster,
             progress, CancellationToken.None);
 
         Assert.Equal(["cp-1", "w1-1", "w1-2"], machines.Select(m => m.Id));
@@ -109,10 +110,10 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     {
         var group = NewGroup();
         var pools = new[] { Pool("cp", "aws-ap-northeast-1", "t3.medium") };
-        var first = await Infrastructure.CreateMachinesAsync(Ns, group, pools, null, CancellationToken.None);
+        var first = await Infrastructure.CreateMachinesAsync(Ns, group, pools, TestFirewall.Cluster, null, CancellationToken.None);
         var progress = new ProgressLog();
 
-        var again = await Infrastructure.CreateMachinesAsync(Ns, group, pools, progress, CancellationToken.None);
+        var again = await Infrastructure.CreateMachinesAsync(Ns, group, pools, TestFirewall.Cluster, progress, CancellationToken.None);
 
         Assert.Equal(first.Select(m => (m.Id, m.PublicIp, m.SshPort)), again.Select(m => (m.Id, m.PublicIp, m.SshPort)));
         Assert.Single(fixture.Cloud.Control.Requests, r => r.Method == "POST" && r.RequestId?.StartsWith($"ladybug-{group}-", StringComparison.Ordinal) == true);
@@ -123,9 +124,9 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     public async Task AddingMachinesAddsNodeGroupsAndReturnsOnlyTheNewMachines()
     {
         var group = NewGroup();
-        await Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "aws-ap-northeast-1", "t3.medium")], null, CancellationToken.None);
+        await Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "aws-ap-northeast-1", "t3.medium")], TestFirewall.Cluster, null, CancellationToken.None);
 
-        var added = await Infrastructure.AddMachinesAsync(Ns, group, [Pool("w2", "azure-koreacentral", "Standard_B2s", 2, "24.04")], null, CancellationToken.None);
+        var added = await Infrastructure.AddMachinesAsync(Ns, group, [Pool("w2", "azure-koreacentral", "Standard_B2s", 2, "24.04")], TestFirewall.Cluster, null, CancellationToken.None);
 
         Assert.Equal(["w2-1", "w2-2"], added.Select(m => m.Id));
         Assert.All(added, m => Assert.Equal(("azure", "koreacentral", "Running"), (m.Csp, m.Region, m.Status)));
@@ -138,7 +139,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     public async Task AddingMachinesToAMissingGroupIsANotFoundError()
     {
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            Infrastructure.AddMachinesAsync(Ns, NewGroup(), [Pool("w1", "aws-ap-northeast-1", "t3.medium")], null, CancellationToken.None));
+            Infrastructure.AddMachinesAsync(Ns, NewGroup(), [Pool("w1", "aws-ap-northeast-1", "t3.medium")], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.True(error.NotFound);
         Assert.Contains("does not exist", error.Message);
@@ -154,7 +155,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     public async Task DeletingAMachineRemovesItAndStopsItsSshdAndIsSafeToRepeat()
     {
         var group = NewGroup();
-        var machines = await Infrastructure.CreateMachinesAsync(Ns, group, [Pool("w1", "alibaba-ap-northeast-1", "ecs.c7.large", 2)], null, CancellationToken.None);
+        var machines = await Infrastructure.CreateMachinesAsync(Ns, group, [Pool("w1", "alibaba-ap-northeast-1", "ecs.c7.large", 2)], TestFirewall.Cluster, null, CancellationToken.None);
         var doomed = fixture.Cloud.Machines.Single(m => m.InfraId == group && m.NodeId == "w1-2");
 
         await Infrastructure.DeleteMachineAsync(Ns, group, "w1-2", CancellationToken.None);
@@ -169,7 +170,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     public async Task DeletingAllTerminatesEveryMachineAndIsSafeToRepeat()
     {
         var group = NewGroup();
-        await Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "tencent-ap-seoul", "S5.MEDIUM4"), Pool("w1", "ibm-jp-tok", "cx2-2x4")], null, CancellationToken.None);
+        await Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "tencent-ap-seoul", "S5.MEDIUM4"), Pool("w1", "ibm-jp-tok", "cx2-2x4")], TestFirewall.Cluster, null, CancellationToken.None);
         var directories = fixture.Cloud.Machines.Where(m => m.InfraId == group).Select(m => m.Directory).ToList();
 
         await Infrastructure.DeleteAllAsync(Ns, group, CancellationToken.None);
@@ -185,7 +186,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     {
         var ns = $"team-{Guid.NewGuid():N}"[..13];
 
-        var machines = await Infrastructure.CreateMachinesAsync(ns, NewGroup(), [Pool("cp", "openstack-regionone", "m1.medium")], null, CancellationToken.None);
+        var machines = await Infrastructure.CreateMachinesAsync(ns, NewGroup(), [Pool("cp", "openstack-regionone", "m1.medium")], TestFirewall.Cluster, null, CancellationToken.None);
 
         Assert.Equal("openstack", Assert.Single(machines).Csp);
     }
@@ -194,7 +195,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     public async Task AnUnknownSpecIsAReadableError()
     {
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "aws-ap-northeast-1", "z9.huge")], null, CancellationToken.None));
+            Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "aws-ap-northeast-1", "z9.huge")], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Equal("Spec 'z9.huge' is not offered on connection 'aws-ap-northeast-1'.", error.Message);
     }
@@ -203,7 +204,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     public async Task AnUbuntuReleaseTheCloudLacksIsAReadableError()
     {
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "ncp-kr", "c2-g3", ubuntu: "16.04")], null, CancellationToken.None));
+            Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "ncp-kr", "c2-g3", ubuntu: "16.04")], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Contains("no Ubuntu 16.04 image for c2-g3 on connection 'ncp-kr'", error.Message);
     }
@@ -212,7 +213,7 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
     public async Task TumblebugsErrorMessagesReachTheEngineWithoutJson()
     {
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            Infrastructure.CreateMachinesAsync("Not_Valid", NewGroup(), [Pool("cp", "aws-ap-northeast-1", "t3.medium")], null, CancellationToken.None));
+            Infrastructure.CreateMachinesAsync("Not_Valid", NewGroup(), [Pool("cp", "aws-ap-northeast-1", "t3.medium")], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Contains("Not_Valid: The name must follow these rules", error.Message);
         Assert.DoesNotContain("{", error.Message);

@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Unit.Sandbox;
@@ -52,11 +53,11 @@ public sealed class TumblebugResilienceTests
     {
         await using var cloud = await SandboxWith(f => f.FailRequests.Add(new RequestFault { Method = "DELETE", PathContains = "/infra/c1", StatusCode = 502, Count = 1 }));
         await using var client = TumblebugTestClient.For(cloud);
-        await client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], null, CancellationToken.None);
+        await client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], TestFirewall.Cluster, null, CancellationToken.None);
 
         await client.Infrastructure.DeleteAllAsync("default", "c1", CancellationToken.None);
 
-        Assert.Equal([502, 200], cloud.Control.Requests.Where(r => r.Method == "DELETE").Select(r => r.StatusCode));
+        Assert.Equal([502, 200], cloud.Control.Requests.Where(r => r.Method == "DELETE" && r.Path.Contains("/infra/c1")).Select(r => r.StatusCode));
         Assert.Empty(await client.Infrastructure.GetMachinesAsync("default", "c1", CancellationToken.None));
     }
 
@@ -67,7 +68,7 @@ public sealed class TumblebugResilienceTests
         await using var client = TumblebugTestClient.For(cloud);
 
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], null, CancellationToken.None));
+            client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Single(cloud.Control.Requests, r => r.Method == "POST" && r.Path == "/ns/default/infraDynamic");
         Assert.Contains("could not create the machines of 'c1'", error.Message);
@@ -82,7 +83,7 @@ public sealed class TumblebugResilienceTests
         var progress = new ProgressLog();
 
         var machines = await client.Infrastructure.CreateMachinesAsync("default", "c1",
-            [ControlPlane, new MachinePoolRequest("w1", "nhn-kr1", "u2.c2m4", 2, "default", null, "22.04")], progress, CancellationToken.None);
+            [ControlPlane, new MachinePoolRequest("w1", "nhn-kr1", "u2.c2m4", 2, "default", null, "22.04")], TestFirewall.Cluster, progress, CancellationToken.None);
 
         Assert.Equal(["cp-1", "w1-1", "w1-2"], machines.Select(m => m.Id));
         Assert.All(machines, m => Assert.Equal("Running", m.Status));
@@ -95,11 +96,11 @@ public sealed class TumblebugResilienceTests
     {
         await using var cloud = await TestSandbox.StartAsync();
         await using var client = TumblebugTestClient.For(cloud);
-        await client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], null, CancellationToken.None);
+        await client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], TestFirewall.Cluster, null, CancellationToken.None);
         cloud.Control.Faults = new SandboxFaults { LoseCreateResponses = 1 };
 
         var added = await client.Infrastructure.AddMachinesAsync("default", "c1",
-            [new MachinePoolRequest("w1", "gcp-us-central1", "e2-medium", 1, "default", 30, "24.04")], null, CancellationToken.None);
+            [new MachinePoolRequest("w1", "gcp-us-central1", "e2-medium", 1, "default", 30, "24.04")], TestFirewall.Cluster, null, CancellationToken.None);
 
         Assert.Equal("w1-1", Assert.Single(added).Id);
         Assert.Single(cloud.Control.Requests, r => r.Method == "POST" && r.Path == "/ns/default/infra/c1/nodeGroupDynamic");
@@ -120,7 +121,7 @@ public sealed class TumblebugResilienceTests
         await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["MaxRetries"] = "1", ["PollInterval"] = "00:01:00", ["CreationTimeout"] = "00:00:15" });
         var progress = new ProgressLog();
 
-        var machines = await client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], progress, CancellationToken.None);
+        var machines = await client.Infrastructure.CreateMachinesAsync("default", "c1", [ControlPlane], TestFirewall.Cluster, progress, CancellationToken.None);
 
         Assert.Equal("Running", Assert.Single(machines).Status);
         Assert.Equal(2, cloud.Control.Requests.Count(r => r.Query.Contains("option=status") && r.StatusCode == 500));

@@ -1,3 +1,4 @@
+using Ladybug.Tests.Support;
 using System.Text.Json;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Infrastructure.Tumblebug;
@@ -50,10 +51,10 @@ public sealed class TumblebugUpstreamQuirksTests
         var group = NewGroup();
         var pools = new[] { Pool("cp", "aws-ap-northeast-1", "t3.medium") };
 
-        var failure = await Assert.ThrowsAsync<InfrastructureException>(() => client.Infrastructure.CreateMachinesAsync(Ns, group, pools, null, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<InfrastructureException>(() => client.Infrastructure.CreateMachinesAsync(Ns, group, pools, TestFirewall.Cluster, null, CancellationToken.None));
         cloud.Control.Faults = new SandboxFaults();
         var progress = new ProgressLog();
-        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, group, pools, progress, CancellationToken.None);
+        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, group, pools, TestFirewall.Cluster, progress, CancellationToken.None);
 
         Assert.DoesNotContain("Complete Error Timeline", failure.Message);
         Assert.Contains("all NodeGroups failed resource preparation", failure.Message);
@@ -70,7 +71,7 @@ public sealed class TumblebugUpstreamQuirksTests
         await using var client = TumblebugTestClient.For(cloud);
 
         var failure = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            client.Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "aws-ap-northeast-1", "t3.medium")], null, CancellationToken.None));
+            client.Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "aws-ap-northeast-1", "t3.medium")], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.DoesNotContain("\n", failure.Message);
         Assert.DoesNotContain("Timeline", failure.Message);
@@ -100,7 +101,7 @@ public sealed class TumblebugUpstreamQuirksTests
         await using var cloud = await TestSandbox.StartAsync();
         await using var client = TumblebugTestClient.For(cloud);
 
-        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "ncp-kr", "c2-g3")], null, CancellationToken.None);
+        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, NewGroup(), [Pool("cp", "ncp-kr", "c2-g3")], TestFirewall.Cluster, null, CancellationToken.None);
 
         Assert.Equal("Running", Assert.Single(machines).Status);
     }
@@ -117,7 +118,7 @@ public sealed class TumblebugUpstreamQuirksTests
         var group = NewGroup();
 
         var failure = await Assert.ThrowsAsync<InfrastructureException>(() =>
-            client.Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "aws-ap-northeast-1", "t3.medium")], null, CancellationToken.None));
+            client.Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "aws-ap-northeast-1", "t3.medium")], TestFirewall.Cluster, null, CancellationToken.None));
 
         Assert.Contains("all NodeGroups failed resource preparation", failure.Message);
         Assert.DoesNotContain("not ready within", failure.Message);
