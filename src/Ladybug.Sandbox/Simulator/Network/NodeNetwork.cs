@@ -50,12 +50,14 @@ public static class NodeNetwork
     /// etcd's listeners: the ClusterConfiguration's etcd.local.extraArgs when set, otherwise kubeadm's defaults
     /// listen-client-urls=https://127.0.0.1:2379,https://&lt;advertise&gt;:2379 and listen-peer-urls=https://&lt;advertise&gt;:2380
     /// (kubernetes cmd/kubeadm/app/phases/etcd/local.go getEtcdCommand @0009808f; extraArgs override by name there).
+    /// Peers first: etcd's embed.StartEtcd configures its peer listeners before its client listeners
+    /// (etcd server/embed/etcd.go StartEtcd), so a bind failure names 2380 first.
     /// </summary>
     public static IReadOnlyList<Listener> EtcdListeners(EtcdListenUrls? configured, string advertise)
     {
         var client = configured?.ClientUrls ?? $"https://127.0.0.1:2379,https://{advertise}:2379";
         var peer = configured?.PeerUrls ?? $"https://{advertise}:2380";
-        return [.. UrlListeners(client), .. UrlListeners(peer)];
+        return [.. UrlListeners(peer), .. UrlListeners(client)];
     }
 
     private static IEnumerable<Listener> UrlListeners(string urls) =>
