@@ -99,14 +99,8 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         }
     }
 
-    public async Task DeleteNodeAsync(InfraRecord infra, NodeRecord node)
-    {
-        lock (state.Sync) infra.Nodes.Remove(node);
-        state.NotifyChanged();
-        await StopAsync(node);
-    }
-
-    private async Task StopAsync(NodeRecord node)
+    /// <summary>Stops the node's creation and its VM; the node is Terminated.</summary>
+    internal async Task StopAsync(NodeRecord node)
     {
         await node.Lifecycle.CancelAsync();
         try

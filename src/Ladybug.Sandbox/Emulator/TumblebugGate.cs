@@ -9,10 +9,10 @@ namespace Ladybug.Sandbox.Emulator;
 
 /// <summary>
 /// What Tumblebug's middlewares do before a handler runs: X-Request-Id (echoed, or made from the clock; an id
-/// still in use is refused), Basic auth (except the health paths), and — sandbox only — injected request faults.
+/// still in use is refused), Tumblebug's rate limits, Basic auth (except the health paths), and — sandbox only — injected request faults.
 /// Every Tumblebug call is recorded for tests.
 /// </summary>
-internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control)
+internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control, TumblebugRateLimits limits)
 {
     private const string RequestIdHeader = "X-Request-Id";
     private static readonly string[] PublicPaths = ["/livez", "/readyz", "/httpVersion"];
@@ -35,11 +35,15 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
         {
             if (!tracked)
                 await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status400BadRequest, "the X-Request-Id is already in use"));
+            else if (!limits.AllowCall(http))
+                await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status429TooManyRequests, TumblebugRateLimits.Message));
             else if (!PublicPaths.Contains(path, StringComparer.Ordinal) && !Authorized(http.Request))
             {
                 http.Response.Headers.WWWAuthenticate = "basic realm=Restricted";
                 await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status401Unauthorized, "Unauthorized"));
             }
+            else if (!limits.AllowRoute(http, path))
+                await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status429TooManyRequests, TumblebugRateLimits.Message));
             else if (control.ClaimRequestFault(http.Request.Method, path + http.Request.QueryString) is { } fault)
                 await WriteAsync(http, TumblebugEmulatorApi.Error(fault.StatusCode,
                     $"Sandbox fault: {http.Request.Method} {path} answered {fault.StatusCode} on purpose (Ladybug:Sandbox:Faults:FailRequests)."));
