@@ -70,7 +70,7 @@ public sealed class SandboxCloud : IAsyncDisposable
             store = machines.KeepsState ? EmulatorStateStore.Open(machines.StateDirectory, catalog, loggerFactory.CreateLogger<EmulatorStateStore>()) : null;
             var state = store?.State ?? new EmulatorState();
             provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
-            termination = new NodeTermination(state, provisioner, options.Timing, loggerFactory.CreateLogger<NodeTermination>());
+            termination = new NodeTermination(state, provisioner, machines, options.Timing, loggerFactory.CreateLogger<NodeTermination>());
             if (store is not null)
             {
                 await provisioner.RestoreAsync(store.SavedMachines, cancellationToken);

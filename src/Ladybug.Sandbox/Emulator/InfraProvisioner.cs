@@ -99,8 +99,7 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         }
     }
 
-    /// <summary>Stops the node's creation and its VM; the node is Terminated.</summary>
-    internal async Task StopAsync(NodeRecord node)
+    private async Task StopAsync(NodeRecord node)
     {
         await node.Lifecycle.CancelAsync();
         try

@@ -1,3 +1,4 @@
+using Ladybug.Sandbox.Machines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace Ladybug.Sandbox.Emulator;
 /// stays listed until a DELETE finds it Terminated, or its Infra is deleted. The delete calls wait only a while for
 /// that and otherwise fail, for the caller to ask again later.
 /// </summary>
-internal sealed class NodeTermination(EmulatorState state, InfraProvisioner provisioner, TumblebugTimingOptions timing, ILogger logger) : IAsyncDisposable
+internal sealed class NodeTermination(EmulatorState state, InfraProvisioner provisioner, SandboxMachines machines, TumblebugTimingOptions timing, ILogger logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _running = [];
@@ -150,7 +151,17 @@ internal sealed class NodeTermination(EmulatorState state, InfraProvisioner prov
             try
             {
                 await Task.Delay(timing.TerminationTimeOf(node.ConnectionName), _stopping.Token);
-                await provisioner.StopAsync(node);
+                // The VM is gone before anyone reads Terminated.
+                VirtualMachine? vm;
+                lock (state.Sync) vm = node.Machine;
+                if (vm is not null) await machines.DestroyAsync(vm);
+                lock (state.Sync)
+                {
+                    node.Machine = null;
+                    node.Status = NodeStatus.Terminated;
+                    node.TargetAction = NodeStatus.None;
+                    node.TargetStatus = NodeStatus.None;
+                }
                 state.NotifyChanged();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
