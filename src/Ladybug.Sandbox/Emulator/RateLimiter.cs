@@ -6,7 +6,7 @@ namespace Ladybug.Sandbox.Emulator;
 /// echo v4.13.3's RateLimiterMemoryStore, which Tumblebug v0.13.0 uses: one golang.org/x/time/rate token bucket per
 /// client, refilled continuously at <c>rate</c> tokens a second, holding at most <c>burst</c> and starting full. With no
 /// burst configured it equals the rate (labstack/echo middleware/rate_limiter.go:217-219 @v4.13.3). A client unseen
-/// for 3 minutes is forgotten (:234-236, 238-268); by then its bucket would be full again anyway, so that changes nothing.
+/// for 3 minutes is forgotten (:235, 248-250, 260-268); by then its bucket would be full again anyway, so that changes nothing.
 /// </summary>
 internal sealed class EchoRateLimiter(double rate, TimeProvider time)
 {
