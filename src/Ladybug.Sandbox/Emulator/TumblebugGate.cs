@@ -17,6 +17,7 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
     private const string RequestIdHeader = "X-Request-Id";
     private static readonly string[] PublicPaths = ["/livez", "/readyz", "/httpVersion"];
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private long _sequence;
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -27,7 +28,7 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
         }
         var path = rest.Value ?? "";
         var supplied = http.Request.Headers[RequestIdHeader].ToString();
-        var requestId = supplied.Length > 0 ? supplied : (DateTime.UtcNow.Ticks * 100).ToString(CultureInfo.InvariantCulture);
+        var requestId = supplied.Length > 0 ? supplied : GeneratedId();
         http.Response.Headers[RequestIdHeader] = requestId;
         http.Response.Headers.AccessControlExposeHeaders = RequestIdHeader;
         var tracked = _inFlight.TryAdd(requestId, 0);
@@ -56,6 +57,14 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
             control.Record(new RecordedRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Response.StatusCode, supplied.Length > 0 ? supplied : null));
         }
     }
+
+    /// <summary>
+    /// Tumblebug's own id, time.Now().UnixNano() (cb-tumblebug src/interface/rest/server/middlewares/requestIdAndDetailsIssuer.go:21-22
+    /// @v0.13.0): nanoseconds, so concurrent calls practically never share one. .NET's clock counts 100 ns; the last two
+    /// digits come from a counter instead of always being 00, or calls in the same tick would refuse each other.
+    /// </summary>
+    private string GeneratedId() =>
+        (DateTime.UtcNow.Ticks * 100 + Interlocked.Increment(ref _sequence) % 100).ToString(CultureInfo.InvariantCulture);
 
     private bool Authorized(HttpRequest request)
     {

@@ -28,6 +28,8 @@ public sealed class TumblebugOptions
     /// for network jitter. 0 turns the limiter off.
     /// </summary>
     public double InfraReadsPerSecond { get; set; } = 1.6;
+    /// <summary>Every call per second, shared likewise: Tumblebug allows 50 per client address. 0 turns the limiter off.</summary>
+    public double RequestsPerSecond { get; set; } = 40;
     /// <summary>Base of the longer, jittered backoff after a 429 (doubling per attempt) when Tumblebug sends no Retry-After.</summary>
     public TimeSpan RateLimitedRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>

@@ -5,35 +5,44 @@ using Microsoft.Extensions.Options;
 namespace Ladybug.Engine.Infrastructure.Tumblebug;
 
 /// <summary>
-/// One token bucket of single-Infra reads per Tumblebug base URL, shared by every job of this process: Tumblebug
-/// limits GET /ns/{ns}/infra/{id} to 2 a second per client address (cb-tumblebug
-/// src/interface/rest/server/server.go:466-467 @v0.13.0) and answers 429 beyond, which retries would only make worse
-/// when several clusters poll at once. Other calls are few and only limited at 50 a second; the 429 backoff covers them.
+/// Token buckets per Tumblebug base URL, shared by every job of this process. Tumblebug limits GET /ns/{ns}/infra/{id}
+/// to 2 a second per client address (cb-tumblebug src/interface/rest/server/server.go:466-467 @v0.13.0) and every call
+/// to 50 a second (server.go:138-139), answering 429 beyond, which retries would only make worse when several clusters
+/// start or poll at once (ten cluster creations at once passed 50 calls in a second, and a 429 on a POST search is not retried).
 /// </summary>
 public sealed class TumblebugRateLimits(IOptions<TumblebugOptions> options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _infraReads = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _calls = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The limiter for reads of one Infra on Tumblebug at <paramref name="baseUrl"/>, or null when turned off.</summary>
     public RateLimiter? InfraReads(Uri baseUrl)
     {
         var perSecond = options.Value.InfraReadsPerSecond;
-        if (perSecond <= 0) return null;
-        return _infraReads.GetOrAdd(baseUrl.AbsoluteUri.TrimEnd('/'), _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            // Tumblebug's burst (echo's memory store: the rate, 2); the bucket refills one read at a time.
-            TokenLimit = Math.Max(1, (int)Math.Ceiling(perSecond)),
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / perSecond),
-            AutoReplenishment = true,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            QueueLimit = int.MaxValue,
-        }));
+        return perSecond <= 0 ? null : _infraReads.GetOrAdd(baseUrl.AbsoluteUri.TrimEnd('/'), _ => Bucket(perSecond, tokensPerPeriod: 1));
     }
+
+    /// <summary>The limiter for every call to Tumblebug at <paramref name="baseUrl"/>, or null when turned off.</summary>
+    public RateLimiter? Calls(Uri baseUrl)
+    {
+        var perSecond = options.Value.RequestsPerSecond;
+        return perSecond <= 0 ? null : _calls.GetOrAdd(baseUrl.AbsoluteUri.TrimEnd('/'), _ => Bucket(perSecond, tokensPerPeriod: Math.Max(1, (int)(perSecond / 10))));
+    }
+
+    /// <summary>Tumblebug's burst is its rate (echo's memory store); the bucket refills a few tokens at a time.</summary>
+    private static TokenBucketRateLimiter Bucket(double perSecond, int tokensPerPeriod) => new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = Math.Max(1, (int)Math.Ceiling(perSecond)),
+        TokensPerPeriod = tokensPerPeriod,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(tokensPerPeriod / perSecond),
+        AutoReplenishment = true,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        QueueLimit = int.MaxValue,
+    });
 
     public void Dispose()
     {
-        foreach (var limiter in _infraReads.Values) limiter.Dispose();
+        foreach (var limiter in _infraReads.Values.Concat(_calls.Values)) limiter.Dispose();
     }
 
     /// <summary>GET /ns/{nsId}/infra/{infraId}, whatever the query.</summary>
@@ -54,11 +63,17 @@ public sealed class TumblebugRateLimitHandler(TumblebugRateLimits limits, ITumbl
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var baseUrl = (await endpoint.ResolveAsync(cancellationToken)).BaseUrl;
-        if (!TumblebugRateLimits.IsSingleInfraRead(request, baseUrl) || limits.InfraReads(baseUrl) is not { } limiter)
-            return await base.SendAsync(request, cancellationToken);
-        using var lease = await limiter.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired)
-            throw new InfrastructureException($"Ladybug's limit of reads per second for Tumblebug at {baseUrl} refused a read.");
+        using var read = TumblebugRateLimits.IsSingleInfraRead(request, baseUrl) ? await AcquireAsync(limits.InfraReads(baseUrl), baseUrl, cancellationToken) : null;
+        using var call = await AcquireAsync(limits.Calls(baseUrl), baseUrl, cancellationToken);
         return await base.SendAsync(request, cancellationToken);
+    }
+
+    private static async Task<RateLimitLease?> AcquireAsync(RateLimiter? limiter, Uri baseUrl, CancellationToken cancellationToken)
+    {
+        if (limiter is null) return null;
+        var lease = await limiter.AcquireAsync(1, cancellationToken);
+        if (lease.IsAcquired) return lease;
+        lease.Dispose();
+        throw new InfrastructureException($"Ladybug's limit of calls per second to Tumblebug at {baseUrl} refused a call.");
     }
 }

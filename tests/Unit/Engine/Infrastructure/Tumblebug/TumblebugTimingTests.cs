@@ -92,6 +92,19 @@ public sealed class TumblebugTimingTests
     }
 
     [Fact]
+    public async Task ManyCallsAtOnceStayUnderTumblebugsLimitOfFiftyASecond()
+    {
+        await using var cloud = await TestSandbox.StartAsync();
+        await using var client = TumblebugTestClient.For(cloud);
+
+        // Spec searches are POSTs, which are not retried: a 429 would fail the caller (cluster validation, say).
+        var specs = await Task.WhenAll(Enumerable.Range(0, 80).Select(_ => client.Infrastructure.ListSpecsAsync("aws-ap-northeast-1", CancellationToken.None)));
+
+        Assert.All(specs, s => Assert.NotEmpty(s));
+        Assert.DoesNotContain(cloud.Control.Requests, r => r.StatusCode == 429);
+    }
+
+    [Fact]
     public async Task AMachineReadUndefinedOnceStillCompletesItsCreation()
     {
         await using var cloud = await TestSandbox.StartAsync(o => o.Faults.UndefinedStatusReads = 2);
