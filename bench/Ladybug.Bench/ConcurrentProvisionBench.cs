@@ -49,6 +49,8 @@ public static class ConcurrentProvisionBench
             ["Ladybug:Tumblebug:User"] = sandbox.User,
             ["Ladybug:Tumblebug:Password"] = sandbox.Password,
             ["Ladybug:Tumblebug:PollInterval"] = "00:00:00.500",
+            // Every cluster's job runs at once (the default cap is 8): the figure is about Tumblebug, not the job queue.
+            ["Ladybug:MaxConcurrentJobs"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.AddLadybugEngine();
         builder.AddTumblebugInfrastructure();
@@ -92,7 +94,8 @@ public static class ConcurrentProvisionBench
                 Console.WriteLine($"{count} cluster(s) of 1 control plane + 2 workers created at once: all Provisioned after {all.TotalSeconds:0.0} s " +
                     $"(first {done.Values.Min().TotalSeconds:0.0} s, mean {done.Values.Average(t => t.TotalSeconds):0.0} s)");
                 Console.WriteLine($"  Tumblebug calls: {requests.Count}, of which single-Infra reads {infraReads} ({infraReads / all.TotalSeconds:0.00}/s); " +
-                    $"answered 429: {requests.Count(r => r.StatusCode == 429)}");
+                    $"answered 429: {requests.Count(r => r.StatusCode == 429)}" +
+                    string.Concat(requests.Where(r => r.StatusCode == 429).Select(r => $" [{r.Method} {r.Path}{r.Query}]")));
             }
             return all;
         }

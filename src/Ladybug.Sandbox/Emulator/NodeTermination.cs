@@ -116,11 +116,14 @@ internal sealed class NodeTermination(EmulatorState state, InfraProvisioner prov
         _stopping.Dispose();
     }
 
-    /// <summary>The cloud is asked to terminate the VM (a repeat while it is Terminating changes nothing); creation stops first.</summary>
+    /// <summary>
+    /// The cloud is asked to terminate the VM (a repeat while it is Terminating changes nothing); creation stops first.
+    /// A Failed node has no VM to wait for: it counts as gone at once (manageInfo.go:3459 @v0.13.0).
+    /// </summary>
     private async Task BeginAsync(InfraRecord infra, NodeRecord node)
     {
         lock (state.Sync)
-            if (node.Status is NodeStatus.Terminating or NodeStatus.Terminated) return;
+            if (node.Status is NodeStatus.Terminating or NodeStatus.Terminated or NodeStatus.Failed) return;
         await node.Lifecycle.CancelAsync();
         try
         {

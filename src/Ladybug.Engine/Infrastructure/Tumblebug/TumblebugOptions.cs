@@ -24,8 +24,8 @@ public sealed class TumblebugOptions
 
     /// <summary>
     /// Single-Infra reads (GET /ns/{ns}/infra/{id}, every option) per second, shared by every job on one Tumblebug.
-    /// Tumblebug v0.13 allows 2 a second per client address, burst 2, and answers 429 beyond; a little less leaves room
-    /// for network jitter. 0 turns the limiter off.
+    /// Tumblebug v0.13 allows 2 a second per client address, burst 2, and answers 429 beyond; reads go one at a time,
+    /// evenly spaced, a little slower, so a late one never lands too close to the next. 0 turns the limiter off.
     /// </summary>
     public double InfraReadsPerSecond { get; set; } = 1.6;
     /// <summary>Every call per second, shared likewise: Tumblebug allows 50 per client address. 0 turns the limiter off.</summary>
