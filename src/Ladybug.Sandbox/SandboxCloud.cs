@@ -27,9 +27,11 @@ public sealed class SandboxCloud : IAsyncDisposable
     private readonly SandboxOptions _options;
     private readonly InfraProvisioner _provisioner;
     private readonly EmulatorStateStore? _store;
+    private readonly NodeTermination _termination;
 
-    private SandboxCloud(WebApplication app, SandboxMachines machines, InfraProvisioner provisioner, EmulatorStateStore? store, SandboxControl control, SandboxOptions options, Uri address)
+    private SandboxCloud(WebApplication app, SandboxMachines machines, InfraProvisioner provisioner, NodeTermination termination, EmulatorStateStore? store, SandboxControl control, SandboxOptions options, Uri address)
     {
+        _termination = termination;
         _app = app;
         _machines = machines;
         _provisioner = provisioner;
@@ -58,6 +60,7 @@ public sealed class SandboxCloud : IAsyncDisposable
         var machines = new SandboxMachines(options, loggerFactory.CreateLogger<SandboxMachines>());
         EmulatorStateStore? store = null;
         InfraProvisioner? provisioner = null;
+        NodeTermination? termination = null;
         try
         {
             if (machines.Problem is { } problem)
@@ -67,8 +70,12 @@ public sealed class SandboxCloud : IAsyncDisposable
             store = machines.KeepsState ? EmulatorStateStore.Open(machines.StateDirectory, catalog, loggerFactory.CreateLogger<EmulatorStateStore>()) : null;
             var state = store?.State ?? new EmulatorState();
             provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
+            termination = new NodeTermination(state, provisioner, machines, options.Timing, loggerFactory.CreateLogger<NodeTermination>());
             if (store is not null)
+            {
                 await provisioner.RestoreAsync(store.SavedMachines, cancellationToken);
+                termination.ResumeAfterRestart();
+            }
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(SandboxCloud).Assembly.GetName().Name });
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
@@ -79,7 +86,8 @@ public sealed class SandboxCloud : IAsyncDisposable
             builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
             var ledger = new RequestLedger();
             builder.Services.AddSingleton(options).AddSingleton(machines).AddSingleton(control).AddSingleton(ledger)
-                .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control, new InitializationClock(options.InitializationDelay), ledger));
+                .AddSingleton(new TumblebugRateLimits(options.Timing, TimeProvider.System))
+                .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control, new InitializationClock(options.InitializationDelay), ledger) { Termination = termination });
             var app = builder.Build();
             app.UseMiddleware<TumblebugGate>();
             app.MapTumblebugEmulator();
@@ -87,10 +95,11 @@ public sealed class SandboxCloud : IAsyncDisposable
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new SandboxCloud(app, machines, provisioner, store, control, options, new Uri(address.TrimEnd('/') + "/"));
+            return new SandboxCloud(app, machines, provisioner, termination, store, control, options, new Uri(address.TrimEnd('/') + "/"));
         }
         catch
         {
+            if (termination is not null) await termination.DisposeAsync();
             if (provisioner is not null) await provisioner.StopAllAsync();
             if (store is not null) await store.DisposeAsync();
             await machines.DisposeAsync();
@@ -105,6 +114,7 @@ public sealed class SandboxCloud : IAsyncDisposable
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _app.StopAsync(grace.Token);
             await _app.DisposeAsync();
+            await _termination.DisposeAsync();
             await _provisioner.StopAllAsync();
         }
         finally

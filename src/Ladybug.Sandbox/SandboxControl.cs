@@ -20,6 +20,7 @@ public sealed class SandboxControl
     private SandboxFaults _faults;
     private readonly List<(int Skip, int Left)> _requestFaults = [];
     private int _createResponsesToLose;
+    private int _undefinedReadsLeft;
 
     internal SandboxControl(SandboxOptions options, SandboxMachines machines)
     {
@@ -76,12 +77,24 @@ public sealed class SandboxControl
         }
     }
 
+    /// <summary>Whether this Infra read reports Running nodes Undefined (UndefinedStatusReads); counts the use.</summary>
+    internal bool ClaimUndefinedRead()
+    {
+        lock (_lock)
+        {
+            if (_undefinedReadsLeft <= 0) return false;
+            _undefinedReadsLeft--;
+            return true;
+        }
+    }
+
     private void Apply(SandboxFaults faults)
     {
         _faults = faults;
         _requestFaults.Clear();
         _requestFaults.AddRange(faults.FailRequests.Select(f => (f.Skip, f.Count)));
         _createResponsesToLose = faults.LoseCreateResponses;
+        _undefinedReadsLeft = faults.UndefinedStatusReads;
         _machines.WriteSettings(SimulatorSettings.From(_options, faults));
     }
 }

@@ -44,11 +44,14 @@ public sealed class SandboxOptions
     public string SshdPath { get; set; } = "/usr/sbin/sshd";
     public string SshKeygenPath { get; set; } = "/usr/bin/ssh-keygen";
 
+    /// <summary>Tumblebug's rate limits and the time deletes take (<see cref="TumblebugTimingOptions"/>).</summary>
+    public TumblebugTimingOptions Timing { get; set; } = new();
+
     /// <summary>Faults at start; tests and the E2E suite can replace them while running (PUT /sandbox/faults).</summary>
     public SandboxFaults Faults { get; set; } = new();
 }
 
-/// <summary>What goes wrong on purpose. Everything is off by default.</summary>
+/// <summary>What goes wrong on purpose. Everything but <see cref="UndefinedStatusRate"/> is off by default.</summary>
 public sealed class SandboxFaults
 {
     /// <summary>Nodes on these connections end Failed instead of Running.</summary>
@@ -68,6 +71,14 @@ public sealed class SandboxFaults
     public int LoseCreateResponses { get; set; }
     /// <summary>Tumblebug calls answered with an error status before any work (e.g. 503 for the first N GETs).</summary>
     public List<RequestFault> FailRequests { get; set; } = [];
+    /// <summary>
+    /// Chance, per status read and Running node, that Tumblebug reports it Undefined once its creation is over: a CSP
+    /// status call that failed or answered an unknown word (cb-tumblebug src/core/infra/manageInfo.go:2100-2150,
+    /// 2284-2318 @v0.13.0). On by default, as in the real world.
+    /// </summary>
+    public double UndefinedStatusRate { get; set; } = 0.02;
+    /// <summary>The next this many Infra reads report every Running node Undefined (a deterministic <see cref="UndefinedStatusRate"/>).</summary>
+    public int UndefinedStatusReads { get; set; }
     /// <summary>Simulated steps that exit non-zero.</summary>
     public List<StepFault> FailSteps { get; set; } = [];
     /// <summary>Simulated steps whose SSH connection drops after some output.</summary>

@@ -37,6 +37,12 @@ public class SandboxConsole : IAsyncLifetime
         ["Ladybug:Ssh:ConnectWindow"] = Format(TimeSpan.FromSeconds(30)),
         ["Ladybug:Tumblebug:PollInterval"] = Format(TimeSpan.FromMilliseconds(100)),
         ["Ladybug:Tumblebug:MaxPollInterval"] = Format(TimeSpan.FromMilliseconds(500)),
+        // Tumblebug's 3 checks before a node DELETE gives up stay, 200 ms apart instead of 3 s; a VM still takes longer
+        // to terminate (1 s), so the first delete fails as with the real cloud and the engine's retry (200 ms) succeeds.
+        ["Ladybug:Sandbox:Timing:NodeTerminationTime"] = Format(TimeSpan.FromSeconds(1)),
+        ["Ladybug:Sandbox:Timing:NodeDeleteCheckInterval"] = Format(TimeSpan.FromMilliseconds(200)),
+        ["Ladybug:Sandbox:Timing:InfraTerminatePollInterval"] = Format(TimeSpan.FromMilliseconds(200)),
+        ["Ladybug:Tumblebug:DeleteRetryDelay"] = Format(TimeSpan.FromMilliseconds(200)),
         ["Ladybug:Engine:LogFlushIntervalMs"] = "20",
         ["Ladybug:Bootstrap:WaitReadyTimeout"] = Format(TimeSpan.FromSeconds(60)),
     };

@@ -10,6 +10,8 @@ internal static class NodeStatus
     public const string Running = "Running";
     public const string Failed = "Failed";
     public const string Terminated = "Terminated";
+    public const string Terminating = "Terminating";
+    public const string Undefined = "Undefined";
     public const string None = "None";
     public const string Empty = "Empty";
 
@@ -86,6 +88,8 @@ internal sealed class InfraRecord
     /// </summary>
     public string? StoredStatus { get; set; }
     public string? StoredTargetAction { get; set; }
+    /// <summary>A DELETE ?option=terminate put the Infra under Terminate (<see cref="NodeTermination"/>).</summary>
+    public bool Terminating { get; set; }
 }
 
 internal sealed class NodeRecord
@@ -108,6 +112,10 @@ internal sealed class NodeRecord
     public string TargetAction { get; set; } = "Create";
     public string SystemMessage { get; set; } = "";
     public VirtualMachine? Machine { get; set; }
+    /// <summary>The last Infra read reported this Running node Undefined (<see cref="UndefinedStatus"/>).</summary>
+    public bool ReportsUndefined { get; set; }
+    /// <summary>The status Tumblebug reports: <see cref="Status"/>, unless the last read found it Undefined.</summary>
+    public string ReportedStatus => ReportsUndefined && Status == NodeStatus.Running ? NodeStatus.Undefined : Status;
 
     /// <summary>Cancelled when the node is deleted; stops its creation.</summary>
     public CancellationTokenSource Lifecycle { get; } = new();

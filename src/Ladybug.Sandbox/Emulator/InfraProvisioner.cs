@@ -102,13 +102,8 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         }
     }
 
-    public async Task DeleteNodeAsync(InfraRecord infra, NodeRecord node)
-    {
-        lock (state.Sync) infra.Nodes.Remove(node);
-        state.NotifyChanged();
-        await StopAsync(node);
-        _network.Remove(infra, node);
-    }
+    /// <summary>A deleted node's record is gone: so is its place in the Infra's network document.</summary>
+    public void ForgetNetwork(InfraRecord infra, NodeRecord node) => _network.Remove(infra, node);
 
     private async Task StopAsync(NodeRecord node)
     {

@@ -9,7 +9,10 @@ using Microsoft.AspNetCore.Routing;
 namespace Ladybug.Sandbox.Emulator;
 
 /// <summary>What the emulator's handlers share.</summary>
-internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control, InitializationClock Initialization, RequestLedger Ledger);
+internal sealed record EmulatorServices(EmulatorState State, CloudCatalog Catalog, InfraProvisioner Provisioner, SandboxMachines Machines, SandboxControl Control, InitializationClock Initialization, RequestLedger Ledger)
+{
+    public required NodeTermination Termination { get; init; }
+}
 
 /// <summary>
 /// The CB-Tumblebug v0.13 calls Ladybug makes — same paths, JSON, status words and error shapes as Tumblebug —
@@ -300,7 +303,11 @@ internal static partial class TumblebugEmulatorApi
     {
         if (NamespaceProblem(nsId, e) is { } problem) return problem;
         InfraRecord? infra;
-        lock (e.State.Sync) infra = e.State.Infras.GetValueOrDefault((nsId, infraId));
+        lock (e.State.Sync)
+        {
+            infra = e.State.Infras.GetValueOrDefault((nsId, infraId));
+            if (infra is not null) UndefinedStatus.Observe(infra, e.Control);
+        }
         // RestGetInfra: id, status and accessinfo; any other option is the full read (rest/server/infra/manageInfo.go:79-107 @v0.13.0).
         switch (option ?? "")
         {
@@ -312,6 +319,7 @@ internal static partial class TumblebugEmulatorApi
                 lock (e.State.Sync) return Json(new InfraStatusResponse(WireViews.Status(infra)));
             case "accessinfo":
                 if (infra is null) return Error(StatusCodes.Status500InternalServerError, $"The infra {infraId} does not exist.");
+                if (TerminateRefusal(infra, e) is { } terminating) return terminating;
                 List<string> connections;
                 lock (e.State.Sync) connections = infra.Nodes.Where(n => n.Machine is not null).Select(n => n.ConnectionName).Distinct().ToList();
                 var keys = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -325,7 +333,20 @@ internal static partial class TumblebugEmulatorApi
         }
     }
 
-    private static async Task<IResult> DeleteNodeAsync(string nsId, string infraId, string nodeId, EmulatorServices e)
+    /// <summary>Access info is refused while the Infra is Terminated or under Terminate (cb-tumblebug src/core/infra/manageInfo.go:700-708 @v0.13.0), as a 500.</summary>
+    private static IResult? TerminateRefusal(InfraRecord infra, EmulatorServices e)
+    {
+        lock (e.State.Sync)
+        {
+            var (status, action) = (WireViews.StatusText(infra), WireViews.TargetActionOf(infra));
+            return status.StartsWith(NodeStatus.Terminated, StringComparison.Ordinal) || action == "Terminate"
+                ? Error(StatusCodes.Status500InternalServerError,
+                    $"Infra {infra.Id} is currently being terminated or in terminate action (Status: {status}, TargetAction: {action})")
+                : null;
+        }
+    }
+
+    private static async Task<IResult> DeleteNodeAsync(string nsId, string infraId, string nodeId, HttpContext http, EmulatorServices e)
     {
         if (NamespaceProblem(nsId, e) is { } problem) return problem;
         InfraRecord? infra;
@@ -336,11 +357,10 @@ internal static partial class TumblebugEmulatorApi
             node = infra?.Nodes.FirstOrDefault(n => n.Id == nodeId);
         }
         if (infra is null || node is null) return Error(StatusCodes.Status400BadRequest, "Failed to delete the Node info");
-        await e.Provisioner.DeleteNodeAsync(infra, node);
-        return Json(new SimpleMsg("Deleted the Node info"));
+        return await e.Termination.DeleteNodeAsync(infra, node, http.RequestAborted);
     }
 
-    private static async Task<IResult> DeleteInfraAsync(string nsId, string infraId, string? option, EmulatorServices e)
+    private static async Task<IResult> DeleteInfraAsync(string nsId, string infraId, string? option, HttpContext http, EmulatorServices e)
     {
         if (NamespaceProblem(nsId, e) is { } problem) return problem;
         InfraRecord? infra;
@@ -355,7 +375,9 @@ internal static partial class TumblebugEmulatorApi
                         $"Infra {infraId} is {WireViews.StatusText(infra)}: it can be deleted only when it is Terminated, Undefined, Failed, Preparing, Prepared or Empty. Use option=terminate.");
             }
         }
-        return Json(new IdList(await e.Provisioner.DeleteInfraAsync(infra)));
+        return option == "terminate"
+            ? await e.Termination.TerminateInfraAsync(infra, http.RequestAborted)
+            : Json(new IdList(await e.Provisioner.DeleteInfraAsync(infra)));
     }
 
     /// <summary><paramref name="Connection"/> is the spec's region unless the request named another connection (an override Tumblebug accepts).</summary>

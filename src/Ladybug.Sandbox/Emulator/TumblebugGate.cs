@@ -9,16 +9,18 @@ using Microsoft.AspNetCore.Http;
 namespace Ladybug.Sandbox.Emulator;
 
 /// <summary>
-/// What Tumblebug's middlewares do before a handler runs, in their order: X-Request-Id tracking in the
-/// <see cref="RequestLedger"/> (an id it already holds fails the call), Basic auth (except the health paths), and —
-/// sandbox only — injected request faults. Every Tumblebug call is also recorded for tests.
+/// What Tumblebug's middlewares do before a handler runs, in their order (cb-tumblebug src/interface/rest/server/server.go
+/// @v0.13.0): the global rate limit, X-Request-Id tracking in the <see cref="RequestLedger"/> (an id it already holds
+/// fails the call), Basic auth (except the health paths), the single-Infra read's own rate limit, and — sandbox only —
+/// injected request faults. Every Tumblebug call is also recorded for tests.
 /// </summary>
-internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control, RequestLedger ledger)
+internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control, RequestLedger ledger, TumblebugRateLimits limits)
 {
     private const string RequestIdHeader = "X-Request-Id";
     /// <summary>Set by a handler whose answer the LoseCreateResponses fault swallows: the work is done and recorded, the answer never arrives.</summary>
     public const string LostAnswerKey = "ladybug.tumblebug.lostAnswer";
     private static readonly string[] PublicPaths = ["/livez", "/readyz", "/httpVersion"];
+    private long _sequence;
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -31,11 +33,16 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
         var supplied = http.Request.Headers[RequestIdHeader].ToString();
         var requestId = RequestLedger.IsSkipped(http.Request.Method, $"{http.Request.Path}{http.Request.QueryString}") ? null
             : supplied.Length > 0 ? supplied
-            : ((DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100).ToString(CultureInfo.InvariantCulture);
+            : GeneratedId();
         var original = http.Response.Body;
         using var captured = new MemoryStream();
         try
         {
+            if (!limits.AllowCall(http))
+            {
+                await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status429TooManyRequests, TumblebugRateLimits.Message));
+                return;
+            }
             if (requestId is not null)
             {
                 http.Response.Headers.AccessControlExposeHeaders = RequestIdHeader;
@@ -55,6 +62,8 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
                 http.Response.Headers.WWWAuthenticate = "basic realm=Restricted";
                 await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status401Unauthorized, "Unauthorized"));
             }
+            else if (!limits.AllowRoute(http, path))
+                await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status429TooManyRequests, TumblebugRateLimits.Message));
             else if (control.ClaimRequestFault(http.Request.Method, path + http.Request.QueryString) is { } fault)
                 await WriteAsync(http, TumblebugEmulatorApi.Error(fault.StatusCode,
                     $"Sandbox fault: {http.Request.Method} {path} answered {fault.StatusCode} on purpose (Ladybug:Sandbox:Faults:FailRequests)."));
@@ -79,6 +88,14 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
             control.Record(new RecordedRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Response.StatusCode, supplied.Length > 0 ? supplied : null));
         }
     }
+
+    /// <summary>
+    /// Tumblebug's own id, time.Now().UnixNano() (cb-tumblebug src/interface/rest/server/middlewares/requestIdAndDetailsIssuer.go:21-22
+    /// @v0.13.0): nanoseconds, so concurrent calls practically never share one. .NET's clock counts 100 ns; the last two
+    /// digits come from a counter instead of always being 00, or calls in the same tick would refuse each other.
+    /// </summary>
+    private string GeneratedId() =>
+        ((DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100 + Interlocked.Increment(ref _sequence) % 100).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>ExtractRequestInfo keeps the body as JSON when it parses, and gives it back to the handler (client.go:961-972 @v0.13.0).</summary>
     private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request)

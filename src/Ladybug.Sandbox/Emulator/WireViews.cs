@@ -96,7 +96,7 @@ internal static class WireViews
         Name = node.Id,
         NodeGroupId = node.NodeGroupId,
         Location = Location(node.Region),
-        Status = node.Status,
+        Status = node.ReportedStatus,
         TargetStatus = node.TargetStatus,
         TargetAction = node.TargetAction,
         MonAgentStatus = "notInstalled",
@@ -132,7 +132,7 @@ internal static class WireViews
 
     public static InfraStatusInfo Status(InfraRecord infra)
     {
-        var master = infra.Nodes.OrderBy(n => n.Id, StringComparer.Ordinal).FirstOrDefault(n => n.Status == NodeStatus.Running);
+        var master = infra.Nodes.OrderBy(n => n.Id, StringComparer.Ordinal).FirstOrDefault(n => n.ReportedStatus == NodeStatus.Running);
         return new InfraStatusInfo
         {
             Id = infra.Id,
@@ -153,10 +153,10 @@ internal static class WireViews
                 CspResourceName = n.Uid,
                 CspResourceId = CspResourceId(n),
                 Name = n.Id,
-                Status = n.Status,
+                Status = n.ReportedStatus,
                 TargetStatus = n.TargetStatus,
                 TargetAction = n.TargetAction,
-                NativeStatus = n.Status,
+                NativeStatus = n.ReportedStatus,
                 MonAgentStatus = "notInstalled",
                 SystemMessage = n.SystemMessage,
                 CreatedTime = n.CreatedTime,
@@ -194,7 +194,7 @@ internal static class WireViews
     public static string StatusText(InfraRecord infra)
     {
         if (infra.Nodes.Count == 0) return infra.StoredStatus ?? NodeStatus.Empty;
-        var counts = infra.Nodes.GroupBy(n => n.Status).ToDictionary(g => g.Key, g => g.Count());
+        var counts = infra.Nodes.GroupBy(n => n.ReportedStatus).ToDictionary(g => g.Key, g => g.Count());
         var dominant = NodeStatus.Precedence.Where(counts.ContainsKey).OrderByDescending(s => counts[s]).FirstOrDefault()
             ?? counts.OrderByDescending(c => c.Value).First().Key;
         var running = counts.GetValueOrDefault(NodeStatus.Running);
@@ -208,15 +208,29 @@ internal static class WireViews
         ? infra.StoredTargetAction == "Create"
         : infra.Nodes.Any(n => n.TargetAction == "Create");
 
-    private static string TargetStatus(InfraRecord infra) => IsCreating(infra) ? NodeStatus.Running : NodeStatus.None;
+    private static string TargetStatus(InfraRecord infra) => TargetActionOf(infra) switch
+    {
+        "Terminate" => NodeStatus.Terminated,
+        "Create" => NodeStatus.Running,
+        _ => NodeStatus.None,
+    };
 
-    private static string TargetAction(InfraRecord infra) => IsCreating(infra) ? "Create" : NodeStatus.None;
+    private static string TargetAction(InfraRecord infra) => TargetActionOf(infra);
+
+    /// <summary>
+    /// Terminate while a DELETE ?option=terminate has nodes still Terminating; Tumblebug's status read sets it back to
+    /// None once they all ended (cb-tumblebug src/core/infra/manageInfo.go:1434-1470 @v0.13.0).
+    /// </summary>
+    public static string TargetActionOf(InfraRecord infra) =>
+        infra.Terminating && infra.Nodes.Any(n => n.Status == NodeStatus.Terminating) ? "Terminate"
+        : IsCreating(infra) ? "Create"
+        : NodeStatus.None;
 
     private static string CspResourceId(NodeRecord node) => node.Machine is null ? "" : $"sandbox-{node.Uid}";
 
     private static StatusCountInfo Counts(InfraRecord infra)
     {
-        int Count(string status) => infra.Nodes.Count(n => n.Status == status);
+        int Count(string status) => infra.Nodes.Count(n => n.ReportedStatus == status);
         return new StatusCountInfo
         {
             CountTotal = infra.Nodes.Count,
@@ -224,6 +238,8 @@ internal static class WireViews
             CountRunning = Count(NodeStatus.Running),
             CountFailed = Count(NodeStatus.Failed),
             CountTerminated = Count(NodeStatus.Terminated),
+            CountTerminating = Count(NodeStatus.Terminating),
+            CountUndefined = Count(NodeStatus.Undefined),
         };
     }
 

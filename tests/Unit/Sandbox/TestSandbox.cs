@@ -6,7 +6,7 @@ namespace Ladybug.Tests.Unit.Sandbox;
 
 /// <summary>
 /// Sandboxes for tests: a state directory of their own (so leak checks are exact), thrown away when they stop unless
-/// a test keeps it (KeepState), and sub-second delays.
+/// a test keeps it (KeepState), and sub-second delays (Tumblebug's rate limits stay as they are).
 /// </summary>
 internal static class TestSandbox
 {
@@ -19,6 +19,16 @@ internal static class TestSandbox
             VmCreateDelay = TimeSpan.FromMilliseconds(50),
             CreationWaitLimit = TimeSpan.FromSeconds(30),
             InitializationDelay = TimeSpan.Zero,
+            // Tumblebug's 3 checks stay, 100 ms apart instead of 3 s: a VM that takes 400 ms to terminate still outlasts
+            // them, so every first node delete fails as with the real 6 s window, and the retry succeeds soon after.
+            Timing = new TumblebugTimingOptions
+            {
+                NodeTerminationTime = TimeSpan.FromMilliseconds(400),
+                NodeDeleteCheckInterval = TimeSpan.FromMilliseconds(100),
+                InfraTerminatePollInterval = TimeSpan.FromMilliseconds(50),
+            },
+            // Random Undefined reads would make tests flaky; UndefinedStatusReads shows them deterministically.
+            Faults = new SandboxFaults { UndefinedStatusRate = 0 },
         };
         configure?.Invoke(options);
         return await SandboxCloud.StartAsync(options);

@@ -11,7 +11,7 @@ namespace Ladybug.Tests.Unit.Web;
 public sealed class InfrastructureExtensionsTests
 {
     private static TestConsole Console(params (string Key, string Value)[] settings) =>
-        new(settings: new Dictionary<string, string?>([new("Ladybug:Sandbox:VmCreateDelay", "00:00:00.05"), new("Ladybug:Sandbox:InitializationDelay", "00:00:00"), .. settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))]));
+        new(settings: new Dictionary<string, string?>([new("Ladybug:Sandbox:VmCreateDelay", "00:00:00.05"), new("Ladybug:Sandbox:InitializationDelay", "00:00:00"), new("Ladybug:Sandbox:Faults:UndefinedStatusRate", "0"), .. settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))]));
 
     [Fact]
     public async Task WithoutATumblebugUrlTheConsoleRunsTheSandboxInProcessAndStopsItsVmsWithIt()

@@ -31,6 +31,19 @@ public static class TumblebugErrors
         || MessageOf(api) is var message
             && (message.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || message.StartsWith("Not found [", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Whether Tumblebug answered that the Infra does not exist — a 500 on a full read, access info or a delete
+    /// (cb-tumblebug src/core/infra/manageInfo.go:524-532 @v0.13.0): a definite answer, not a failure worth retrying.
+    /// The body is buffered so the client can still read it.
+    /// </summary>
+    public static async ValueTask<bool> SaysInfraIsMissingAsync(HttpResponseMessage? response)
+    {
+        if (response is not { StatusCode: HttpStatusCode.InternalServerError }) return false;
+        await response.Content.LoadIntoBufferAsync();
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Contains("does not exist", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Tumblebug's own words from a {"message"} body, or null when the failure never reached it.</summary>
     public static string? ServerMessage(Exception exception) =>
         exception is ApiException api ? MessageOf(api) : null;

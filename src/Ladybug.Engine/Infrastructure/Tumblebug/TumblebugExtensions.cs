@@ -23,9 +23,11 @@ public static class TumblebugExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITumblebugEndpoint, ConfiguredTumblebugEndpoint>();
         services.AddTransient<TumblebugEndpointHandler>();
+        services.TryAddSingleton<TumblebugRateLimits>();
+        services.AddTransient<TumblebugRateLimitHandler>();
 
         // The source-generated client (Refit 16): requests are built inline, JSON through TumblebugJsonContext.
-        services.AddRefitGeneratedClient<ITumblebugApi>(TumblebugJsonContext.Default)
+        var client = services.AddRefitGeneratedClient<ITumblebugApi>(TumblebugJsonContext.Default)
             .ConfigureHttpClient(http =>
             {
                 http.BaseAddress = TumblebugEndpointHandler.PlaceholderBase;
@@ -34,9 +36,11 @@ public static class TumblebugExtensions
             // The client lives as long as IInfrastructure (a singleton); pooled connections, not handler rotation, pick up DNS changes.
             .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler<TumblebugEndpointHandler>()
-            .AddStandardResilienceHandler()
+            .AddHttpMessageHandler<TumblebugEndpointHandler>();
+        client.AddStandardResilienceHandler()
             .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<TumblebugOptions>>().Value));
+        // Inside the resilience handler, so retries wait for the shared rate limit like first attempts.
+        client.AddHttpMessageHandler<TumblebugRateLimitHandler>();
 
         services.AddSingleton<IInfrastructure, TumblebugInfrastructure>();
         services.AddSingleton<IClusterSpecCheck, InfrastructureSpecCheck>();
@@ -60,14 +64,22 @@ public static class TumblebugExtensions
         resilience.Retry.DisableFor(HttpMethod.Post, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Connect);
         // Readiness is a question about now: asking again would only hide the answer behind the backoff.
         var transient = resilience.Retry.ShouldHandle;
-        resilience.Retry.ShouldHandle = args =>
-            options.MaxRetries <= 0 || args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath.EndsWith("/readyz", StringComparison.Ordinal) == true
-                ? PredicateResult.False()
-                : transient(args);
+        resilience.Retry.ShouldHandle = async args =>
+            options.MaxRetries > 0
+            && args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath.EndsWith("/readyz", StringComparison.Ordinal) != true
+            && !await TumblebugErrors.SaysInfraIsMissingAsync(args.Outcome.Result)
+            && await transient(args);
         resilience.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
         resilience.Retry.Delay = options.RetryDelay;
         resilience.Retry.BackoffType = DelayBackoffType.Exponential;
         resilience.Retry.UseJitter = true;
+        // Tumblebug's rate limiter sends no Retry-After (echo v4.13.3): a 429 waits longer than other failures, jittered
+        // so that jobs refused together do not come back together.
+        resilience.Retry.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+            args.Outcome.Result is { StatusCode: System.Net.HttpStatusCode.TooManyRequests } limited
+                ? limited.Headers.RetryAfter?.Delta
+                    ?? options.RateLimitedRetryDelay * Math.Pow(2, args.AttemptNumber) * (1 + Random.Shared.NextDouble())
+                : null);
 
         var longest = options.CreationTimeout > options.RequestTimeout ? options.CreationTimeout : options.RequestTimeout;
         resilience.AttemptTimeout.Timeout = options.RequestTimeout;

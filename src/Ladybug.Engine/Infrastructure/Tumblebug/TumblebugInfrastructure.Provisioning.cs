@@ -8,8 +8,9 @@ namespace Ladybug.Engine.Infrastructure.Tumblebug;
 // exists.
 public sealed partial class TumblebugInfrastructure
 {
+    // Undefined is not among them: Tumblebug reports a healthy VM Undefined when one CSP status call fails (UndefinedStreaks).
     private static readonly HashSet<string> FailedStatuses =
-        new(["Failed", "Terminated", "Terminating", "Undefined", "Suspended", "Suspending"], StringComparer.OrdinalIgnoreCase);
+        new(["Failed", "Terminated", "Terminating", "Suspended", "Suspending"], StringComparer.OrdinalIgnoreCase);
 
     public async Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
         ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -120,6 +121,7 @@ public sealed partial class TumblebugInfrastructure
         ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var requestId = $"ladybug-{groupId}-{Guid.NewGuid():N}";
+        using var creating = _creatingCalls.Enter(ns, groupId);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = WatchAsync(ns, groupId, reporter, watching.Token);
         try
@@ -200,8 +202,15 @@ public sealed partial class TumblebugInfrastructure
     }
 
     private Task WaitUntilRunningAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
-        ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken) =>
-        PollAsync(ns, groupId, reporter, deadline, cancellationToken, status => StillWaitingFor(status, pools));
+        ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var undefined = new UndefinedStreaks(Options.UndefinedPollsBeforeFailure);
+        return PollAsync(ns, groupId, reporter, deadline, cancellationToken, status =>
+        {
+            undefined.Observe(status, pools);
+            return StillWaitingFor(status, pools);
+        });
+    }
 
     /// <summary>
     /// Polls ?option=status with a growing interval until <paramref name="waitingFor"/> returns null (done). It

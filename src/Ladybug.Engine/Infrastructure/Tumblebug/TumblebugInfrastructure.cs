@@ -69,37 +69,6 @@ public sealed partial class TumblebugInfrastructure(
     public async Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, CancellationToken cancellationToken) =>
         await GetMachinesAsync(ns, groupId, pools: null, cancellationToken);
 
-    public async Task DeleteMachineAsync(string ns, string groupId, string machineId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await CallAsync($"delete machine '{machineId}' of '{groupId}'", ct => api.DeleteNodeAsync(ns, groupId, machineId, ct), cancellationToken);
-        }
-        catch (InfrastructureException ex)
-        {
-            // Tumblebug says only "Failed to delete the Node info" (400), whatever the reason: what exists decides.
-            if (!ex.NotFound && !await IsGoneAsync(ns, groupId, machineId, cancellationToken)) throw;
-            logger.LogInformation("Machine {Machine} of {Group} was already gone", machineId, groupId);
-        }
-    }
-
-    public async Task DeleteAllAsync(string ns, string groupId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await CallAsync($"terminate and delete the machines of '{groupId}'", ct => api.DeleteInfraAsync(ns, groupId, ct), cancellationToken);
-        }
-        catch (InfrastructureException ex) when (ex.NotFound)
-        {
-            logger.LogInformation("Infra {Group} in {Namespace} was already gone", groupId, ns);
-        }
-        await DeleteFirewallTemplateAsync(ns, groupId, cancellationToken);
-        await DeleteSecurityGroupsAsync(ns, groupId, cancellationToken);
-    }
-
-    private async Task<bool> IsGoneAsync(string ns, string groupId, string machineId, CancellationToken cancellationToken) =>
-        await FindInfraAsync(ns, groupId, cancellationToken) is not { } infra || infra.Node.All(n => n.Id != machineId);
-
     private async Task<List<SpecInfo>> ListSpecInfosAsync(string connection, CancellationToken cancellationToken)
     {
         var filter = new FilterSpecsByRangeRequest { ConnectionName = connection };
@@ -110,26 +79,28 @@ public sealed partial class TumblebugInfrastructure(
 
     private async Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, IReadOnlyCollection<string>? pools, CancellationToken cancellationToken)
     {
+        // Two reads: the status lacks each node's connection, region and spec, so it cannot stand in for the full read.
         var infra = await FindInfraAsync(ns, groupId, cancellationToken);
         if (infra is null) return [];
         var access = await CallAsync($"read the SSH access of '{groupId}'", ct => api.GetInfraAccessInfoAsync(ns, groupId, ct), cancellationToken);
         var accessByNode = access.NodeGroups.SelectMany(g => g.Nodes).ToDictionary(n => n.NodeId, StringComparer.Ordinal);
         return infra.Node
             .Where(n => pools is null || pools.Contains(n.NodeGroupId))
+            // A VM Tumblebug is terminating stays listed until a delete confirms it gone; it is no machine to use.
+            .Where(n => !IsGoingAway(n.Status))
             .Select(n => ToMachine(n, accessByNode.GetValueOrDefault(n.Id)))
             .OrderBy(m => m.PoolName, StringComparer.Ordinal).ThenBy(m => NodeIndex(m.Id))
             .ToList();
     }
 
     /// <summary>
-    /// The Infra, or null when Tumblebug does not know it. Asked through ?option=status first: for a missing Infra
-    /// that answers 400, while the full read answers 500, which would be retried as if Tumblebug were failing.
+    /// The Infra, or null when Tumblebug does not know it. One read: its 500 "does not exist" is not retried
+    /// (<see cref="TumblebugErrors.SaysInfraIsMissingAsync"/>), and every read counts against Tumblebug's rate limit.
     /// </summary>
     private async Task<InfraInfo?> FindInfraAsync(string ns, string groupId, CancellationToken cancellationToken)
     {
         try
         {
-            await CallAsync($"read the status of '{groupId}'", ct => api.GetInfraStatusAsync(ns, groupId, ct), cancellationToken);
             return await CallAsync($"read Infra '{groupId}'", ct => api.GetInfraAsync(ns, groupId, ct), cancellationToken);
         }
         catch (InfrastructureException ex) when (ex.NotFound)
@@ -176,6 +147,9 @@ public sealed partial class TumblebugInfrastructure(
 
     private static MachineSpec ToSpec(SpecInfo s) =>
         new(s.Id, s.CspSpecName, s.ConnectionName, s.VCpu, s.MemoryGiB, s.CostPerHour > 0 ? s.CostPerHour : null);
+
+    private static bool IsGoingAway(string status) =>
+        status.Equals("Terminating", StringComparison.OrdinalIgnoreCase) || status.Equals("Terminated", StringComparison.OrdinalIgnoreCase);
 
     private static Machine ToMachine(NodeInfo node, InfraNodeAccessInfo? access) => new(
         node.Id,

@@ -22,5 +22,28 @@ public sealed class TumblebugOptions
     /// <summary>Base delay of the exponential, jittered retry backoff.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Single-Infra reads (GET /ns/{ns}/infra/{id}, every option) per second, shared by every job on one Tumblebug.
+    /// Tumblebug v0.13 allows 2 a second per client address, burst 2, and answers 429 beyond; reads go one at a time,
+    /// evenly spaced, a little slower, so a late one never lands too close to the next. 0 turns the limiter off.
+    /// </summary>
+    public double InfraReadsPerSecond { get; set; } = 1.6;
+    /// <summary>Every call per second, shared likewise: Tumblebug allows 50 per client address. 0 turns the limiter off.</summary>
+    public double RequestsPerSecond { get; set; } = 40;
+    /// <summary>Base of the longer, jittered backoff after a 429 (doubling per attempt) when Tumblebug sends no Retry-After.</summary>
+    public TimeSpan RateLimitedRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a machine or Infra delete keeps asking: Tumblebug fails a delete while the VM is still terminating
+    /// (node: 400 after ~6 s; Infra: 500 "still Terminating… retry in a few minutes").
+    /// </summary>
+    public TimeSpan DeleteTimeout { get; set; } = TimeSpan.FromMinutes(20);
+    /// <summary>First wait before asking again after a failed delete; it grows by half up to <see cref="MaxPollInterval"/>.</summary>
+    public TimeSpan DeleteRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Status polls in a row that must find a machine Undefined before it counts as failed: Tumblebug reports a healthy
+    /// VM Undefined when one CSP status call fails.
+    /// </summary>
+    public int UndefinedPollsBeforeFailure { get; set; } = 5;
+
     public bool UsesSandbox => string.IsNullOrWhiteSpace(Url);
 }
