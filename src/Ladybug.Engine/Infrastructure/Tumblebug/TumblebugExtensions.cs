@@ -64,11 +64,14 @@ public static class TumblebugExtensions
         resilience.Retry.DisableFor(HttpMethod.Post, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Connect);
         // Readiness is a question about now: asking again would only hide the answer behind the backoff.
         var transient = resilience.Retry.ShouldHandle;
+        // A 429 is asked again whatever the method: Tumblebug's rate limiters are echo middlewares that refuse the call
+        // before any handler runs (cb-tumblebug src/interface/rest/server/server.go:139, 466-467 @v0.13.0), so even a
+        // creating POST answered 429 did nothing.
         resilience.Retry.ShouldHandle = async args =>
             options.MaxRetries > 0
             && args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath.EndsWith("/readyz", StringComparison.Ordinal) != true
-            && !await TumblebugErrors.SaysInfraIsMissingAsync(args.Outcome.Result)
-            && await transient(args);
+            && (args.Outcome.Result is { StatusCode: System.Net.HttpStatusCode.TooManyRequests }
+                || (!await TumblebugErrors.SaysInfraIsMissingAsync(args.Outcome.Result) && await transient(args)));
         resilience.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
         resilience.Retry.Delay = options.RetryDelay;
         resilience.Retry.BackoffType = DelayBackoffType.Exponential;
@@ -87,6 +90,10 @@ public static class TumblebugExtensions
             args.Context.GetRequestMessage() is { } request && IsLongRunning(request) ? longest : options.RequestTimeout);
         // Room for every attempt of the longest call plus the backoff between them.
         resilience.TotalRequestTimeout.Timeout = longest * (resilience.Retry.MaxRetryAttempts + 1) + options.RetryDelay * 16;
+        // A 429 asks the client to slow down; it says nothing about Tumblebug's health, so it never opens the circuit.
+        var breaks = resilience.CircuitBreaker.ShouldHandle;
+        resilience.CircuitBreaker.ShouldHandle = async args =>
+            args.Outcome.Result is not { StatusCode: System.Net.HttpStatusCode.TooManyRequests } && await breaks(args);
         var sampling = options.RequestTimeout * 2;
         resilience.CircuitBreaker.SamplingDuration = sampling > TimeSpan.FromSeconds(30) ? sampling : TimeSpan.FromSeconds(30);
     }

@@ -29,10 +29,14 @@ public sealed class TumblebugRateLimits(IOptions<TumblebugOptions> options) : ID
         return perSecond <= 0 ? null : _calls.GetOrAdd(baseUrl.AbsoluteUri.TrimEnd('/'), _ => Bucket(perSecond, tokensPerPeriod: Math.Max(1, (int)(perSecond / 10))));
     }
 
-    /// <summary>Tumblebug's burst is its rate (echo's memory store); the bucket refills a few tokens at a time.</summary>
+    /// <summary>
+    /// Tumblebug's burst is its rate (echo's memory store); ours is a quarter of our rate, refilled a few tokens at a
+    /// time. Calls let go together can arrive together later (a busy machine delays them on their way); a small burst
+    /// keeps what can pile up at Tumblebug well inside its full bucket.
+    /// </summary>
     private static TokenBucketRateLimiter Bucket(double perSecond, int tokensPerPeriod) => new(new TokenBucketRateLimiterOptions
     {
-        TokenLimit = Math.Max(1, (int)Math.Ceiling(perSecond)),
+        TokenLimit = Math.Max(tokensPerPeriod, (int)Math.Ceiling(perSecond / 4)),
         TokensPerPeriod = tokensPerPeriod,
         ReplenishmentPeriod = TimeSpan.FromSeconds(tokensPerPeriod / perSecond),
         AutoReplenishment = true,
