@@ -68,6 +68,11 @@ public sealed class BadInputJourneyTests(SandboxConsole console) : IClassFixture
         await ExpectFieldErrorAsync(Field(page, "field-service-cidr"), "Service CIDR 10.96.0.0/12 overlaps pod CIDR 10.96.0.0/16.");
         await journey.StepAsync("overlapping-cidrs");
         await page.GetByLabel("Pod CIDR").FillAsync("10.244.0.0/16");
+        // As a person would: leave the field and see both errors go before trying Next again (a click racing the
+        // field's own validation could be judged on the old value).
+        await page.GetByLabel("Pod CIDR").PressAsync("Tab");
+        await Assertions.Expect(Field(page, "field-pod-cidr").Locator(".mud-input-error")).ToHaveCountAsync(0);
+        await Assertions.Expect(Field(page, "field-service-cidr").Locator(".mud-input-error")).ToHaveCountAsync(0);
         await page.GetByTestId("wizard-next").ClickAsync();
         await Assertions.Expect(page.GetByTestId("wizard-create")).ToBeEnabledAsync();
         await journey.StepAsync("review-valid");
