@@ -292,7 +292,8 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         var seen = await TestSandbox.EventuallyAsync(async () =>
         {
             details = (await SendAsync(HttpMethod.Get, "/request/req-running")).Body;
-            return details.TryGetProperty("responseData", out var data) && data.ValueKind == JsonValueKind.Array;
+            // Progress entries are appended as the create goes: wait for the three it reaches before its VMs.
+            return details.TryGetProperty("responseData", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() >= 3;
         }, TimeSpan.FromSeconds(10));
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
