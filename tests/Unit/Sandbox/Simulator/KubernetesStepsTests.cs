@@ -12,46 +12,16 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// </summary>
 public sealed class KubernetesStepsTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("ladybug-k8s-steps-").FullName;
+    private readonly SimulatedVms _vms = new("ladybug-k8s-steps-");
     private readonly BootstrapScriptRenderer _renderer = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _vms.Dispose();
 
-    private sealed record Outcome(int Status, string Out, string Error);
+    private SimulatedNode Vm(NodeFacts facts) => _vms.Vm(facts);
 
-    /// <summary>A VM of the test's Infra; its public IP is the one <see cref="BootstrapFixtures"/> gives the node.</summary>
-    private SimulatedNode Vm(NodeFacts facts)
-    {
-        var directory = Path.Combine(_root, "nodes", facts.Name);
-        if (!File.Exists(Path.Combine(directory, SimulatedNode.IdentityFile)))
-        {
-            SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), new NodeIdentity
-            {
-                Id = facts.Name, Uid = facts.Name, Hostname = facts.Name, InfraId = "cb-cluster", Namespace = "default", Csp = facts.Csp,
-                Region = facts.Region, Zone = facts.Zone, PublicIp = facts.PublicIp, PrivateIp = facts.PrivateIp ?? "", User = "root",
-                VCpu = 2, MemoryGiB = 4, UbuntuRelease = "22.04", ClusterDirectory = Path.Combine(_root, "cluster"),
-            });
-        }
-        return SimulatedNode.Load(directory);
-    }
+    private Task<StepOutcome> RunAsync(NodeFacts node, RenderedScript script) => _vms.RunAsync(node, script);
 
-    private async Task<Outcome> RunAsync(NodeFacts node, RenderedScript script)
-    {
-        var vm = Vm(node);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), vm, new SimulatedCluster(vm.Identity.ClusterDirectory),
-            new SimulatorSettings(), new StringReader(script.Text), output, error, () => throw new InvalidOperationException("no drops here"));
-        var status = await simulator.RunAsync(script.CommandLine, CancellationToken.None);
-        return new Outcome(status, output.ToString(), error.ToString());
-    }
-
-    private async Task<Outcome> RunOkAsync(NodeFacts node, RenderedScript script)
-    {
-        var outcome = await RunAsync(node, script);
-        Assert.True(outcome.Status == 0, $"{script.Step.Name} on {node.Name} exited {outcome.Status}: {outcome.Error}");
-        return outcome;
-    }
+    private Task<StepOutcome> RunOkAsync(NodeFacts node, RenderedScript script) => _vms.RunOkAsync(node, script);
 
     private async Task PrepareAsync(ClusterFacts cluster, params NodeFacts[] nodes)
     {
@@ -130,7 +100,7 @@ public sealed class KubernetesStepsTests : IDisposable
         var commands = await InitAsync(cluster);
         await PrepareAsync(cluster, cluster.ControlPlanes[1], cluster.ControlPlanes[2]);
         // cp-2's join has added its etcd member and not finished (what its whole latency looks like to others).
-        new SimulatedCluster(Path.Combine(_root, "cluster")).Update<KubernetesCluster>(KubernetesCluster.Document,
+        new SimulatedCluster(_vms.ClusterDirectory).Update<KubernetesCluster>(KubernetesCluster.Document,
             c => c with { ControlPlaneJoining = cluster.ControlPlanes[1].Name });
 
         var outcome = await RunAsync(cluster.ControlPlanes[2],
@@ -149,7 +119,7 @@ public sealed class KubernetesStepsTests : IDisposable
         await PrepareAsync(cluster, cluster.ControlPlanes[1], cluster.ControlPlanes[2]);
         foreach (var controlPlane in cluster.ControlPlanes.Skip(1))
             await RunOkAsync(controlPlane, _renderer.JoinControlPlane(cluster, controlPlane, commands.ControlPlane.ToCredentials(), cluster.Leader.PublicIp));
-        var state = new SimulatedCluster(Path.Combine(_root, "cluster"));
+        var state = new SimulatedCluster(_vms.ClusterDirectory);
         Assert.Equal(cluster.ControlPlanes.Select(c => c.Name), state.Read<KubernetesCluster>(KubernetesCluster.Document).EtcdMembers.Select(m => m.Name));
 
         var removed = await RunOkAsync(cluster.Leader, _renderer.DrainDeleteNode(cluster, cluster.ControlPlanes[2], TimeSpan.FromMinutes(1)));

@@ -14,46 +14,17 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// </summary>
 public sealed class SimulatedVmHardeningTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("ladybug-vm-hardening-").FullName;
+    private readonly SimulatedVms _vms = new("ladybug-vm-hardening-");
     private readonly BootstrapScriptRenderer _renderer = new();
     private readonly ClusterFacts _cluster = BootstrapFixtures.Cluster("1.23.17", Cni.Canal);
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _vms.Dispose();
 
-    private sealed record Outcome(int Status, string Out, string Error);
+    private SimulatedNode Vm(NodeFacts facts) => _vms.Vm(facts);
 
-    private SimulatedNode Vm(NodeFacts facts)
-    {
-        var directory = Path.Combine(_root, "nodes", facts.Name);
-        if (!File.Exists(Path.Combine(directory, SimulatedNode.IdentityFile)))
-        {
-            SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), new NodeIdentity
-            {
-                Id = facts.Name, Uid = facts.Name, Hostname = facts.Name, InfraId = "cb-cluster", Namespace = "default", Csp = facts.Csp,
-                Region = facts.Region, Zone = facts.Zone, PublicIp = facts.PublicIp, PrivateIp = facts.PrivateIp ?? "", User = "root",
-                VCpu = 2, MemoryGiB = 4, UbuntuRelease = "22.04", ClusterDirectory = Path.Combine(_root, "cluster"),
-            });
-        }
-        return SimulatedNode.Load(directory);
-    }
+    private Task<StepOutcome> RunAsync(NodeFacts node, RenderedScript script, SimulatorSettings? settings = null) => _vms.RunAsync(node, script, settings);
 
-    private async Task<Outcome> RunAsync(NodeFacts node, RenderedScript script, SimulatorSettings? settings = null)
-    {
-        var vm = Vm(node);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), vm, new SimulatedCluster(vm.Identity.ClusterDirectory),
-            settings ?? new SimulatorSettings(), new StringReader(script.Text), output, error, () => throw new InvalidOperationException("no drops here"));
-        var status = await simulator.RunAsync(script.CommandLine, CancellationToken.None);
-        return new Outcome(status, output.ToString(), error.ToString());
-    }
-
-    private async Task<Outcome> RunOkAsync(NodeFacts node, RenderedScript script, SimulatorSettings? settings = null)
-    {
-        var outcome = await RunAsync(node, script, settings);
-        Assert.True(outcome.Status == 0, $"{script.Step.Name} on {node.Name} exited {outcome.Status}: {outcome.Error}");
-        return outcome;
-    }
+    private Task<StepOutcome> RunOkAsync(NodeFacts node, RenderedScript script, SimulatorSettings? settings = null) => _vms.RunOkAsync(node, script, settings);
 
     private static RenderedScript WithArguments(RenderedScript script, Func<IReadOnlyList<ScriptArgument>, IEnumerable<ScriptArgument>> change) =>
         BootstrapScriptRenderer.Render(script.Step, [.. change(script.Arguments)]);

@@ -13,44 +13,16 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// </summary>
 public sealed class UpstreamArtifactsTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("ladybug-upstream-").FullName;
+    private readonly SimulatedVms _vms = new("ladybug-upstream-");
     private readonly BootstrapScriptRenderer _renderer = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _vms.Dispose();
 
-    private sealed record Outcome(int Status, string Out, string Error);
+    private SimulatedNode Vm(NodeFacts facts) => _vms.Vm(facts);
 
-    private SimulatedNode Vm(NodeFacts facts)
-    {
-        var directory = Path.Combine(_root, "nodes", facts.Name);
-        if (!File.Exists(Path.Combine(directory, SimulatedNode.IdentityFile)))
-        {
-            SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), new NodeIdentity
-            {
-                Id = facts.Name, Uid = facts.Name, Hostname = facts.Name, InfraId = "cb-cluster", Namespace = "default", Csp = facts.Csp,
-                Region = facts.Region, Zone = facts.Zone, PublicIp = facts.PublicIp, PrivateIp = facts.PrivateIp ?? "", User = "root",
-                VCpu = 2, MemoryGiB = 4, UbuntuRelease = "22.04", ClusterDirectory = Path.Combine(_root, "cluster"),
-            });
-        }
-        return SimulatedNode.Load(directory);
-    }
+    private Task<StepOutcome> RunAsync(NodeFacts node, RenderedScript script) => _vms.RunAsync(node, script);
 
-    private async Task<Outcome> RunAsync(NodeFacts node, RenderedScript script)
-    {
-        var vm = Vm(node);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), vm, new SimulatedCluster(vm.Identity.ClusterDirectory),
-            new SimulatorSettings(), new StringReader(script.Text), output, error, () => throw new InvalidOperationException("no drops here"));
-        var status = await simulator.RunAsync(script.CommandLine, CancellationToken.None);
-        return new Outcome(status, output.ToString(), error.ToString());
-    }
-
-    private async Task RunOkAsync(NodeFacts node, RenderedScript script)
-    {
-        var outcome = await RunAsync(node, script);
-        Assert.True(outcome.Status == 0, $"{script.Step.Name} on {node.Name} exited {outcome.Status}: {outcome.Error}");
-    }
+    private Task<StepOutcome> RunOkAsync(NodeFacts node, RenderedScript script) => _vms.RunOkAsync(node, script);
 
     /// <summary>The engine's script with one argument changed, as if the catalog had pinned something else.</summary>
     private static RenderedScript With(RenderedScript script, string name, string value) =>
@@ -200,7 +172,7 @@ public sealed class UpstreamArtifactsTests : IDisposable
             cluster = cluster with { ControlPlanes = [leader] };
             await InitAsync(cluster);
             await RunOkAsync(leader, _renderer.PodNetwork(cluster, 1410));
-            Directory.Delete(Path.Combine(_root, "cluster"), recursive: true);
+            Directory.Delete(_vms.ClusterDirectory, recursive: true);
         }
     }
 }
