@@ -153,8 +153,9 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
     {
         _machines.Fail("w1-2", "join-worker");
         var created = await Clusters.CreateAsync(Spec());
-        // The runner queues the rollback right after the failed job ends.
-        var cluster = await WaitForAsync(created.Id, (c, jobs) => c.Phase == ClusterPhase.Failed && jobs.Any(j => j.Kind == JobKind.Rollback));
+        // The runner queues the rollback right after the failed job ends; what it deleted is known once it succeeded.
+        var cluster = await WaitForAsync(created.Id,
+            (c, jobs) => c.Phase == ClusterPhase.Failed && jobs.Any(j => j.Kind == JobKind.Rollback && j.State == JobState.Succeeded));
 
         Assert.Equal(FailureReason.JoinWorkerFailed, cluster.Reason);
         Assert.Contains("Step 'join-worker' failed on node w1-2 with exit code 1.", cluster.Message);

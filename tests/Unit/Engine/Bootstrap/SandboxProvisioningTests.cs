@@ -167,7 +167,8 @@ public sealed class SandboxProvisioningTests(SandboxEngine engine) : IClassFixtu
         engine.Sandbox.Control.Faults = new SandboxFaults { FailSteps = [new StepFault { Step = step, Node = node, Times = 0, ExitCode = 3 }] };
         var name = "fail-" + step;
         var created = await engine.Clusters.CreateAsync(MultiCloud(name));
-        var cluster = await engine.WaitForAsync(created.Id, (c, jobs) => c.Phase == ClusterPhase.Failed && jobs.Any(j => j.Kind == JobKind.Rollback));
+        var cluster = await engine.WaitForAsync(created.Id,
+            (c, jobs) => c.Phase == ClusterPhase.Failed && jobs.Any(j => j.Kind == JobKind.Rollback && j.State == JobState.Succeeded));
 
         Assert.Equal(reason, cluster.Reason);
         Assert.True(cluster.Message!.Contains($"Step '{step}' failed on node {node} with exit code 3.", StringComparison.Ordinal), cluster.Message);
