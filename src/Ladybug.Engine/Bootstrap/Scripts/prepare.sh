@@ -7,6 +7,8 @@ NODE_NAME="$(arg node-name)"
 K8S_VERSION="$(arg kubernetes-version)"
 BINARIES="$(arg binaries)"
 RUNTIME="$(arg runtime)"
+# The runtime from the Ubuntu archive of this node's release (docker.io, containerd; name=version pins one).
+RUNTIME_PACKAGE="$(arg runtime-package)"
 WIREGUARD="$(arg wireguard)"
 ARCH="$(dpkg --print-architecture)"
 
@@ -47,7 +49,7 @@ apt_install apt-transport-https ca-certificates curl gnupg conntrack socat ebtab
 
 install_docker() {
   # Kubernetes 1.18 talks to Docker through the kubelet's built-in dockershim.
-  apt_install docker.io
+  apt_install "$RUNTIME_PACKAGE"
   mkdir -p /etc/docker
   cat > /etc/docker/daemon.json <<'DOCKER'
 {
@@ -64,7 +66,7 @@ DOCKER
 install_containerd() {
   local pause_image
   pause_image="$(arg pause-image)"
-  apt_install containerd
+  apt_install "$RUNTIME_PACKAGE"
   mkdir -p /etc/containerd
   containerd config default > /etc/containerd/config.toml
   # The kubelet uses the systemd cgroup driver; the runtime must agree or pods restart forever.
