@@ -30,6 +30,7 @@ public sealed partial class BootstrapScriptRenderer
             new("kubernetes-version", cluster.KubernetesVersion),
             new("binaries", minor.Binaries == BinarySource.ReleaseBinaries ? "release" : "pkgs"),
             new("runtime", minor.Runtime == ContainerRuntime.Docker ? "docker" : "containerd"),
+            new("runtime-package", minor.RuntimePackage),
             new("wireguard", cluster.Cni == Cni.Kilo ? "yes" : "no"),
             new("apt-lock-wait-seconds", AptLockWaitSeconds.ToString(CultureInfo.InvariantCulture)),
         ];
@@ -53,7 +54,7 @@ public sealed partial class BootstrapScriptRenderer
     /// <summary>Packages held against unattended upgrades: the runtime (and what it runs on), and apt-installed Kubernetes.</summary>
     public static IReadOnlyList<string> HeldPackages(KubernetesMinor minor) =>
     [
-        .. minor.Runtime == ContainerRuntime.Docker ? ["docker.io", "containerd", "runc"] : new[] { "containerd", "runc" },
+        .. minor.Runtime == ContainerRuntime.Docker ? [minor.RuntimePackageName, "containerd", "runc"] : new[] { minor.RuntimePackageName, "runc" },
         .. minor.Binaries == BinarySource.PkgsK8sIo ? ["kubelet", "kubeadm", "kubectl"] : Array.Empty<string>(),
     ];
 

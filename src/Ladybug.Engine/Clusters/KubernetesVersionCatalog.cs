@@ -31,6 +31,7 @@ public sealed record CoreDnsRepository(string Repository, int UntilPatch, string
 /// <param name="CniPluginsVersion">containernetworking/plugins release installed next to release binaries (pkgs.k8s.io pulls kubernetes-cni itself).</param>
 /// <param name="PauseVersion">Sandbox (pause) image tag kubeadm of that minor expects; containerd is told to use the same.</param>
 /// <param name="KiloVersion">Kilo release whose manifests and image are applied (git tag of squat/kilo).</param>
+/// <param name="RuntimePackage">apt install argument of the runtime from the Ubuntu archive of <paramref name="UbuntuRelease"/> ("containerd", "docker.io", or name=version).</param>
 public sealed record KubernetesMinor(
     string Minor,
     int LatestPatch,
@@ -47,8 +48,12 @@ public sealed record KubernetesMinor(
     CanalManifest Canal,
     string KiloVersion,
     CoreDnsRepository? CoreDnsRepository,
-    bool Legacy)
+    bool Legacy,
+    string RuntimePackage)
 {
+    /// <summary>The runtime's package name without a version pin ("containerd=2.2.1-…" → "containerd").</summary>
+    public string RuntimePackageName => RuntimePackage.Split('=')[0];
+
     /// <summary>Every image kubeadm pulls comes from here; k8s.gcr.io (1.18's default) is frozen.</summary>
     public const string ImageRepository = "registry.k8s.io";
 

@@ -51,6 +51,9 @@ public sealed class UpstreamArtifacts
 
     public IReadOnlyList<PackageRepository> PackageRepositories => Data.PackageRepositories;
 
+    /// <summary>The Ubuntu archive as apt sees it on each release: the packages the scripts install and their versions.</summary>
+    public UbuntuArchive UbuntuArchive => Data.UbuntuArchive;
+
     public ManifestArtifact? Manifest(string url) => _manifests.GetValueOrDefault(url);
 
     public KubeadmImages? Kubeadm(string minor) => Data.Kubeadm.FirstOrDefault(k => k.Minor == minor);
@@ -126,7 +129,8 @@ public sealed class UpstreamArtifacts
         IReadOnlyList<PackageDependency> PackageDependencies,
         IReadOnlyList<ImageTags> Images,
         IReadOnlyList<KubeadmImages> Kubeadm,
-        IReadOnlyList<ManifestArtifact> Manifests);
+        IReadOnlyList<ManifestArtifact> Manifests,
+        UbuntuArchive UbuntuArchive);
 
     internal sealed record ReleaseBinaries(string Minor, string Patches, string Evidence);
 

@@ -7,6 +7,8 @@ NODE_NAME="$(arg node-name)"
 K8S_VERSION="$(arg kubernetes-version)"
 BINARIES="$(arg binaries)"
 RUNTIME="$(arg runtime)"
+# The runtime from the Ubuntu archive of this node's release (docker.io, containerd; name=version pins one).
+RUNTIME_PACKAGE="$(arg runtime-package)"
 WIREGUARD="$(arg wireguard)"
 ARCH="$(dpkg --print-architecture)"
 
@@ -47,7 +49,7 @@ apt_install apt-transport-https ca-certificates curl gnupg conntrack socat ebtab
 
 install_docker() {
   # Kubernetes 1.18 talks to Docker through the kubelet's built-in dockershim.
-  apt_install docker.io
+  apt_install "$RUNTIME_PACKAGE"
   mkdir -p /etc/docker
   cat > /etc/docker/daemon.json <<'DOCKER'
 {
@@ -61,16 +63,22 @@ DOCKER
   systemctl restart docker
 }
 
+# edit_containerd_config FILE PAUSE_IMAGE: containerd's default config with the systemd cgroup driver and kubeadm's pause
+# image. containerd 1.x (config version 2) names the pause image sandbox_image; 2.x (version 3, Ubuntu 24.04's
+# containerd since 2.2.1-0ubuntu1~24.04.3) pins it as "sandbox" under [plugins.'io.containerd.cri.v1.images'.pinned_images].
+edit_containerd_config() {
+  # The kubelet uses the systemd cgroup driver; the runtime must agree or pods restart forever.
+  sed -i 's/SystemdCgroup = false/SystemdCgroup = true/' "$1"
+  sed -i -e "s#sandbox_image = .*#sandbox_image = \"$2\"#" -e "s#^\([[:space:]]*\)sandbox = .*#\1sandbox = '$2'#" "$1"
+  grep -q 'SystemdCgroup = true' "$1" || die "containerd's default config has no SystemdCgroup switch"
+  grep -qF -e "sandbox_image = \"$2\"" -e "sandbox = '$2'" "$1" || die "containerd's default config names no sandbox image"
+}
+
 install_containerd() {
-  local pause_image
-  pause_image="$(arg pause-image)"
-  apt_install containerd
+  apt_install "$RUNTIME_PACKAGE"
   mkdir -p /etc/containerd
   containerd config default > /etc/containerd/config.toml
-  # The kubelet uses the systemd cgroup driver; the runtime must agree or pods restart forever.
-  sed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml
-  sed -i "s#sandbox_image = .*#sandbox_image = \"${pause_image}\"#" /etc/containerd/config.toml
-  grep -q 'SystemdCgroup = true' /etc/containerd/config.toml || die "containerd's default config has no SystemdCgroup switch"
+  edit_containerd_config /etc/containerd/config.toml "$(arg pause-image)"
   printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\nimage-endpoint: unix:///run/containerd/containerd.sock\n' > /etc/crictl.yaml
   systemctl enable containerd
   systemctl restart containerd

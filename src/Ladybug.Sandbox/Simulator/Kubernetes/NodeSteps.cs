@@ -18,6 +18,8 @@ internal sealed partial class PrepareStep : KubernetesStep
         var wireguard = args.OneOf("wireguard", "yes", "no") == "yes";
         if (runtime == "docker" && MinorOf(version) >= 24)
             throw new NodeStepFailure($"Kubernetes {version} has no dockershim: --runtime=docker works up to 1.23 only");
+        var runtimePackage = args.Required("runtime-package");
+        var runtimeName = runtimePackage.Split('=')[0];
         var pause = runtime == "containerd" ? args.Required("pause-image") : null;
         string[] sources = binaries == "release"
             ? [$"crictl {args.Required("cri-tools-version")}", $"CNI plugins {args.Required("cni-plugins-version")}"]
@@ -26,15 +28,19 @@ internal sealed partial class PrepareStep : KubernetesStep
         if (existing.JoinedAs is not null && existing.Version != version)
             throw new NodeStepFailure($"this node already runs Kubernetes {existing.Version} as a {existing.JoinedAs}; reset it before installing {version}");
 
-        // prepare's first apt-get (the base packages) comes before any download.
+        // prepare's first apt-get (the base packages) comes before any download, then the runtime's.
         var aptWait = AptLock.Wait(context, args);
+        var archive = ArchiveOf(context);
+        await RequireArchivePackagesAsync(context, archive, BasePackages);
+        var runtimeVersion = (await RequireArchivePackagesAsync(context, archive, [runtimePackage]))[0].Version;
         if (binaries == "release")
             await RequireReleaseDownloadsAsync(context, args, version, alreadyInstalled: existing.Version == version);
         else
             await RequirePackagesAsync(context, args.Required("package-repository"), version);
+        if (wireguard)
+            await RequireArchivePackagesAsync(context, archive, ["wireguard"]);
 
-        var codename = context.Node.ReadFile("/etc/os-release")?.Split('\n')
-            .FirstOrDefault(l => l.StartsWith("VERSION_CODENAME=", StringComparison.Ordinal))?["VERSION_CODENAME=".Length..] ?? "jammy";
+        var codename = archive.Codename;
         List<string> lines =
         [
             Log($"Preparing {name}: Kubernetes {version}, {runtime}, binaries from {binaries}"),
@@ -44,10 +50,7 @@ internal sealed partial class PrepareStep : KubernetesStep
             $"Get:3 http://security.ubuntu.com/ubuntu {codename}-security InRelease [129 kB]",
             "Fetched 257 kB in 1s (312 kB/s)",
             "Reading package lists...",
-            "Setting up conntrack (1:1.4.6-2build2) ...",
-            "Setting up socat (1.7.4.1-3ubuntu4) ...",
-            "Setting up ebtables (2.0.11-4build2) ...",
-            runtime == "docker" ? "Setting up docker.io (20.10.21-0ubuntu1~18.04.3) ..." : "Setting up containerd (1.7.12-0ubuntu2~22.04.1) ...",
+            runtimeVersion is null ? $"Setting up {runtimeName} ..." : $"Setting up {runtimeName} ({runtimeVersion}) ...",
             $"Created symlink /etc/systemd/system/multi-user.target.wants/{runtime}.service → /lib/systemd/system/{runtime}.service.",
             pause is null ? Log("docker uses the systemd cgroup driver") : Log($"containerd uses SystemdCgroup and sandbox image {pause}"),
             .. sources.Select(s => Log($"installed {s}")),
@@ -56,13 +59,13 @@ internal sealed partial class PrepareStep : KubernetesStep
                 : $"Setting up kubeadm ({version}-1.1) ...",
             "Created symlink /etc/systemd/system/multi-user.target.wants/kubelet.service → /etc/systemd/system/kubelet.service.",
         ];
-        if (wireguard) lines.Add("Setting up wireguard-tools (1.0.20210914-1ubuntu2) ...");
+        if (wireguard) lines.Add("Setting up wireguard ...");
         lines.Add(Log($"kubeadm v{version}, kubelet v{version} ready on {name}"));
         await context.WorkAsync(lines);
 
         // prepare ends with apt-mark hold of every --hold (none before the engine passed them).
         var held = args.Optional("hold") is null ? [] : args.List("hold");
-        var installed = (runtime == "docker" ? new[] { "docker.io", "containerd", "runc" } : ["containerd", "runc"])
+        var installed = (runtime == "docker" ? new[] { runtimeName, "containerd", "runc" } : [runtimeName, "runc"])
             .Concat(binaries == "pkgs" ? ["kubelet", "kubeadm", "kubectl"] : []).ToList();
         foreach (var package in held.Where(p => !installed.Contains(p)))
             throw new NodeStepFailure($"E: Unable to locate package {package}", 100, verbatim: true);
@@ -74,6 +77,36 @@ internal sealed partial class PrepareStep : KubernetesStep
         context.Node.WriteFile("/etc/hostname", name + "\n");
         UpdateNode(context, s => s with { NodeName = name, Version = version, Runtime = runtime, WireGuard = wireguard });
         return 0;
+    }
+
+    /// <summary>prepare.sh's first apt_install, before the runtime: the tools kubeadm's preflight and the kubelet need.</summary>
+    private static readonly string[] BasePackages =
+        ["apt-transport-https", "ca-certificates", "curl", "gnupg", "conntrack", "socat", "ebtables", "ethtool", "iptables", "ipset"];
+
+    /// <summary>
+    /// The Ubuntu archive this VM's apt sees: its release from /etc/os-release (VERSION_CODENAME), else the release the
+    /// cloud booted it from. A release the catalog does not hold has no package at all.
+    /// </summary>
+    private static UbuntuRelease ArchiveOf(NodeStepContext context)
+    {
+        var archive = UpstreamArtifacts.Instance.UbuntuArchive;
+        var codename = context.Node.ReadFile("/etc/os-release")?.Split('\n')
+            .FirstOrDefault(l => l.StartsWith("VERSION_CODENAME=", StringComparison.Ordinal))?["VERSION_CODENAME=".Length..]
+            ?? archive.Codename(context.Node.Identity.UbuntuRelease) ?? context.Node.Identity.UbuntuRelease;
+        return archive.Release(codename) ?? new UbuntuRelease(context.Node.Identity.UbuntuRelease, codename, []);
+    }
+
+    /// <summary>
+    /// One <c>apt_install A B …</c>: apt resolves every argument before it installs any, reports each one its index lacks
+    /// and installs nothing, exit 100 (apt-pkg/cacheset.cc:734, :840 @2.7.14).
+    /// </summary>
+    private static async Task<IReadOnlyList<AptSelection>> RequireArchivePackagesAsync(NodeStepContext context, UbuntuRelease archive, IEnumerable<string> specs)
+    {
+        var selections = specs.Select(archive.Select).ToList();
+        var errors = selections.Where(s => s.Error is not null).Select(s => s.Error!).ToList();
+        if (errors.Count > 0)
+            throw await UpstreamFailures.AptAsync(context, string.Join('\n', errors));
+        return selections;
     }
 
     /// <summary>

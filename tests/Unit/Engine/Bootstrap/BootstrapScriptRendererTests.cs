@@ -21,7 +21,7 @@ public sealed class BootstrapScriptRendererTests
         Assert.Equal("v1.18.0", prepare.Argument("cri-tools-version"));
         Assert.Null(prepare.Argument("package-repository"));
         Assert.Contains("https://dl.k8s.io/release/v${K8S_VERSION}/bin/linux/${ARCH}", prepare.Text);
-        Assert.Contains("apt_install docker.io", prepare.Text);
+        Assert.Equal("docker.io", prepare.Argument("runtime-package"));
         Assert.Contains("native.cgroupdriver=systemd", prepare.Text);
         Assert.Equal("kubeadm.k8s.io/v1beta2", init.Argument("kubeadm-api-version"));
         Assert.Equal("/var/run/dockershim.sock", init.Argument("cri-socket"));
