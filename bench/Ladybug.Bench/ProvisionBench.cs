@@ -17,7 +17,7 @@ namespace Ladybug.Bench;
 /// 1 control plane + N workers provisioned by the real engine in the sandbox cloud, with a fixed simulated latency per
 /// step. Compares the bootstrap's wall time (first prepare to stored kubeconfig) with the plan's critical path — the
 /// sum of the latencies on its longest dependency chain: prepare → public-ip → init → cni → ⌈N / join parallelism⌉
-/// waves of worker joins → label → wait-ready → fetch-kubeconfig. The ratio is what the engine (and the sandbox's
+/// waves of worker joins → label → wait-ready → overlay-addresses → pod-network (every node at once) → fetch-kubeconfig. The ratio is what the engine (and the sandbox's
 /// sshd and simulator processes, on this machine's cores) add; the target is ≤ 1.10 at N = 50.
 /// </summary>
 public static class ProvisionBench
@@ -32,6 +32,8 @@ public static class ProvisionBench
         ["join-worker"] = TimeSpan.FromSeconds(4),
         ["label"] = TimeSpan.FromSeconds(2),
         ["wait-ready"] = TimeSpan.FromSeconds(3),
+        ["overlay-addresses"] = TimeSpan.FromSeconds(1),
+        ["pod-network"] = TimeSpan.FromSeconds(2),
         ["fetch-kubeconfig"] = TimeSpan.FromSeconds(2),
     };
 
@@ -184,7 +186,8 @@ public static class ProvisionBench
 
         var waves = (workers + parallelism - 1) / parallelism;
         var critical = Latencies["prepare"] + Latencies["public-ip"] + Latencies["kubeadm-init"] + Latencies["cni"]
-            + Latencies["join-worker"] * waves + Latencies["label"] + Latencies["wait-ready"] + Latencies["fetch-kubeconfig"];
+            + Latencies["join-worker"] * waves + Latencies["label"] + Latencies["wait-ready"]
+            + Latencies["overlay-addresses"] + Latencies["pod-network"] + Latencies["fetch-kubeconfig"];
 
         Console.WriteLine($"Provision 1 control plane + {workers} workers (worker joins {parallelism} at a time: {waves} wave(s))");
         Console.WriteLine($"  create → Provisioned: {total.TotalSeconds:0.0} s; machines: {(bootstrapStart - planSteps["resolve"].StartedAt).TotalSeconds:0.0} s");

@@ -23,6 +23,12 @@ public sealed class BootstrapOptions
     /// <summary>How long every node may take to report Ready after the joins.</summary>
     public TimeSpan WaitReadyTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long the pod network may take to carry traffic between every two nodes once they are Ready (the CNI
+    /// publishing each node's tunnel address, then each node pinging the others through the tunnel).
+    /// </summary>
+    public TimeSpan PodNetworkTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long draining a node may take when it is removed.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -182,6 +182,22 @@ public sealed partial class BootstrapScriptRenderer
         .. nodeNames.Select(n => new ScriptArgument("node", n)),
     ], timeout: timeout + TimeSpan.FromMinutes(1));
 
+    /// <summary>From the leader: each node's tunnel address as its CNI published it (canal: its podCIDR; kilo: its WireGuard IP).</summary>
+    public RenderedScript OverlayAddresses(ClusterFacts cluster, IEnumerable<string> nodeNames, TimeSpan timeout) => Render(BootstrapStep.OverlayAddresses,
+    [
+        new("cni", CniName(cluster.Cni)),
+        new("timeout-seconds", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+        .. nodeNames.Select(n => new ScriptArgument("node", n)),
+    ], timeout: timeout + TimeSpan.FromMinutes(1));
+
+    /// <summary>On one node: pings every peer's tunnel address (from <see cref="PodNetworkReport.ParseOverlay"/>) through the pod network.</summary>
+    public RenderedScript PodNetworkCheck(ClusterFacts cluster, IEnumerable<PodNetworkPeer> peers, TimeSpan timeout) => Render(BootstrapStep.PodNetwork,
+    [
+        new("cni", CniName(cluster.Cni)),
+        new("timeout-seconds", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+        .. peers.Select(p => new ScriptArgument("peer", $"{p.Name},{p.Address}")),
+    ], timeout: timeout + TimeSpan.FromMinutes(1));
+
     public RenderedScript FetchKubeconfig() => Render(BootstrapStep.FetchKubeconfig, []);
 
     public RenderedScript DrainDeleteNode(ClusterFacts cluster, NodeFacts node, TimeSpan drainTimeout) => Render(BootstrapStep.DrainDeleteNode,

@@ -29,9 +29,13 @@ public sealed record BootstrapStep(string Name, string FailureReason, bool Clust
     public static readonly BootstrapStep FetchKubeconfig = new("fetch-kubeconfig", Clusters.FailureReason.FetchKubeconfigFailed, ClusterWide: true);
     public static readonly BootstrapStep DrainDeleteNode = new("drain-delete-node", Clusters.FailureReason.RemoveNodeFailed, ClusterWide: true);
     public static readonly BootstrapStep Reset = new("reset", Clusters.FailureReason.JoinWorkerFailed);
+    public static readonly BootstrapStep OverlayAddresses = new("overlay-addresses", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
+    // Run on each node, but a tunnel that carries nothing is the pair's problem (their security groups), not this node's.
+    public static readonly BootstrapStep PodNetwork = new("pod-network", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
 
     public static IReadOnlyList<BootstrapStep> All { get; } =
-        [Prepare, PublicIp, Haproxy, KubeadmInit, Cni, JoinControlPlane, JoinWorker, JoinToken, Label, WaitReady, FetchKubeconfig, DrainDeleteNode, Reset];
+        [Prepare, PublicIp, Haproxy, KubeadmInit, Cni, JoinControlPlane, JoinWorker, JoinToken, Label, WaitReady, FetchKubeconfig, DrainDeleteNode, Reset,
+         OverlayAddresses, PodNetwork];
 
     public override string ToString() => Name;
 }

@@ -42,6 +42,8 @@ internal sealed class CreateClusterJob(ClusterProvisioner provisioner) : IJobHan
         new("label-nodes", true, provisioner.LabelNodesAsync),
         // Reads node status.
         new("wait-ready", true, (c, t) => provisioner.WaitReadyAsync(c, Selection.All, t)),
+        // Reads addresses and pings; changes nothing.
+        new("pod-network", true, (c, t) => provisioner.CheckPodNetworkAsync(c, Selection.All, t)),
         // Reads admin.conf and overwrites the sealed copy.
         new("fetch-kubeconfig", true, provisioner.FetchKubeconfigAsync),
     ];
@@ -70,6 +72,7 @@ internal sealed class AddNodesJob(ClusterProvisioner provisioner) : IJobHandler
         new("join-workers", true, (c, t) => provisioner.JoinWorkersAsync(c, Selection.AddedBy(c), t)),
         new("label-nodes", true, provisioner.LabelNodesAsync),
         new("wait-ready", true, (c, t) => provisioner.WaitReadyAsync(c, Selection.AddedBy(c), t)),
+        new("pod-network", true, (c, t) => provisioner.CheckPodNetworkAsync(c, Selection.AddedBy(c), t)),
     ];
 
     public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => provisioner.MarkProvisionedAsync(context, cancellationToken);

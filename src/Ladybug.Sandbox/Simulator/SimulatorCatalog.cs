@@ -33,5 +33,7 @@ public static class SimulatorCatalog
         .AddStep(new Kubernetes.WaitReadyStep())
         .AddStep(new Kubernetes.FetchKubeconfigStep())
         .AddStep(new Kubernetes.DrainDeleteNodeStep())
-        .AddStep(new Kubernetes.ResetStep());
+        .AddStep(new Kubernetes.ResetStep())
+        .AddStep(new Kubernetes.OverlayAddressesStep())
+        .AddStep(new Kubernetes.PodNetworkStep());
 }

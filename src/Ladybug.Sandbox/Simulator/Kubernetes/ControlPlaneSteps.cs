@@ -75,7 +75,7 @@ internal sealed class KubeadmInitStep : KubernetesStep
         {
             if (cluster.IsInitialized)
                 throw new NodeStepFailure($"this Infra's cluster was already initialised on {cluster.InitializedOn}; a second kubeadm init would make a second cluster");
-            return cluster with
+            return NodeIpam.Register(cluster with
             {
                 InitializedOn = context.Node.Identity.Id,
                 Name = clusterName,
@@ -91,9 +91,10 @@ internal sealed class KubeadmInitStep : KubernetesStep
                 CertificateKey = certificateKey,
                 CertificatesUploadedAt = DateTimeOffset.UtcNow,
                 Tokens = [new BootstrapToken(token, DateTimeOffset.UtcNow.AddHours(24))],
-                Nodes = new(StringComparer.Ordinal) { [name] = NewNode(context, state, ControlPlane, advertise) },
+                Nodes = new(StringComparer.Ordinal),
+                PodCidrNextCandidate = 0,
                 EtcdMembers = [new EtcdMember(EtcdMemberId(name), name, $"https://{advertise}:2380")],
-            };
+            }, NewNode(context, state, ControlPlane, advertise));
         });
 
         context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(initialized));
@@ -302,11 +303,7 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
         lines.Add(Log($"{name} joined as a control plane"));
         await context.WorkAsync(lines);
 
-        var joined = UpdateCluster(context, c => c with
-        {
-            ControlPlaneJoining = null,
-            Nodes = new(c.Nodes, StringComparer.Ordinal) { [name] = NewNode(context, state, ControlPlane, advertise) },
-        });
+        var joined = UpdateCluster(context, c => NodeIpam.Register(c with { ControlPlaneJoining = null }, NewNode(context, state, ControlPlane, advertise)));
         context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(joined));
         context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
         UpdateNode(context, s => s with { JoinedAs = ControlPlane });

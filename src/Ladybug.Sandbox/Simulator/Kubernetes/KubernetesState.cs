@@ -34,6 +34,8 @@ public sealed record KubernetesCluster
     public List<BootstrapToken> Tokens { get; init; } = [];
     public Dictionary<string, KubeNode> Nodes { get; init; } = new(StringComparer.Ordinal);
     public List<EtcdMember> EtcdMembers { get; init; } = [];
+    /// <summary>Where the controller manager's node CIDR allocator looks first for the next node's podCIDR.</summary>
+    public int PodCidrNextCandidate { get; init; }
     /// <summary>A control plane in the middle of joining (its etcd member added, not yet started).</summary>
     public string? ControlPlaneJoining { get; init; }
 
@@ -53,6 +55,8 @@ public sealed record KubeNode
     /// <summary>The VM (node id) it runs on.</summary>
     public string Machine { get; init; } = "";
     public string InternalIp { get; init; } = "";
+    /// <summary>spec.podCIDR, allocated by the controller manager when the node registers; empty when none was free.</summary>
+    public string PodCidr { get; init; } = "";
     public string KubeletVersion { get; init; } = "";
     public string ContainerRuntime { get; init; } = "";
     public string OsImage { get; init; } = "";

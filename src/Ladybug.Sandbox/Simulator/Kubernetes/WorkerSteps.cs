@@ -38,10 +38,7 @@ internal sealed class JoinWorkerStep : KubernetesStep
 
         await context.WorkAsync([mapped, .. KubeadmOutput.Join(cluster.Version, name, endpoint, controlPlane: false, state.PublicIp ?? context.Node.Identity.PublicIp),
             Log($"{name} joined as a worker")]);
-        UpdateCluster(context, c => c with
-        {
-            Nodes = new(c.Nodes, StringComparer.Ordinal) { [name] = NewNode(context, state, Worker, state.PublicIp ?? context.Node.Identity.PublicIp) },
-        });
+        UpdateCluster(context, c => NodeIpam.Register(c, NewNode(context, state, Worker, state.PublicIp ?? context.Node.Identity.PublicIp)));
         context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
         UpdateNode(context, s => s with { JoinedAs = Worker });
         NodeNetwork.Listen(context, [NodeNetwork.Kubelet], NodeNetwork.KubeletOnly());

@@ -95,9 +95,9 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
 
         Assert.Equal(ClusterPhase.Provisioned, cluster.Phase);
         Assert.Equal("cp-1", cluster.LeaderNodeName);
-        Assert.Equal(["prepare", "public-ip", "kubeadm-init", "cni", "label", "wait-ready", "fetch-kubeconfig"], _machines.StepsOn("cp-1"));
+        Assert.Equal(["prepare", "public-ip", "kubeadm-init", "cni", "label", "wait-ready", "overlay-addresses", "pod-network", "fetch-kubeconfig"], _machines.StepsOn("cp-1"));
         foreach (var worker in new[] { "w1-1", "w1-2", "w2-1" })
-            Assert.Equal(["prepare", "public-ip", "join-worker"], _machines.StepsOn(worker));
+            Assert.Equal(["prepare", "public-ip", "join-worker", "pod-network"], _machines.StepsOn(worker));
 
         var nodes = await AllNodesAsync(created.Id);
         Assert.All(nodes, n =>
@@ -218,7 +218,7 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         var mint = _machines.Runs.Single(r => r.Step == "join-token");
         Assert.Equal("cp-1", mint.Node);
         Assert.NotEqual(initToken, mint.Script.Argument("token"));
-        Assert.Equal(["prepare", "public-ip", "join-worker"], _machines.StepsOn("w3-1"));
+        Assert.Equal(["prepare", "public-ip", "join-worker", "pod-network"], _machines.StepsOn("w3-1"));
         Assert.Equal(mint.Script.Argument("token"), _machines.Runs.Single(r => r.Node == "w3-1" && r.Step == "join-worker").Script.Argument("token"));
         Assert.Equal(NodeStatus.Ready, (await AllNodesAsync(created.Id)).Single(n => n.Name == "w3-1").Status);
 
@@ -255,7 +255,7 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         Assert.True(grown.Phase == ClusterPhase.Provisioned, grown.Message);
         Assert.Equal(JobState.Succeeded, (await Queries.JobsAsync(created.Id)).Single(j => j.Kind == JobKind.AddNodes).State);
         var onLeader = _machines.Runs.Skip(runsBefore).Where(r => r.Node == "cp-1").ToList();
-        Assert.Equal(["join-token", "label", "wait-ready"], onLeader.Select(r => r.Step));
+        Assert.Equal(["join-token", "label", "wait-ready", "overlay-addresses", "pod-network"], onLeader.Select(r => r.Step));
         Assert.All(onLeader, r => Assert.Equal(("127.0.5.77", 2222, "SHA256:cp-1-host-key"), (r.Host.Address, r.Host.Port, r.Host.PinnedHostKey)));
         var after = (await AllNodesAsync(created.Id)).Single(n => n.Name == "cp-1");
         Assert.Equal(("127.0.5.77", 2222, before.HostKeyFingerprint), (after.PublicIp, after.SshPort, after.HostKeyFingerprint));

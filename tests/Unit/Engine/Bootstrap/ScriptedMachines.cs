@@ -71,6 +71,8 @@ internal sealed class ScriptedMachines : IRemoteShell
         "wait-ready" => string.Concat(script.ArgumentValues("node").Select(n => $"node/{n} condition met\n"))
             + string.Concat(script.ArgumentValues("node").Select(n => $"{WaitReadyReport.LinePrefix}{n} v1.23.17\n")),
         "fetch-kubeconfig" => Kubeconfig,
+        "overlay-addresses" => string.Concat(script.ArgumentValues("node").Select((n, i) => $"{PodNetworkReport.OverlayLinePrefix}{n} 10.244.{i}.0/24\n")),
+        "pod-network" => string.Concat(script.ArgumentValues("peer").Select(p => $"{PodNetworkReport.ProbeLinePrefix}{p.Replace(',', ' ')} reachable\n")),
         _ => $"[ladybug] {script.Step.Name} done on {host.NodeName}\n",
     };
 

@@ -248,5 +248,69 @@ public sealed class NetworkStepsTests : IDisposable
         Assert.Equal(Reach.Dropped, NetworkPaths.Connect(network, "private", "127.0.9.3", "udp", 8472, checkListener: false));
     }
 
+    /// <summary>
+    /// A leader and two workers, every node behind the engine's rules except <paramref name="closed"/>, whose security
+    /// group lacks the CNI's tunnel port; then every node pings every other through the tunnel. Answers "from>to" with
+    /// the nodes called cp, w1 and w2.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> UnreachablePairsAsync(Cni cni, params string[] closedLabels)
+    {
+        var cluster = BootstrapFixtures.Cluster(cni == Cni.Kilo ? KubernetesVersionCatalog.DefaultVersion : "1.23.17", cni);
+        NodeFacts[] workers = [BootstrapFixtures.Worker(1), BootstrapFixtures.Worker(2, "azure", "koreacentral", "")];
+        NodeFacts[] nodes = [cluster.Leader, .. workers];
+        var label = new Dictionary<string, string> { [cluster.Leader.Name] = "cp", [workers[0].Name] = "w1", [workers[1].Name] = "w2" };
+        var closed = closedLabels.Select(l => label.Single(p => p.Value == l).Key).ToList();
+        var tunnel = cni == Cni.Kilo ? "51820" : "8472";
+        Behind(nodes.Where(n => !closed.Contains(n.Name)), EngineRules(cni));
+        Behind(nodes.Where(n => closed.Contains(n.Name)), EngineRules(cni, r => r.Ports != tunnel));
+        var commands = await InitAsync(cluster);
+        await RunOkAsync(cluster.Leader, _renderer.PodNetwork(cluster, PodNetworkMtu.For(cni, ["aws", "gcp", "azure"])));
+        foreach (var worker in workers)
+        {
+            await PrepareAsync(cluster, worker);
+            await RunOkAsync(worker, _renderer.JoinWorker(cluster, worker, commands.Worker.ToCredentials()));
+        }
+
+        var listed = await RunOkAsync(cluster.Leader, _renderer.OverlayAddresses(cluster, nodes.Select(n => n.Name), TimeSpan.FromMinutes(2)));
+        var addresses = PodNetworkReport.ParseOverlay(listed.Out);
+        Assert.Equal(3, addresses.Values.Distinct().Count());
+        var unreachable = new List<string>();
+        foreach (var node in nodes)
+        {
+            var peers = nodes.Where(p => p != node).Select(p => new PodNetworkPeer(p.Name, addresses[p.Name]));
+            var outcome = await RunOkAsync(node, _renderer.PodNetworkCheck(cluster, peers, TimeSpan.FromMinutes(2)));
+            unreachable.AddRange(PodNetworkReport.ParseProbes(node.Name, outcome.Out).Where(p => !p.Reachable).Select(p => $"{label[p.From]}>{label[p.To]}"));
+        }
+        return unreachable;
+    }
+
+    [Theory]
+    [InlineData(Cni.Canal)]
+    [InlineData(Cni.Kilo)]
+    public async Task TheEnginesRulesCarryThePodNetworkBetweenEveryTwoNodes(Cni cni) =>
+        Assert.Empty(await UnreachablePairsAsync(cni));
+
+    [Fact]
+    public async Task VxlanNeedsItsPortOpenOnBothNodesOfAPairForAPingAndItsAnswer()
+    {
+        // w2's group drops 8472/udp: nothing reaches it, and its answers to the others' pings do not get back either.
+        var unreachable = await UnreachablePairsAsync(Cni.Canal, "w2");
+
+        Assert.Equal(["cp>w2", "w1>w2", "w2>cp", "w2>w1"], unreachable.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task WireGuardNeedsItsPortOpenOnOneNodeOfAPairBehindStatefulSecurityGroups()
+    {
+        // One closed node still gets its handshakes out and the answers back on the same flow; two closed ones never meet.
+        Assert.Empty(await UnreachablePairsAsync(Cni.Kilo, "w2"));
+        Directory.Delete(_root, recursive: true);
+        Directory.CreateDirectory(_root);
+
+        var unreachable = await UnreachablePairsAsync(Cni.Kilo, "w1", "w2");
+
+        Assert.Equal(["w1>w2", "w2>w1"], unreachable.Order(StringComparer.Ordinal));
+    }
+
     private NetworkDocument Network() => new SimulatedCluster(ClusterDirectory).Read<NetworkDocument>(NetworkDocument.Document);
 }
