@@ -21,6 +21,8 @@ public sealed class VirtualMachine
     public int Port => Identity.SshPort;
     public string ConfigPath => Path.Combine(Directory, SshdConfig.ConfigFileName);
     public int? SshdProcessId => Sshd is { HasExited: false } running ? running.Id : null;
+    /// <summary>When the sandbox admin stopped the VM (null while it runs): its processes, kubelet and API server included, are down.</summary>
+    public DateTimeOffset? StoppedAt { get; internal set; }
     internal Process? Sshd { get; set; }
 }
 
@@ -164,6 +166,25 @@ public sealed class SandboxMachines : IAsyncDisposable
             vm.Identity = vm.Identity with { SshPort = Sshd.FreePort(vm.Address) };
             await WriteMachineFilesAsync(vm, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Stops a running VM as a power-off from the cloud's console would: its sshd and every session under it end, and
+    /// whatever else ran on it (the simulated kubelet and API server) stops with it. Its directory and address stay.
+    /// </summary>
+    public async Task StopAsync(VirtualMachine vm)
+    {
+        ThrowIfUnusable();
+        await StopSshdAsync(vm);
+        vm.StoppedAt ??= DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Boots a VM <see cref="StopAsync"/> stopped: its sshd comes back (on another port if its own was taken meanwhile).</summary>
+    public async Task PowerOnAsync(VirtualMachine vm, CancellationToken cancellationToken)
+    {
+        if (vm.StoppedAt is null) return;
+        await StartAsync(vm, cancellationToken);
+        vm.StoppedAt = null;
     }
 
     /// <summary>Stops the VM's sshd (and every session under it) and removes its directory.</summary>
