@@ -27,7 +27,7 @@ internal sealed class KubeApiHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly Dictionary<string, ClusterState> _clusters = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (KubeApiServer Server, string Cluster)> _servers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (KubeApiServer Server, string Cluster, Wanted Wanted)> _servers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unbindable = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
@@ -48,7 +48,15 @@ internal sealed class KubeApiHost : IAsyncDisposable
         public Dictionary<string, DateTimeOffset> MissingSince { get; } = new(StringComparer.Ordinal);
         public string Version { get; set; } = "";
         public string CaPem { get; set; } = "";
+        /// <summary>What the objects were last built from; while it holds and no node awaits its grace period, nothing is rebuilt.</summary>
+        public string Built { get; set; } = "";
+        public bool AwaitingGrace { get; set; }
     }
+
+    /// <summary>The cluster's documents' write times and its VMs' addresses and power, in one string.</summary>
+    private static string Fingerprint(ClusterState state, IEnumerable<VirtualMachine> vms) => string.Join('|',
+        new[] { KubernetesCluster.Document, NetworkDocument.Document }.Select(d => File.GetLastWriteTimeUtc(Path.Combine(state.Cluster.Directory, d + ".json")).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Concat(vms.OrderBy(vm => vm.Identity.Id, StringComparer.Ordinal).Select(vm => $"{vm.Identity.Id}@{vm.Identity.PublicIp}:{vm.StoppedAt?.Ticks}")));
 
     private async Task LoopAsync()
     {
@@ -83,14 +91,22 @@ internal sealed class KubeApiHost : IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         var byCluster = _machines.Machines.GroupBy(vm => vm.Identity.ClusterDirectory, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var wanted = new Dictionary<string, (ClusterState State, KubernetesCluster Cluster, KubeNode Node, VirtualMachine Vm)>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, Wanted>(StringComparer.Ordinal);
 
         foreach (var (directory, vms) in byCluster)
         {
             if (!Directory.Exists(directory)) continue;
             if (!_clusters.TryGetValue(directory, out var state))
                 _clusters[directory] = state = new ClusterState(directory);
+            var fingerprint = Fingerprint(state, vms);
+            if (fingerprint == state.Built && !state.AwaitingGrace)
+            {
+                foreach (var (address, server) in _servers.Where(s => s.Value.Cluster == directory))
+                    wanted[address] = server.Wanted;
+                continue;
+            }
             var cluster = state.Cluster.Read<KubernetesCluster>(KubernetesCluster.Document);
+            state.Built = fingerprint;
             if (!cluster.IsInitialized) continue;
             if (state.CaPem != cluster.CaCertificatePem)
             {
@@ -103,6 +119,7 @@ internal sealed class KubeApiHost : IAsyncDisposable
             var network = state.Cluster.Read<NetworkDocument>(NetworkDocument.Document);
             var vmsById = vms.ToDictionary(vm => vm.Identity.Id, StringComparer.Ordinal);
             var health = cluster.Nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal).Select(node => Health(state, node, vmsById.GetValueOrDefault(node.Machine), now)).ToList();
+            state.AwaitingGrace = health.Any(h => h.DownSince is not null && !h.Unreachable);
             state.Store.Replace(KubeObjects.All(cluster, health, (node, condition, status) => state.Store.Since(node, condition, status, now)));
 
             foreach (var node in cluster.Nodes.Values.Where(n => n.Role == KubernetesStep.ControlPlane && n.Joined))
@@ -111,14 +128,14 @@ internal sealed class KubeApiHost : IAsyncDisposable
                 if (!vmsById.TryGetValue(node.Machine, out var vm)) continue;
                 var listens = network.Nodes.GetValueOrDefault(vm.Identity.Id) is not { } published
                     || published.Listeners.Any(l => l.Process == NodeNetwork.ApiServer && l.Port == Port);
-                if (listens) wanted[vm.Identity.PublicIp] = (state, cluster, node, vm);
+                if (listens) wanted[vm.Identity.PublicIp] = new Wanted(state, cluster, node, vm);
             }
         }
 
         foreach (var gone in _servers.Keys.Where(a => !wanted.ContainsKey(a) || _servers[a].Cluster != wanted[a].State.Cluster.Directory).ToList())
             await StopServerAsync(gone);
-        foreach (var (address, (state, cluster, node, vm)) in wanted.Where(w => !_servers.ContainsKey(w.Key)))
-            await StartServerAsync(address, state, cluster, node, vm, cancellationToken);
+        foreach (var (address, want) in wanted.Where(w => !_servers.ContainsKey(w.Key)))
+            await StartServerAsync(address, want, cancellationToken);
         foreach (var directory in _clusters.Keys.Where(d => !byCluster.ContainsKey(d)).ToList())
         {
             _clusters[directory].Store.CloseWatches();
@@ -149,8 +166,12 @@ internal sealed class KubeApiHost : IAsyncDisposable
         return new NodeHealth(node, vm?.Identity, down, unreachable);
     }
 
-    private async Task StartServerAsync(string address, ClusterState state, KubernetesCluster cluster, KubeNode node, VirtualMachine vm, CancellationToken cancellationToken)
+    /// <summary>A control plane whose API server should answer on its VM's public address.</summary>
+    private sealed record Wanted(ClusterState State, KubernetesCluster Cluster, KubeNode Node, VirtualMachine Vm);
+
+    private async Task StartServerAsync(string address, Wanted want, CancellationToken cancellationToken)
     {
+        var (state, cluster, node, vm) = want;
         var endpoint = new IPEndPoint(IPAddress.Parse(address), Port);
         try
         {
@@ -159,7 +180,7 @@ internal sealed class KubeApiHost : IAsyncDisposable
             var serving = ApiServerCertificates.Serving(cluster, node);
             var api = new KubeApiEndpoints(state.Store, () => state.Version, node.InternalIp.Length > 0 ? node.InternalIp : address, _time);
             var server = await KubeApiServer.StartAsync(endpoint, serving, caCopy, api, source => Admits(state, vm, source), _loggerFactory, cancellationToken);
-            _servers[address] = (server, state.Cluster.Directory);
+            _servers[address] = (server, state.Cluster.Directory, want);
             _unbindable.Remove(address);
             _logger.LogInformation("Kubernetes API of {Node} ({Cluster}) answers on https://{Endpoint}", node.Name, cluster.Name, endpoint);
         }

@@ -131,10 +131,10 @@ internal static class KubeObjects
                 ["capacity"] = capacity.Capacity,
                 ["allocatable"] = capacity.Allocatable,
                 ["conditions"] = new JsonArray(
-                    Condition("MemoryPressure", pressure, "KubeletHasSufficientMemory", "kubelet has sufficient memory available", since(node.Name, "MemoryPressure", pressure.Item1)),
-                    Condition("DiskPressure", pressure, "KubeletHasNoDiskPressure", "kubelet has no disk pressure", since(node.Name, "DiskPressure", pressure.Item1)),
-                    Condition("PIDPressure", pressure, "KubeletHasSufficientPID", "kubelet has sufficient PID available", since(node.Name, "PIDPressure", pressure.Item1)),
-                    Condition("Ready", (status, reason, message), reason, message, readySince)),
+                    Condition("MemoryPressure", pressure, "KubeletHasSufficientMemory", "kubelet has sufficient memory available", since(node.Name, "MemoryPressure", pressure.Item1), health.DownSince),
+                    Condition("DiskPressure", pressure, "KubeletHasNoDiskPressure", "kubelet has no disk pressure", since(node.Name, "DiskPressure", pressure.Item1), health.DownSince),
+                    Condition("PIDPressure", pressure, "KubeletHasSufficientPID", "kubelet has sufficient PID available", since(node.Name, "PIDPressure", pressure.Item1), health.DownSince),
+                    Condition("Ready", (status, reason, message), reason, message, readySince, health.DownSince)),
                 ["addresses"] = addresses,
                 ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = 10250 } },
                 ["nodeInfo"] = new JsonObject
@@ -182,11 +182,12 @@ internal static class KubeObjects
         return $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.0/24";
     }
 
-    private static JsonObject Condition(string type, (string Status, string Reason, string Message) state, string okReason, string okMessage, DateTimeOffset since) => new()
+    /// <param name="heard">When the kubelet last posted: the controller keeps that heartbeat when it writes Unknown.</param>
+    private static JsonObject Condition(string type, (string Status, string Reason, string Message) state, string okReason, string okMessage, DateTimeOffset since, DateTimeOffset? heard) => new()
     {
         ["type"] = type,
         ["status"] = state.Status,
-        ["lastHeartbeatTime"] = Timestamp(since),
+        ["lastHeartbeatTime"] = Timestamp(heard is { } h && h < since ? h : since),
         ["lastTransitionTime"] = Timestamp(since),
         ["reason"] = state.Reason.Length == 0 ? okReason : state.Reason,
         ["message"] = state.Message.Length == 0 ? okMessage : state.Message,

@@ -231,7 +231,8 @@ public sealed class SandboxKubeApiTests(KubeApiCluster cluster) : IClassFixture<
 
     private async Task<string> KubectlAsync(params string[] arguments)
     {
-        var kubectl = new[] { "/usr/bin/kubectl", "/usr/local/bin/kubectl" }.FirstOrDefault(File.Exists)
+        // LADYBUG_KUBECTL picks another kubectl (e.g. Debian's 1.20 next to a newer one).
+        var kubectl = new[] { Environment.GetEnvironmentVariable("LADYBUG_KUBECTL") ?? "", "/usr/bin/kubectl", "/usr/local/bin/kubectl" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("kubectl is not installed (./test.sh installs Debian's kubernetes-client).");
         var home = Directory.CreateTempSubdirectory("ladybug-kubectl-");
         try
