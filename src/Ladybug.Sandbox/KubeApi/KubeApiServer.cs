@@ -70,8 +70,9 @@ internal sealed class KubeApiServer : IAsyncDisposable
                     await KubeApiEndpoints.StatusAsync(http, StatusCodes.Status401Unauthorized, "Unauthorized", "Unauthorized");
                     return;
                 }
-                // Every certificate this sandbox issues is kubeadm's admin one (O=system:masters, bound to cluster-admin).
-                if (!identity.Groups.Contains("system:masters"))
+                // The admin certificates kubeadm issues: O=system:masters, or from v1.29 on O=kubeadm:cluster-admins, which
+                // kubeadm binds to cluster-admin (kubernetes cmd/kubeadm/app/constants/constants.go ClusterAdminsGroupAndClusterRoleBinding).
+                if (!identity.Groups.Any(g => g is "system:masters" or "kubeadm:cluster-admins"))
                 {
                     await KubeApiEndpoints.StatusAsync(http, StatusCodes.Status403Forbidden, "Forbidden", $"forbidden: User \"{identity.User}\" cannot get path \"{http.Request.Path}\"");
                     return;
