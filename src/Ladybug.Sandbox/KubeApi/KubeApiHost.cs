@@ -28,7 +28,7 @@ internal sealed class KubeApiHost : IAsyncDisposable
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly Dictionary<string, ClusterState> _clusters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (KubeApiServer Server, string Cluster, Wanted Wanted)> _servers = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _unbindable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _unbindable = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
@@ -173,6 +173,7 @@ internal sealed class KubeApiHost : IAsyncDisposable
     {
         var (state, cluster, node, vm) = want;
         var endpoint = new IPEndPoint(IPAddress.Parse(address), Port);
+        if (_unbindable.TryGetValue(address, out var retry) && _time.GetUtcNow() < retry) return;
         try
         {
             using var ca = X509Certificate2.CreateFromPem(cluster.CaCertificatePem);
@@ -186,8 +187,10 @@ internal sealed class KubeApiHost : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException || ex.InnerException is SocketException)
         {
-            // Another sandbox on this machine holds the address's 6443: say so once, then keep trying quietly.
-            if (_unbindable.Add(address))
+            // Another sandbox on this machine (another process) holds the address's 6443: say so once, then try again now and then.
+            var first = _unbindable.TryAdd(address, default);
+            _unbindable[address] = _time.GetUtcNow() + TimeSpan.FromSeconds(10);
+            if (first)
                 _logger.LogWarning("The Kubernetes API of {Node} cannot listen on {Endpoint}: {Reason}", node.Name, endpoint, ex.Message);
         }
     }

@@ -42,7 +42,11 @@ public sealed class SandboxMachines : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, VirtualMachine> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<SshKeyPair>>> _keys = new(StringComparer.Ordinal);
-    private readonly LoopbackAddresses _addresses = new();
+    /// <summary>
+    /// Shared by every sandbox in this process: two sandboxes never hand out the same 127.0.x.y, so each VM's fixed
+    /// ports (the Kubernetes API's 6443) are its own.
+    /// </summary>
+    private static readonly LoopbackAddresses _addresses = new();
     private readonly SimulatorHost? _simulator;
     private int _disposed;
 
@@ -204,6 +208,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         AppDomain.CurrentDomain.ProcessExit -= StopAllOnExit;
         await Task.WhenAll(_machines.Values.Select(StopSshdAsync));
+        foreach (var vm in _machines.Values) _addresses.Release(vm.Address);
         _machines.Clear();
         if (_simulator is not null) await _simulator.DisposeAsync();
         if (!KeepsState) TryDelete(StateDirectory);
