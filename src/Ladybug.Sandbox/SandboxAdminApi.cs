@@ -13,7 +13,7 @@ namespace Ladybug.Sandbox;
 /// its NIC's address, to which the cloud's 1:1 NAT delivers traffic sent to <paramref name="Address"/>.
 /// </summary>
 public sealed record SandboxMachineInfo(string Namespace, string InfraId, string NodeId, string Address, int Port, int? SshdProcessId, string Directory,
-    string? PrivateIp = null, string? SecurityGroup = null, IReadOnlyList<string>? Inbound = null);
+    string? PrivateIp = null, string? SecurityGroup = null, IReadOnlyList<string>? Inbound = null, bool Stopped = false);
 
 /// <summary>
 /// The sandbox's own controls, outside Tumblebug's paths: faults can be changed while it runs (the E2E suite does
@@ -39,13 +39,29 @@ internal static class SandboxAdminApi
             return Results.NoContent();
         });
         admin.MapGet("/machines", (SandboxMachines machines) => Results.Json(Describe(machines)));
+        // A VM powered off and on behind Tumblebug's back, as from the cloud's console: its sshd, kubelet and API
+        // server stop; the cloud's status of it is left as it was.
+        foreach (var (action, on) in new[] { ("stop", false), ("start", true) })
+            admin.MapPost($"/machines/{{infra}}/{{node}}/{action}", async (string infra, string node, string? ns, SandboxMachines machines, CancellationToken cancellationToken) =>
+                await PowerAsync(machines, infra, node, ns, on, cancellationToken)
+                    ? Results.Json(Describe(machines).First(m => m.InfraId == infra && m.NodeId == node && (ns is null || m.Namespace == ns)))
+                    : Results.NotFound(new { message = $"No sandbox VM {node} in Infra {infra}" }));
         return app;
+    }
+
+    internal static async Task<bool> PowerAsync(SandboxMachines machines, string infra, string node, string? ns, bool on, CancellationToken cancellationToken)
+    {
+        var vm = machines.Machines.FirstOrDefault(m => m.Identity.InfraId == infra && m.Identity.Id == node && (ns is null || m.Identity.Namespace == ns));
+        if (vm is null) return false;
+        if (on) await machines.PowerOnAsync(vm, cancellationToken);
+        else await machines.StopAsync(vm);
+        return true;
     }
 
     public static IReadOnlyList<SandboxMachineInfo> Describe(SandboxMachines machines) => machines.Machines
         .Select(vm => (Vm: vm, Net: Network(vm.Identity.ClusterDirectory).Nodes.GetValueOrDefault(vm.Identity.Id)))
         .Select(m => new SandboxMachineInfo(m.Vm.Identity.Namespace, m.Vm.Identity.InfraId, m.Vm.Identity.Id, m.Vm.Identity.PublicIp, m.Vm.Port, m.Vm.SshdProcessId, m.Vm.Directory,
-            m.Vm.Identity.PrivateIp, m.Net?.SecurityGroup, m.Net?.Inbound.Select(r => r.ToString()).ToList()))
+            m.Vm.Identity.PrivateIp, m.Net?.SecurityGroup, m.Net?.Inbound.Select(r => r.ToString()).ToList(), m.Vm.StoppedAt is not null))
         .OrderBy(m => m.Namespace, StringComparer.Ordinal).ThenBy(m => m.InfraId, StringComparer.Ordinal).ThenBy(m => m.NodeId, StringComparer.Ordinal)
         .ToList();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Ladybug.Sandbox.Catalog;
 using Ladybug.Sandbox.Emulator;
+using Ladybug.Sandbox.KubeApi;
 using Ladybug.Sandbox.Machines;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,9 +29,11 @@ public sealed class SandboxCloud : IAsyncDisposable
     private readonly InfraProvisioner _provisioner;
     private readonly EmulatorStateStore? _store;
     private readonly NodeTermination _termination;
+    private readonly KubeApiHost _kubeApi;
 
-    private SandboxCloud(WebApplication app, SandboxMachines machines, InfraProvisioner provisioner, NodeTermination termination, EmulatorStateStore? store, SandboxControl control, SandboxOptions options, Uri address)
+    private SandboxCloud(WebApplication app, SandboxMachines machines, InfraProvisioner provisioner, NodeTermination termination, EmulatorStateStore? store, SandboxControl control, SandboxOptions options, Uri address, KubeApiHost kubeApi)
     {
+        _kubeApi = kubeApi;
         _termination = termination;
         _app = app;
         _machines = machines;
@@ -61,6 +64,7 @@ public sealed class SandboxCloud : IAsyncDisposable
         EmulatorStateStore? store = null;
         InfraProvisioner? provisioner = null;
         NodeTermination? termination = null;
+        KubeApiHost? kubeApi = null;
         try
         {
             if (machines.Problem is { } problem)
@@ -93,12 +97,14 @@ public sealed class SandboxCloud : IAsyncDisposable
             app.MapTumblebugEmulator();
             app.MapSandboxAdmin();
             await app.StartAsync(cancellationToken);
+            kubeApi = new KubeApiHost(machines, options, loggerFactory);
 
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new SandboxCloud(app, machines, provisioner, termination, store, control, options, new Uri(address.TrimEnd('/') + "/"));
+            return new SandboxCloud(app, machines, provisioner, termination, store, control, options, new Uri(address.TrimEnd('/') + "/"), kubeApi);
         }
         catch
         {
+            if (kubeApi is not null) await kubeApi.DisposeAsync();
             if (termination is not null) await termination.DisposeAsync();
             if (provisioner is not null) await provisioner.StopAllAsync();
             if (store is not null) await store.DisposeAsync();
@@ -114,6 +120,7 @@ public sealed class SandboxCloud : IAsyncDisposable
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _app.StopAsync(grace.Token);
             await _app.DisposeAsync();
+            await _kubeApi.DisposeAsync();
             await _termination.DisposeAsync();
             await _provisioner.StopAllAsync();
         }
@@ -124,6 +131,14 @@ public sealed class SandboxCloud : IAsyncDisposable
             await _machines.DisposeAsync();
         }
     }
+
+    /// <summary>Powers a VM off as from the cloud's console (POST /sandbox/machines/{infra}/{node}/stop); false when there is no such VM.</summary>
+    public Task<bool> StopMachineAsync(string infraId, string nodeId, string? ns = null) =>
+        SandboxAdminApi.PowerAsync(_machines, infraId, nodeId, ns, on: false, CancellationToken.None);
+
+    /// <summary>Boots a VM <see cref="StopMachineAsync"/> stopped.</summary>
+    public Task<bool> StartMachineAsync(string infraId, string nodeId, string? ns = null, CancellationToken cancellationToken = default) =>
+        SandboxAdminApi.PowerAsync(_machines, infraId, nodeId, ns, on: true, cancellationToken);
 
     private sealed class EmbeddedLifetime : IHostLifetime
     {

@@ -41,6 +41,12 @@ public sealed class SandboxOptions
     /// <summary>Latency per step name ("kubeadm-init": "00:00:03"), overriding <see cref="StepLatency"/> (benchmarks fix each step's).</summary>
     public Dictionary<string, TimeSpan> StepLatencies { get; set; } = [];
 
+    /// <summary>
+    /// How long a node's kubelet may be silent (its VM stopped) before the simulated cluster marks the node Unknown:
+    /// kube-controller-manager's --node-monitor-grace-period, 40 s by default. Tests shorten it.
+    /// </summary>
+    public TimeSpan NodeMonitorGracePeriod { get; set; } = TimeSpan.FromSeconds(40);
+
     public string SshdPath { get; set; } = "/usr/sbin/sshd";
     public string SshKeygenPath { get; set; } = "/usr/bin/ssh-keygen";
 

@@ -21,6 +21,8 @@ public sealed class VirtualMachine
     public int Port => Identity.SshPort;
     public string ConfigPath => Path.Combine(Directory, SshdConfig.ConfigFileName);
     public int? SshdProcessId => Sshd is { HasExited: false } running ? running.Id : null;
+    /// <summary>When the sandbox admin stopped the VM (null while it runs): its processes, kubelet and API server included, are down.</summary>
+    public DateTimeOffset? StoppedAt { get; internal set; }
     internal Process? Sshd { get; set; }
 }
 
@@ -40,7 +42,11 @@ public sealed class SandboxMachines : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, VirtualMachine> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<SshKeyPair>>> _keys = new(StringComparer.Ordinal);
-    private readonly LoopbackAddresses _addresses = new();
+    /// <summary>
+    /// Shared by every sandbox in this process: two sandboxes never hand out the same 127.0.x.y, so each VM's fixed
+    /// ports (the Kubernetes API's 6443) are its own.
+    /// </summary>
+    private static readonly LoopbackAddresses _addresses = new();
     private readonly SimulatorHost? _simulator;
     private int _disposed;
 
@@ -166,6 +172,25 @@ public sealed class SandboxMachines : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops a running VM as a power-off from the cloud's console would: its sshd and every session under it end, and
+    /// whatever else ran on it (the simulated kubelet and API server) stops with it. Its directory and address stay.
+    /// </summary>
+    public async Task StopAsync(VirtualMachine vm)
+    {
+        ThrowIfUnusable();
+        await StopSshdAsync(vm);
+        vm.StoppedAt ??= DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Boots a VM <see cref="StopAsync"/> stopped: its sshd comes back (on another port if its own was taken meanwhile).</summary>
+    public async Task PowerOnAsync(VirtualMachine vm, CancellationToken cancellationToken)
+    {
+        if (vm.StoppedAt is null) return;
+        await StartAsync(vm, cancellationToken);
+        vm.StoppedAt = null;
+    }
+
     /// <summary>Stops the VM's sshd (and every session under it) and removes its directory.</summary>
     public async Task DestroyAsync(VirtualMachine vm)
     {
@@ -183,6 +208,7 @@ public sealed class SandboxMachines : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         AppDomain.CurrentDomain.ProcessExit -= StopAllOnExit;
         await Task.WhenAll(_machines.Values.Select(StopSshdAsync));
+        foreach (var vm in _machines.Values) _addresses.Release(vm.Address);
         _machines.Clear();
         if (_simulator is not null) await _simulator.DisposeAsync();
         if (!KeepsState) TryDelete(StateDirectory);

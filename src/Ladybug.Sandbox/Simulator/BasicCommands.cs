@@ -59,7 +59,7 @@ internal sealed class WhoamiCommand : INodeCommand
 
 internal sealed class UnameCommand : INodeCommand
 {
-    private const string Kernel = "6.8.0-1021-generic";
+    internal const string Kernel = "6.8.0-1021-generic";
 
     public string Name => "uname";
 

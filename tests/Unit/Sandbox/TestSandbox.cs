@@ -29,6 +29,8 @@ internal static class TestSandbox
             },
             // Random Undefined reads would make tests flaky; UndefinedStatusReads shows them deterministically.
             Faults = new SandboxFaults { UndefinedStatusRate = 0 },
+            // A stopped VM's node goes Unknown 1.5 s after, instead of kube-controller-manager's 40 s.
+            NodeMonitorGracePeriod = TimeSpan.FromMilliseconds(1500),
         };
         configure?.Invoke(options);
         return await SandboxCloud.StartAsync(options);

@@ -146,7 +146,7 @@ public abstract partial class KubernetesStep : INodeStep
     }
 
     /// <summary>Five lower-case hex characters, like the suffix of a pod name.</summary>
-    protected static string PodSuffix(string seed) =>
+    protected internal static string PodSuffix(string seed) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed)))[..5];
 
     [GeneratedRegex(@"^1\.[0-9]{2}\.[0-9]{1,2}$")]
