@@ -152,9 +152,13 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
                 return;
             }
 
-            var key = await machines.GetSharedKeyAsync(infra.Namespace, connection, cancellationToken);
+            var key = await machines.GetKeyAsync(infra.Namespace, node.SshKeyId, cancellationToken);
             var vm = await machines.CreateAsync(Identity(infra, node), key.PublicKey, cancellationToken);
-            lock (state.Sync) node.Machine = vm;
+            lock (state.Sync)
+            {
+                node.Machine = vm;
+                node.CspSshKeyId = key.Uid;
+            }
             _network.Publish(infra, node);
             state.NotifyChanged();
             if (faults.SshRefusedSeconds > 0)
