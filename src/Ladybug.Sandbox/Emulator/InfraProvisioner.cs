@@ -55,6 +55,8 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         lock (state.Sync) nodes = [.. state.Infras.Values.SelectMany(i => i.Nodes)];
         foreach (var node in nodes) await node.Lifecycle.CancelAsync();
         await Task.WhenAll(nodes.Select(n => n.Creation)).WaitAsync(TimeSpan.FromSeconds(30));
+        // Creating calls still waiting on them answer now.
+        foreach (var node in nodes) node.Settled.TrySetResult();
     }
 
     /// <summary>

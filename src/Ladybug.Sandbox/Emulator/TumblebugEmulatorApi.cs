@@ -269,6 +269,7 @@ internal static partial class TumblebugEmulatorApi
     /// </summary>
     private static async Task<IResult> AnswerCreatingCallAsync(HttpContext http, InfraRecord infra, List<NodeRecord> nodes, EmulatorServices e, CreationPolicy? policy)
     {
+        // Not the client leaving (TumblebugGate), only the sandbox stopping ends the wait.
         await e.Provisioner.WaitSettledAsync(nodes, http.RequestAborted);
         return Deliver(http, e, await OutcomeAsync(infra, nodes, e, policy));
     }
