@@ -48,7 +48,7 @@ public sealed class CreateResumeSandboxTests
     public async Task AJobResumedMidCreateAsksTumblebugAboutTheCreateCallItSentBeforeTheRestart()
     {
         // VMs take long enough to be created that the console stops in the middle of it.
-        await using var sandbox = await TestSandbox.StartAsync(o => o.VmCreateDelay = TimeSpan.FromSeconds(3));
+        await using var sandbox = await TestSandbox.StartAsync(o => o.VmCreateDelay = TimeSpan.FromSeconds(5));
         var settings = Settings(sandbox);
         await using var first = await EngineHost.StartAsync(RealEngine, settings);
         var cluster = await first.Clusters.CreateAsync(Spec);
