@@ -62,7 +62,8 @@ public sealed class FakeCloud : IInfrastructure
             [.. Sizes.Select(s => new MachineSpec($"{connection}+{s.Name}", s.Name, connection, s.VCpu, s.MemoryGib, s.CostPerHour))]);
     }
 
-    public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall,
+        CreateCallRecord createCall, IProgress<string>? progress, CancellationToken cancellationToken) =>
         AddMachinesAsync(ns, groupId, pools, firewall, progress, cancellationToken);
 
     public Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken)

@@ -91,9 +91,26 @@ internal sealed partial class ClusterProvisioner
             requests = MachineRequests(cluster, cluster.Pools);
         }
         context.Info($"Creating {requests.Sum(r => r.Count)} machines in {ns}/{groupId}");
+        var createCall = await CreateCallOfAsync(context, cancellationToken);
         var machines = await CallInfrastructureAsync(FailureReason.CreateInfraFailed, $"Creating machines in {ns}/{groupId}",
-            () => infrastructure.CreateMachinesAsync(ns, groupId, requests, firewall, Progress(context), cancellationToken));
+            () => infrastructure.CreateMachinesAsync(ns, groupId, requests, firewall, createCall, Progress(context), cancellationToken));
         context.Info($"{machines.Count} machines are running");
+    }
+
+    /// <summary>
+    /// The job's creating call, kept on its row: a job resumed after a restart reads back the id its first run stored
+    /// and the infrastructure asks the broker about that call.
+    /// </summary>
+    private static async Task<CreateCallRecord> CreateCallOfAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        string? stored;
+        await using (var db = await context.OpenDbAsync(cancellationToken))
+            stored = await db.Jobs.Where(j => j.Id == context.Job.Id).Select(j => j.CreateCallId).SingleAsync(cancellationToken);
+        return new CreateCallRecord(stored, async (callId, ct) =>
+        {
+            await using var db = await context.OpenDbAsync(ct);
+            await db.Jobs.Where(j => j.Id == context.Job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.CreateCallId, callId), ct);
+        });
     }
 
     /// <summary>Adds the machines of the pools an add-nodes job brought to the existing group.</summary>

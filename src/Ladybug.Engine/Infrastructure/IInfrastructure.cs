@@ -22,7 +22,16 @@ public interface IInfrastructure
     /// continues from what exists.
     /// </summary>
     Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
-        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken);
+        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        CreateMachinesAsync(ns, groupId, pools, firewall, CreateCallRecord.Untracked, progress, cancellationToken);
+
+    /// <summary>
+    /// <see cref="CreateMachinesAsync(string, string, IReadOnlyList{MachinePoolRequest}, ClusterFirewall, IProgress{string}, CancellationToken)"/>,
+    /// keeping the id of the creating call in <paramref name="createCall"/>: when the group exists already, the call
+    /// recorded there is asked about first.
+    /// </summary>
+    Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
+        ClusterFirewall firewall, CreateCallRecord createCall, IProgress<string>? progress, CancellationToken cancellationToken);
 
     /// <summary>Adds pools to an existing group, behind <paramref name="firewall"/>, and waits until the new machines are Running.</summary>
     Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
@@ -36,6 +45,26 @@ public interface IInfrastructure
 
     /// <summary>Terminates and deletes every machine of the group and any per-cluster resources. A group already gone is not an error.</summary>
     Task DeleteAllAsync(string ns, string groupId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Where the caller keeps the broker's id of the call that creates a group. The id is recorded before the call goes
+/// out, so that a run resumed after the engine restarted asks the broker what became of that call instead of guessing
+/// from the group's state.
+/// </summary>
+public sealed class CreateCallRecord(string? lastCallId, Func<string, CancellationToken, Task> record)
+{
+    /// <summary>Nothing kept: a run that finds the group asks nothing about earlier calls.</summary>
+    public static CreateCallRecord Untracked => new(null, (_, _) => Task.CompletedTask);
+
+    /// <summary>The id recorded last, by this run or one before it.</summary>
+    public string? LastCallId { get; private set; } = lastCallId;
+
+    public async Task RecordAsync(string callId, CancellationToken cancellationToken)
+    {
+        await record(callId, cancellationToken);
+        LastCallId = callId;
+    }
 }
 
 public sealed record InfrastructureHealth(bool Ready, string Endpoint, bool IsSandbox, string? Message);

@@ -48,6 +48,11 @@ public sealed class Job
     public bool CancelRequested { get; set; }
     /// <summary>Kind-specific arguments as JSON: the pool ids to add, the node to remove.</summary>
     public string? Payload { get; set; }
+    /// <summary>
+    /// The broker's id of the call this job sent to create its machines (Tumblebug's X-Request-Id), stored before the
+    /// call goes out: after a restart the resumed job asks the broker what became of that very call.
+    /// </summary>
+    public string? CreateCallId { get; set; }
     public string? Error { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }

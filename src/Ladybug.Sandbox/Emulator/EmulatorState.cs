@@ -106,6 +106,10 @@ internal sealed class NodeRecord
     public required int RootDiskSize { get; init; }
     public required string PrivateIp { get; init; }
     public required string CreatedTime { get; init; }
+    /// <summary>The Tumblebug key the node's VM is created with (<see cref="SshKeys.IdFor"/>).</summary>
+    public required string SshKeyId { get; init; }
+    /// <summary>The key's name at the CSP, known once the VM exists (VM KeyPairIId.SystemId, cb-tumblebug src/core/infra/provisioning.go:4874 @v0.13.0).</summary>
+    public string CspSshKeyId { get; set; } = "";
 
     public string Status { get; set; } = NodeStatus.Creating;
     public string TargetStatus { get; set; } = NodeStatus.Running;
@@ -125,8 +129,18 @@ internal sealed class NodeRecord
     public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string ConnectionName => Region.ConnectionName;
-    public string SshKeyId(string ns) => $"{ns}-shared-{ConnectionName}";
     public string VNetId(string ns) => $"{ns}-shared-{ConnectionName}";
+}
+
+/// <summary>
+/// Tumblebug v0.13 gives each Infra its own key per connection, "{infraId}-{conn}" with "-{zone}" when the node group
+/// names a zone, "for credential isolation" (cb-tumblebug src/core/infra/provisioning.go:4144-4151,
+/// src/core/resource/common.go:3188-3196 @v0.13.0); every node group of that Infra and connection uses it.
+/// </summary>
+internal static class SshKeys
+{
+    public static string IdFor(string infraId, string connection, string? zone) =>
+        string.IsNullOrEmpty(zone) ? $"{infraId}-{connection}" : $"{infraId}-{connection}-{zone}";
 }
 
 /// <summary>Tumblebug-style ids: 20 characters of base32hex, like xid.</summary>

@@ -137,7 +137,7 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             [.. infra.Nodes.Select(node => new NodeSnapshot(
                 node.Id, node.Uid, node.NodeGroupId, node.Description, new Dictionary<string, string>(node.UserLabel),
                 node.ConnectionName, node.Spec.Id, node.Image.Id, node.RootDiskType, node.RootDiskSize, node.PrivateIp, node.CreatedTime,
-                node.Status, node.TargetStatus, node.TargetAction, node.SystemMessage, node.Machine?.Identity))],
+                node.Status, node.TargetStatus, node.TargetAction, node.SystemMessage, node.Machine?.Identity, node.SshKeyId, node.CspSshKeyId))],
             infra.SystemMessage is null ? null : [.. infra.SystemMessage], infra.StoredStatus, infra.StoredTargetAction))],
         [.. state.SecurityGroups.Templates.Select(t => new SecurityGroupTemplateSnapshot(t.Key.Ns, t.Value))],
         [.. state.SecurityGroups.Groups.Values]);
@@ -172,7 +172,7 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             };
             foreach (var node in saved.Nodes)
             {
-                var restored = Restore(node, catalog, infra.Id);
+                var restored = Restore(node, catalog, infra.Namespace, infra.Id);
                 infra.Nodes.Add(restored);
                 if (node.Machine is null) continue;
                 // The VM's directory is found from these: they must be the node's own.
@@ -186,7 +186,7 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
         return (state, machines);
     }
 
-    private static NodeRecord Restore(NodeSnapshot node, CloudCatalog catalog, string infraId)
+    private static NodeRecord Restore(NodeSnapshot node, CloudCatalog catalog, string ns, string infraId)
     {
         var spec = catalog.FindSpec(node.SpecId);
         // The connection may differ from the spec's: a request's connectionName overrides it.
@@ -215,6 +215,9 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
             TargetStatus = node.TargetStatus,
             TargetAction = node.TargetAction,
             SystemMessage = node.SystemMessage,
+            // Nodes saved before keys were per Infra were made with their namespace's shared key, and keep it.
+            SshKeyId = node.SshKeyId ?? $"{ns}-shared-{node.ConnectionName}",
+            CspSshKeyId = node.CspSshKeyId ?? "",
         };
     }
 
@@ -235,5 +238,6 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
     private sealed record NodeSnapshot(
         string Id, string Uid, string NodeGroupId, string Description, Dictionary<string, string> Label,
         string ConnectionName, string SpecId, string ImageId, string RootDiskType, int RootDiskSize, string PrivateIp, string CreatedTime,
-        string Status, string TargetStatus, string TargetAction, string SystemMessage, NodeIdentity? Machine);
+        string Status, string TargetStatus, string TargetAction, string SystemMessage, NodeIdentity? Machine,
+        string? SshKeyId = null, string? CspSshKeyId = null);
 }

@@ -55,6 +55,8 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         lock (state.Sync) nodes = [.. state.Infras.Values.SelectMany(i => i.Nodes)];
         foreach (var node in nodes) await node.Lifecycle.CancelAsync();
         await Task.WhenAll(nodes.Select(n => n.Creation)).WaitAsync(TimeSpan.FromSeconds(30));
+        // Creating calls still waiting on them answer now.
+        foreach (var node in nodes) node.Settled.TrySetResult();
     }
 
     /// <summary>
@@ -152,9 +154,13 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
                 return;
             }
 
-            var key = await machines.GetSharedKeyAsync(infra.Namespace, connection, cancellationToken);
+            var key = await machines.GetKeyAsync(infra.Namespace, node.SshKeyId, cancellationToken);
             var vm = await machines.CreateAsync(Identity(infra, node), key.PublicKey, cancellationToken);
-            lock (state.Sync) node.Machine = vm;
+            lock (state.Sync)
+            {
+                node.Machine = vm;
+                node.CspSshKeyId = key.Uid;
+            }
             _network.Publish(infra, node);
             state.NotifyChanged();
             if (faults.SshRefusedSeconds > 0)

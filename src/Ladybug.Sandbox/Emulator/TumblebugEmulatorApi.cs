@@ -269,6 +269,7 @@ internal static partial class TumblebugEmulatorApi
     /// </summary>
     private static async Task<IResult> AnswerCreatingCallAsync(HttpContext http, InfraRecord infra, List<NodeRecord> nodes, EmulatorServices e, CreationPolicy? policy)
     {
+        // Not the client leaving (TumblebugGate), only the sandbox stopping ends the wait.
         await e.Provisioner.WaitSettledAsync(nodes, http.RequestAborted);
         return Deliver(http, e, await OutcomeAsync(infra, nodes, e, policy));
     }
@@ -320,13 +321,14 @@ internal static partial class TumblebugEmulatorApi
             case "accessinfo":
                 if (infra is null) return Error(StatusCodes.Status500InternalServerError, $"The infra {infraId} does not exist.");
                 if (TerminateRefusal(infra, e) is { } terminating) return terminating;
-                List<string> connections;
-                lock (e.State.Sync) connections = infra.Nodes.Where(n => n.Machine is not null).Select(n => n.ConnectionName).Distinct().ToList();
+                // GetNodeSshKey reads the key the node names (src/core/infra/manageInfo.go:787 @v0.13.0).
+                List<string> keyIds;
+                lock (e.State.Sync) keyIds = infra.Nodes.Where(n => n.Machine is not null).Select(n => n.SshKeyId).Distinct().ToList();
                 var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var connection in connections)
-                    keys[connection] = (await e.Machines.GetSharedKeyAsync(nsId, connection, CancellationToken.None)).PrivateKey;
+                foreach (var keyId in keyIds)
+                    keys[keyId] = (await e.Machines.GetKeyAsync(nsId, keyId, CancellationToken.None)).PrivateKey;
                 lock (e.State.Sync)
-                    return Json(WireViews.Access(infra, n => keys.GetValueOrDefault(n.ConnectionName, ""), string.Equals(accessInfoOption, "showSshKey", StringComparison.OrdinalIgnoreCase)));
+                    return Json(WireViews.Access(infra, n => n.Machine is null ? "" : keys.GetValueOrDefault(n.SshKeyId, ""), string.Equals(accessInfoOption, "showSshKey", StringComparison.OrdinalIgnoreCase)));
             default:
                 if (infra is null) return Error(StatusCodes.Status500InternalServerError, $"The infra {infraId} does not exist.");
                 lock (e.State.Sync) return Json(WireViews.Infra(infra));
@@ -430,6 +432,7 @@ internal static partial class TumblebugEmulatorApi
                 RootDiskSize = plan.Request.RootDiskSize ?? 0,
                 PrivateIp = state.NextPrivateIp(infra.Namespace, plan.Connection.ConnectionName),
                 CreatedTime = Now(),
+                SshKeyId = SshKeys.IdFor(infra.Id, plan.Connection.ConnectionName, plan.Request.Zone),
             };
             infra.Nodes.Add(node);
             added.Add(node);

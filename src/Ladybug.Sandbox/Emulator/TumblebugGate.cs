@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
 namespace Ladybug.Sandbox.Emulator;
 
@@ -14,7 +15,8 @@ namespace Ladybug.Sandbox.Emulator;
 /// fails the call), Basic auth (except the health paths), the single-Infra read's own rate limit, and — sandbox only —
 /// injected request faults. Every Tumblebug call is also recorded for tests.
 /// </summary>
-internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control, RequestLedger ledger, TumblebugRateLimits limits)
+internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options, SandboxControl control, RequestLedger ledger, TumblebugRateLimits limits,
+    IHostApplicationLifetime lifetime)
 {
     private const string RequestIdHeader = "X-Request-Id";
     /// <summary>Set by a handler whose answer the LoseCreateResponses fault swallows: the work is done and recorded, the answer never arrives.</summary>
@@ -35,6 +37,7 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
             : supplied.Length > 0 ? supplied
             : GeneratedId();
         var original = http.Response.Body;
+        var clientGone = http.RequestAborted;
         using var captured = new MemoryStream();
         try
         {
@@ -56,6 +59,10 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
                 http.Response.Headers[RequestIdHeader] = requestId;
                 http.Items[RequestLedger.ItemKey] = requestId;
                 http.Response.Body = captured;
+                // A tracked call runs to its end when its client leaves: Go handlers such as CreateInfraDynamic never look
+                // at the request context's Done() (src/core/infra/provisioning.go @v0.13.0), and ResponseBodyDump records
+                // the outcome under the request id all the same (middlewares/responseBodyDump.go:14-80 @v0.13.0).
+                http.RequestAborted = lifetime.ApplicationStopping;
             }
             if (!PublicPaths.Contains(path, StringComparer.Ordinal) && !Authorized(http.Request))
             {
@@ -76,8 +83,8 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
                 http.Response.Body = original;
                 if (http.Items.ContainsKey(LostAnswerKey))
                     http.Abort();
-                else
-                    await original.WriteAsync(captured.ToArray(), http.RequestAborted);
+                else if (!clientGone.IsCancellationRequested)
+                    await original.WriteAsync(captured.ToArray(), clientGone);
             }
             else if (http.Items.ContainsKey(LostAnswerKey))
                 http.Abort();

@@ -124,9 +124,10 @@ internal static class WireViews
         CspVNetId = $"vnet-{node.VNetId(infra.Namespace)}",
         SubnetId = $"{node.VNetId(infra.Namespace)}-subnet-01",
         CspSubnetId = $"subnet-{node.VNetId(infra.Namespace)}",
-        SecurityGroupIds = [node.VNetId(infra.Namespace)],
-        SshKeyId = node.SshKeyId(infra.Namespace),
-        CspSshKeyId = node.SshKeyId(infra.Namespace),
+        // The node group's own SG (SecurityGroupBook.Provide; src/core/resource/common.go:3166-3173 @v0.13.0).
+        SecurityGroupIds = [$"{infra.Id}-{node.NodeGroupId}"],
+        SshKeyId = node.SshKeyId,
+        CspSshKeyId = node.CspSshKeyId,
         NodeUserName = node.Machine?.Identity.User,
     };
 

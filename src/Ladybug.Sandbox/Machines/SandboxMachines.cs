@@ -26,12 +26,15 @@ public sealed class VirtualMachine
     internal Process? Sshd { get; set; }
 }
 
-/// <summary>An SSH key pair: the private key in PEM (as Tumblebug hands them out), the public key in authorized_keys form.</summary>
-public sealed record SshKeyPair(string Id, string PrivateKey, string PublicKey);
+/// <summary>
+/// An SSH key pair: Tumblebug's id, the uid it names the key by at the CSP (its public key's comment), the private key in
+/// PEM (as Tumblebug hands them out), the public key in authorized_keys form.
+/// </summary>
+public sealed record SshKeyPair(string Id, string Uid, string PrivateKey, string PublicKey);
 
 /// <summary>
 /// Creates and destroys sandbox VMs. Each is a real <c>/usr/sbin/sshd -D -f &lt;own config&gt;</c> on its own
-/// 127.0.x.y address and port with its own host key, the Infra's key as the only authorized key, and the node
+/// 127.0.x.y address and port with its own host key, its Infra's key for its connection as the only authorized key, and the node
 /// simulator as ForceCommand. Every sshd is stopped on delete, on dispose and at process exit; sshds a crashed
 /// run left in the state directory are stopped at start. When the state is kept (<see cref="SandboxOptions.KeepState"/>)
 /// the directory outlives the sandbox and the next run takes its VMs back (<see cref="RestoreAsync"/>).
@@ -78,11 +81,14 @@ public sealed class SandboxMachines : IAsyncDisposable
 
     public string ClusterDirectory(string ns, string infraId) => Path.Combine(InfraDirectory(ns, infraId), "cluster");
 
-    /// <summary>The key pair Tumblebug would create as "{ns}-shared-{connection}": one per namespace and connection.</summary>
-    public Task<SshKeyPair> GetSharedKeyAsync(string ns, string connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key pair <paramref name="keyId"/> of namespace <paramref name="ns"/>, made the first time it is asked for and
+    /// the same ever after: Tumblebug creates a node group's key only when no key of that id exists, and deleting an
+    /// Infra leaves its keys (cb-tumblebug src/core/infra/provisioning.go:4152-4193, src/core/infra/manageInfo.go:3300 @v0.13.0).
+    /// </summary>
+    public Task<SshKeyPair> GetKeyAsync(string ns, string keyId, CancellationToken cancellationToken)
     {
-        var id = $"{ns}-shared-{connection}";
-        var lazy = _keys.GetOrAdd(id, _ => new Lazy<Task<SshKeyPair>>(() => LoadOrGenerateKeyAsync(id)));
+        var lazy = _keys.GetOrAdd($"{ns}/{keyId}", _ => new Lazy<Task<SshKeyPair>>(() => LoadOrGenerateKeyAsync(ns, keyId)));
         return lazy.Value.WaitAsync(cancellationToken);
     }
 
@@ -278,22 +284,49 @@ public sealed class SandboxMachines : IAsyncDisposable
     }
 
     /// <summary>The pair an earlier run on a kept state directory made, or a new one.</summary>
-    private async Task<SshKeyPair> LoadOrGenerateKeyAsync(string id)
+    private async Task<SshKeyPair> LoadOrGenerateKeyAsync(string ns, string id)
     {
         ThrowIfUnusable();
-        var path = Path.Combine(StateDirectory, "keys", id);
+        var path = KeyPath(ns, id);
+        // Before keys were kept per namespace, the shared "{ns}-shared-{conn}" keys lay in keys/ itself.
+        var legacy = Path.Combine(StateDirectory, "keys", id);
+        if (!File.Exists(path) && File.Exists(legacy) && File.Exists(legacy + ".pub"))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(legacy, path);
+            File.Move(legacy + ".pub", path + ".pub");
+        }
         if (File.Exists(path) && File.Exists(path + ".pub"))
         {
             var (privateKey, publicKey) = (await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
             if (privateKey.StartsWith("-----BEGIN RSA PRIVATE KEY-----", StringComparison.Ordinal) && publicKey.StartsWith("ssh-rsa ", StringComparison.Ordinal))
-                return new SshKeyPair(id, privateKey, publicKey);
+            {
+                var fields = publicKey.Split(' ', 3);
+                if (fields.Length == 3 && Emulator.Uids.IsWellFormed(fields[2])) return new SshKeyPair(id, fields[2], privateKey, publicKey);
+                // A legacy key named by its id: the same key, given a uid.
+                var named = $"{fields[0]} {fields[1]} {Emulator.Uids.Next()}";
+                await File.WriteAllTextAsync(path + ".pub", named + "\n");
+                return new SshKeyPair(id, named.Split(' ')[2], privateKey, named);
+            }
             _logger.LogWarning("The saved key pair {Key} is incomplete; a new one replaces it", id);
         }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.Delete(path);
         File.Delete(path + ".pub");
-        await ProcessRunner.RunAsync(_options.SshKeygenPath, ["-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-C", id, "-f", path], CancellationToken.None);
-        return new SshKeyPair(id, await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
+        // Tumblebug names the key at the CSP by a fresh uid (cb-tumblebug src/core/resource/sshkey.go:92, 140 @v0.13.0).
+        var uid = Emulator.Uids.Next();
+        await ProcessRunner.RunAsync(_options.SshKeygenPath, ["-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-C", uid, "-f", path], CancellationToken.None);
+        return new SshKeyPair(id, uid, await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
+    }
+
+    /// <summary>{state}/keys/{ns}/{keyId}; ids that would lead elsewhere are refused.</summary>
+    private string KeyPath(string ns, string keyId)
+    {
+        var root = Path.Combine(StateDirectory, "keys");
+        var path = Path.GetFullPath(Path.Combine(root, ns, keyId));
+        return Path.GetDirectoryName(Path.GetDirectoryName(path)) == root
+            ? path
+            : throw new ArgumentException($"Namespace '{ns}' and key '{keyId}' do not name a key of the sandbox.");
     }
 
     private static void WriteVirtualFiles(SimulatedNode node)

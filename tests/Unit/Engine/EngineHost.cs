@@ -21,15 +21,17 @@ namespace Ladybug.Tests.Unit.Engine;
 public sealed class EngineHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly Action<IHostApplicationBuilder>? _configureBuilder;
     private bool _ownsDataDir;
     private bool _stopped;
 
-    private EngineHost(IHost host, string dataDir, bool ownsDataDir, CapturedLogs logs)
+    private EngineHost(IHost host, string dataDir, bool ownsDataDir, CapturedLogs logs, Action<IHostApplicationBuilder>? configureBuilder)
     {
         _host = host;
         DataDir = dataDir;
         _ownsDataDir = ownsDataDir;
         Logs = logs;
+        _configureBuilder = configureBuilder;
     }
 
     public string DataDir { get; }
@@ -48,18 +50,26 @@ public sealed class EngineHost : IAsyncDisposable
 
     /// <summary>Starts an engine on a new temporary data dir. <paramref name="configureServices"/> runs after AddLadybugEngine, so it can add handlers or replace services.</summary>
     public static Task<EngineHost> StartAsync(Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null) =>
-        StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices, settings);
+        StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices, settings, configureBuilder: null);
+
+    /// <summary>
+    /// Starts an engine whose builder also gets <paramref name="configureBuilder"/> (after AddLadybugEngine), e.g. the
+    /// Tumblebug infrastructure and the bootstrap handlers; every restart of it gets the same.
+    /// </summary>
+    public static Task<EngineHost> StartAsync(Action<IHostApplicationBuilder> configureBuilder, IReadOnlyDictionary<string, string?> settings) =>
+        StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices: null, settings, configureBuilder);
 
     /// <summary>Stops this engine (if running) and starts a new one on the same data dir, which the new host then owns.</summary>
     public async Task<EngineHost> RestartAsync(Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         await StopAsync();
-        var next = await StartOnAsync(DataDir, _ownsDataDir, configureServices, settings);
+        var next = await StartOnAsync(DataDir, _ownsDataDir, configureServices, settings, _configureBuilder);
         _ownsDataDir = false;
         return next;
     }
 
-    private static async Task<EngineHost> StartOnAsync(string dataDir, bool ownsDataDir, Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string?>? settings)
+    private static async Task<EngineHost> StartOnAsync(string dataDir, bool ownsDataDir, Action<IServiceCollection>? configureServices,
+        IReadOnlyDictionary<string, string?>? settings, Action<IHostApplicationBuilder>? configureBuilder)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -79,11 +89,12 @@ public sealed class EngineHost : IAsyncDisposable
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs);
         builder.AddLadybugEngine();
+        configureBuilder?.Invoke(builder);
         configureServices?.Invoke(builder.Services);
 
         var host = builder.Build();
         await host.StartAsync();
-        return new EngineHost(host, dataDir, ownsDataDir, logs);
+        return new EngineHost(host, dataDir, ownsDataDir, logs, configureBuilder);
     }
 
     private static string NewDataDir()

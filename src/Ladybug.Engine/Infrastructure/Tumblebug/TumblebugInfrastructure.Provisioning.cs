@@ -12,8 +12,12 @@ public sealed partial class TumblebugInfrastructure
     private static readonly HashSet<string> FailedStatuses =
         new(["Failed", "Terminated", "Terminating", "Suspended", "Suspending"], StringComparer.OrdinalIgnoreCase);
 
+    public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
+        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        CreateMachinesAsync(ns, groupId, pools, firewall, CreateCallRecord.Untracked, progress, cancellationToken);
+
     public async Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
-        ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken)
+        ClusterFirewall firewall, CreateCallRecord createCall, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(pools.Count);
         var deadline = time.GetUtcNow() + Options.CreationTimeout;
@@ -35,7 +39,7 @@ public sealed partial class TumblebugInfrastructure
         if (infra is not null)
         {
             reporter.Note($"Infra '{groupId}' already exists; continuing from what exists.");
-            infra = await SettleAsync(ns, groupId, reporter, deadline, cancellationToken);
+            infra = await ResumeCreateAsync(ns, groupId, createCall.LastCallId, reporter, deadline, cancellationToken);
         }
         else
         {
@@ -48,8 +52,11 @@ public sealed partial class TumblebugInfrastructure
                 SgTemplateId = template,
             };
             reporter.Note($"Asking Tumblebug for {Describe(pools)} in Infra '{groupId}'.");
-            infra = await SendCreatingCallAsync(ns, groupId, $"create the machines of '{groupId}'",
-                (requestId, ct) => api.CreateInfraAsync(ns, requestId, request, ct),
+            // Kept before it is sent: an engine that stops while Tumblebug creates can ask about this call when it resumes.
+            var requestId = NewRequestId(groupId);
+            await createCall.RecordAsync(requestId, cancellationToken);
+            infra = await SendCreatingCallAsync(ns, groupId, $"create the machines of '{groupId}'", requestId,
+                (id, ct) => api.CreateInfraAsync(ns, id, request, ct),
                 applied: _ => true, reporter, deadline, cancellationToken);
         }
         await AddMissingGroupsAsync(ns, groupId, infra, pools, template, reporter, deadline, cancellationToken);
@@ -105,7 +112,7 @@ public sealed partial class TumblebugInfrastructure
             if (infra.Node.Any(n => n.NodeGroupId == pool.PoolName)) continue;
             var group = WithFirewall(await BuildNodeGroupAsync(pool, cancellationToken), firewallTemplate);
             reporter.Note($"Asking Tumblebug for {Describe([pool])} in Infra '{groupId}'.");
-            infra = await SendCreatingCallAsync(ns, groupId, $"add node group '{pool.PoolName}' to '{groupId}'",
+            infra = await SendCreatingCallAsync(ns, groupId, $"add node group '{pool.PoolName}' to '{groupId}'", NewRequestId(groupId),
                 (requestId, ct) => api.AddNodeGroupAsync(ns, groupId, requestId, group, ct),
                 applied: found => found.Node.Any(n => n.NodeGroupId == pool.PoolName), reporter, deadline, cancellationToken);
         }
@@ -116,11 +123,10 @@ public sealed partial class TumblebugInfrastructure
     /// worked (lost answer, 5xx, "already exists"), the Infra is looked up: if <paramref name="applied"/> holds for
     /// what exists, the work continues from there; otherwise the failure is reported.
     /// </summary>
-    private async Task<InfraInfo> SendCreatingCallAsync(string ns, string groupId, string action,
+    private async Task<InfraInfo> SendCreatingCallAsync(string ns, string groupId, string action, string requestId,
         Func<string, CancellationToken, Task<InfraInfo>> send, Func<InfraInfo, bool> applied,
         ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var requestId = $"ladybug-{groupId}-{Guid.NewGuid():N}";
         using var creating = _creatingCalls.Enter(ns, groupId);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = WatchAsync(ns, groupId, reporter, watching.Token);

@@ -69,6 +69,28 @@ public sealed partial class TumblebugInfrastructure(
     public async Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, CancellationToken cancellationToken) =>
         await GetMachinesAsync(ns, groupId, pools: null, cancellationToken);
 
+    /// <summary>
+    /// Tumblebug refuses access info (500) while the Infra is Terminated or under Terminate (cb-tumblebug
+    /// src/core/infra/manageInfo.go:700-708 @v0.13.0): its machines are going away, so there is none to use.
+    /// </summary>
+    private static bool IsTerminating(string status, string targetAction) =>
+        targetAction.Equals("Terminate", StringComparison.OrdinalIgnoreCase) || status.StartsWith("Terminated", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a delete started since the Infra was read, which is why its access info was refused.</summary>
+    private async Task<bool> TerminatingNowAsync(string ns, string groupId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = (await api.GetInfraStatusAsync(ns, groupId, cancellationToken)).Status;
+            return IsTerminating(status.Status, status.TargetAction);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "Status read of {Group} after its access info was refused failed", groupId);
+            return false;
+        }
+    }
+
     private async Task<List<SpecInfo>> ListSpecInfosAsync(string connection, CancellationToken cancellationToken)
     {
         var filter = new FilterSpecsByRangeRequest { ConnectionName = connection };
@@ -81,8 +103,17 @@ public sealed partial class TumblebugInfrastructure(
     {
         // Two reads: the status lacks each node's connection, region and spec, so it cannot stand in for the full read.
         var infra = await FindInfraAsync(ns, groupId, cancellationToken);
-        if (infra is null) return [];
-        var access = await CallAsync($"read the SSH access of '{groupId}'", ct => api.GetInfraAccessInfoAsync(ns, groupId, ct), cancellationToken);
+        if (infra is null || IsTerminating(infra.Status, infra.TargetAction)) return [];
+        InfraAccessInfo access;
+        try
+        {
+            access = await CallAsync($"read the SSH access of '{groupId}'", ct => api.GetInfraAccessInfoAsync(ns, groupId, ct), cancellationToken);
+        }
+        catch (InfrastructureException)
+        {
+            if (await TerminatingNowAsync(ns, groupId, cancellationToken)) return [];
+            throw;
+        }
         var accessByNode = access.NodeGroups.SelectMany(g => g.Nodes).ToDictionary(n => n.NodeId, StringComparer.Ordinal);
         return infra.Node
             .Where(n => pools is null || pools.Contains(n.NodeGroupId))

@@ -365,6 +365,10 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.Property<Guid>("ClusterId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreateCallId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 

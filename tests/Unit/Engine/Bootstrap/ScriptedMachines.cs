@@ -137,7 +137,8 @@ internal sealed class InstantInfrastructure : IInfrastructure
     public Task<IReadOnlyList<MachineSpec>> ListSpecsAsync(string connection, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<MachineSpec>>([new("small", "small", connection, 1, 1, 0.01), new("medium", "medium", connection, 2, 4, 0.05)]);
 
-    public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall,
+        CreateCallRecord createCall, IProgress<string>? progress, CancellationToken cancellationToken) =>
         AddMachinesAsync(ns, groupId, pools, firewall, progress, cancellationToken);
 
     public Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken)

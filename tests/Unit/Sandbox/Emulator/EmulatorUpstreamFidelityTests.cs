@@ -13,37 +13,15 @@ namespace Ladybug.Tests.Unit.Sandbox.Emulator;
 /// The emulator against cb-tumblebug v0.13.0's Go code where the hand-written samples were silent: nil slices, status
 /// codes of failed creates, policyOnPartialFailure, node-group and namespace errors, naming, options.
 /// </summary>
-public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
+public sealed class EmulatorUpstreamFidelityTests : EmulatorHttpTests
 {
+    // These tests read one Infra several times in a row to compare its views; the 2/s read limit has its own tests.
+    protected override void Configure(SandboxOptions options) => options.Timing.InfraReadsPerSecond = 0;
+
     private const string Aws = "aws+ap-northeast-1+t3.medium";
     private const string AwsImage = "ami-0e07ba22543b43e47";
     private const string Gcp = "gcp+europe-west2+e2-medium";
     private const string GcpImage = "https://www.googleapis.com/compute/v1/projects/ubuntu-os-cloud/global/images/ubuntu-2204-jammy-v20250110";
-
-    private SandboxCloud _cloud = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        // These tests read one Infra several times in a row to compare its views; the 2/s read limit has its own tests.
-        _cloud = await TestSandbox.StartAsync(o => o.Timing.InfraReadsPerSecond = 0);
-        _http = new HttpClient { BaseAddress = new Uri(_cloud.TumblebugUrl.AbsoluteUri + "/") };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("default:default"u8.ToArray()));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _cloud.DisposeAsync();
-    }
-
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await _http.SendAsync(request);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
-    }
 
     private static string Group(string name, string spec, string image, int size = 1, string? connection = null) =>
         $$"""{"name":"{{name}}","nodeGroupSize":{{size}},"specId":"{{spec}}","imageId":"{{image}}"{{(connection is null ? "" : $",\"connectionName\":\"{connection}\"")}}}""";
@@ -56,9 +34,9 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     [Fact]
     public async Task WithNoVerifiedConnectionTheListIsNull()
     {
-        _cloud.Control.Faults = new SandboxFaults { UnverifiedConnections = ["*"] };
+        Cloud.Control.Faults = new SandboxFaults { UnverifiedConnections = ["*"] };
 
-        var verified = await _http.GetStringAsync("connConfig?filterVerified=true");
+        var verified = await Http.GetStringAsync("connConfig?filterVerified=true");
         var all = await SendAsync(HttpMethod.Get, "/connConfig");
 
         Assert.Equal("""{"connectionconfig":null}""", verified);
@@ -68,7 +46,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     [Fact]
     public async Task AllVmsFailedIs400WithTheTimelineAndTheInfraKept()
     {
-        _cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["aws-ap-northeast-1"] };
+        Cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["aws-ap-northeast-1"] };
 
         var created = await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage));
         var status = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=status");
@@ -83,7 +61,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     [Fact]
     public async Task APartialFailureIs200WithCreationErrorsAndSystemMessages()
     {
-        _cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
+        Cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
 
         var created = await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage), Group("w1", Gcp, GcpImage));
 
@@ -99,7 +77,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     [Fact]
     public async Task RollbackRemovesTheInfraAndRefineRemovesTheFailedNodes()
     {
-        _cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
+        Cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
 
         var rolledBack = await CreateAsync("c1", "rollback", Group("cp", Aws, AwsImage), Group("w1", Gcp, GcpImage));
         var gone = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=status");
@@ -116,14 +94,14 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     [Fact]
     public async Task WhenEveryNodeGroupFailsPreparationTheInfraStaysFailedUnderCreateWithoutNodes()
     {
-        _cloud.Control.Faults = new SandboxFaults { FailPreparationOnConnections = ["aws-ap-northeast-1"] };
+        Cloud.Control.Faults = new SandboxFaults { FailPreparationOnConnections = ["aws-ap-northeast-1"] };
 
         var created = await CreateAsync("c1", "continue", Group("cp", Aws, AwsImage));
-        _cloud.Control.Faults = new SandboxFaults();
+        Cloud.Control.Faults = new SandboxFaults();
         await Task.Delay(200);
         var status = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=status");
         var read = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1");
-        var access = await _http.GetStringAsync("ns/default/infra/c1?option=accessinfo");
+        var access = await Http.GetStringAsync("ns/default/infra/c1?option=accessinfo");
 
         Assert.Equal(HttpStatusCode.BadRequest, created.Status);
         Assert.StartsWith("Infra 'c1' creation failed - all NodeGroups failed resource preparation.\n\nComplete Error Timeline:\n", Message(created.Body));
@@ -146,7 +124,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         infra.Nodes.Add(new NodeRecord
         {
             Id = "cp-1", Uid = Uids.Next(), NodeGroupId = "cp", Description = "", UserLabel = new Dictionary<string, string>(), Region = spec.Region, Spec = spec,
-            Image = catalog.FindImage(spec.Region, AwsImage)!, RootDiskType = "default", RootDiskSize = 0, PrivateIp = "10.1.0.4", CreatedTime = "",
+            Image = catalog.FindImage(spec.Region, AwsImage)!, RootDiskType = "default", RootDiskSize = 0, PrivateIp = "10.1.0.4", CreatedTime = "", SshKeyId = "c1-aws-ap-northeast-1",
             Status = NodeStatus.Terminated,
         });
 
@@ -163,7 +141,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         var again = await SendAsync(HttpMethod.Post, "/ns/default/infra/c1/nodeGroupDynamic", Group("cp", Aws, AwsImage));
         var missing = await SendAsync(HttpMethod.Post, "/ns/default/infra/nope/nodeGroupDynamic", Group("w1", Aws, AwsImage));
         var simple = await SendAsync(HttpMethod.Get, "/ns/default/infra/c1?option=simple");
-        var ids = await _http.GetStringAsync("ns/default/infra/c1?option=id");
+        var ids = await Http.GetStringAsync("ns/default/infra/c1?option=id");
 
         Assert.Equal((HttpStatusCode.InternalServerError, "The name for NodeGroup (prefix of VM Id) cp already exists."), (again.Status, Message(again.Body)));
         Assert.Equal(HttpStatusCode.InternalServerError, missing.Status);
@@ -210,7 +188,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     {
         await using var cloud = await TestSandbox.StartAsync(o => o.InitializationDelay = TimeSpan.FromHours(1));
         using var http = new HttpClient { BaseAddress = new Uri(cloud.TumblebugUrl.AbsoluteUri + "/") };
-        http.DefaultRequestHeaders.Authorization = _http.DefaultRequestHeaders.Authorization;
+        http.DefaultRequestHeaders.Authorization = Http.DefaultRequestHeaders.Authorization;
 
         var ready = await http.GetAsync("readyz");
         var connections = await http.GetStringAsync("connConfig?filterVerified=true");
@@ -244,7 +222,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     [Fact]
     public async Task EveryTrackedCallIsKeptUnderItsRequestIdWithItsOutcome()
     {
-        _cloud.Control.Faults = new SandboxFaults { FailPreparationOnConnections = ["gcp-europe-west2"] };
+        Cloud.Control.Faults = new SandboxFaults { FailPreparationOnConnections = ["gcp-europe-west2"] };
         using var create = new HttpRequestMessage(HttpMethod.Post, "ns/default/infraDynamic")
         {
             Content = new StringContent($$"""{"name":"c1","nodeGroups":[{{Group("cp", Aws, AwsImage)}}]}""", Encoding.UTF8, "application/json"),
@@ -258,9 +236,9 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         using var polled = new HttpRequestMessage(HttpMethod.Get, "ns/default/infra/c1?option=status");
         polled.Headers.Add("X-Request-Id", "req-status");
 
-        (await _http.SendAsync(create)).Dispose();
-        (await _http.SendAsync(failing)).Dispose();
-        var status = await _http.SendAsync(polled);
+        (await Http.SendAsync(create)).Dispose();
+        (await Http.SendAsync(failing)).Dispose();
+        var status = await Http.SendAsync(polled);
         var ok = await SendAsync(HttpMethod.Get, "/request/req-ok");
         var failed = await SendAsync(HttpMethod.Get, "/request/req-failed");
         var untracked = await SendAsync(HttpMethod.Get, "/request/req-status");
@@ -279,7 +257,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
     [Fact]
     public async Task WhileACreateRunsItsRequestShowsHandlingWithProgress()
     {
-        _cloud.Control.Faults = new SandboxFaults { NeverRunningOnConnections = ["aws-ap-northeast-1"] };
+        Cloud.Control.Faults = new SandboxFaults { NeverRunningOnConnections = ["aws-ap-northeast-1"] };
         using var create = new HttpRequestMessage(HttpMethod.Post, "ns/default/infraDynamic")
         {
             Content = new StringContent($$"""{"name":"c1","nodeGroups":[{{Group("cp", Aws, AwsImage)}}]}""", Encoding.UTF8, "application/json"),
@@ -287,7 +265,7 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         create.Headers.Add("X-Request-Id", "req-running");
         using var cancel = new CancellationTokenSource();
 
-        var running = _http.SendAsync(create, cancel.Token);
+        var running = Http.SendAsync(create, cancel.Token);
         JsonElement details = default;
         var seen = await TestSandbox.EventuallyAsync(async () =>
         {
@@ -303,5 +281,61 @@ public sealed class EmulatorUpstreamFidelityTests : IAsyncLifetime
         Assert.Equal("0001-01-01T00:00:00Z", details.GetProperty("endTime").GetString());
         Assert.Equal(["Prepared resources for VM:cp", "Prepared 1 resources for provisioning Infra: c1", "Start instance provisioning"],
             details.GetProperty("responseData").EnumerateArray().Select(p => p.GetProperty("title").GetString()));
+    }
+
+    [Fact]
+    public async Task EachInfraHasItsOwnKeyPerConnectionAndItLogsIntoThatInfrasVmsOnly()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await CreateAsync("k1", "continue", Group("cp", Aws, AwsImage))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await CreateAsync("k2", "continue", Group("cp", Aws, AwsImage))).Status);
+        // Added later: the same connection finds k1's key, another connection gets a key of its own.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "/ns/default/infra/k1/nodeGroupDynamic", Group("w", Aws, AwsImage))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "/ns/default/infra/k1/nodeGroupDynamic", Group("g", Gcp, GcpImage))).Status);
+
+        var nodes = new Dictionary<string, (string KeyId, string CspKeyId, string PrivateKey, string Ip, int Port, string User)>();
+        foreach (var infra in new[] { "k1", "k2" })
+        {
+            var read = (await SendAsync(HttpMethod.Get, $"/ns/default/infra/{infra}")).Body;
+            var access = (await SendAsync(HttpMethod.Get, $"/ns/default/infra/{infra}?option=accessinfo&accessInfoOption=showSshKey")).Body;
+            foreach (var node in read.GetProperty("node").EnumerateArray())
+            {
+                var id = node.GetProperty("id").GetString()!;
+                var entry = access.GetProperty("InfraNodeGroupAccessInfo").EnumerateArray().SelectMany(g => g.GetProperty("NodeAccessInfo").EnumerateArray())
+                    .Single(n => n.GetProperty("nodeId").GetString() == id);
+                nodes[$"{infra}/{id}"] = (node.GetProperty("sshKeyId").GetString()!, node.GetProperty("cspSshKeyId").GetString()!,
+                    entry.GetProperty("privateKey").GetString()!, entry.GetProperty("publicIP").GetString()!, entry.GetProperty("sshPort").GetInt32(),
+                    entry.GetProperty("nodeUserName").GetString()!);
+            }
+        }
+
+        Assert.Equal(
+            [("k1/cp-1", "k1-aws-ap-northeast-1"), ("k1/g-1", "k1-gcp-europe-west2"), ("k1/w-1", "k1-aws-ap-northeast-1"), ("k2/cp-1", "k2-aws-ap-northeast-1")],
+            nodes.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => (n.Key, n.Value.KeyId)));
+        Assert.All(nodes.Values, n => Assert.True(Uids.IsWellFormed(n.CspKeyId), n.CspKeyId));
+        Assert.Equal((nodes["k1/cp-1"].CspKeyId, nodes["k1/cp-1"].PrivateKey), (nodes["k1/w-1"].CspKeyId, nodes["k1/w-1"].PrivateKey));
+        Assert.Equal(3, nodes.Values.Select(n => n.PrivateKey).Distinct().Count());
+        Assert.Equal(3, nodes.Values.Select(n => n.CspKeyId).Distinct().Count());
+
+        Assert.True(CanLogIn(nodes["k1/w-1"], nodes["k1/cp-1"].PrivateKey));
+        Assert.True(CanLogIn(nodes["k2/cp-1"], nodes["k2/cp-1"].PrivateKey));
+        Assert.False(CanLogIn(nodes["k2/cp-1"], nodes["k1/cp-1"].PrivateKey));
+        Assert.False(CanLogIn(nodes["k1/cp-1"], nodes["k2/cp-1"].PrivateKey));
+        Assert.False(CanLogIn(nodes["k1/g-1"], nodes["k1/cp-1"].PrivateKey));
+    }
+
+    private static bool CanLogIn((string KeyId, string CspKeyId, string PrivateKey, string Ip, int Port, string User) vm, string privateKey)
+    {
+        using var client = new Renci.SshNet.SshClient(vm.Ip, vm.Port, vm.User,
+            new Renci.SshNet.PrivateKeyFile(new MemoryStream(Encoding.UTF8.GetBytes(privateKey))));
+        client.ConnectionInfo.Timeout = TimeSpan.FromSeconds(15);
+        try
+        {
+            client.Connect();
+            return client.IsConnected;
+        }
+        catch (Renci.SshNet.Common.SshAuthenticationException)
+        {
+            return false;
+        }
     }
 }

@@ -11,33 +11,8 @@ namespace Ladybug.Tests.Unit.Sandbox.Emulator;
 /// The emulator over raw HTTP against the samples written from the swagger: same keys, same JSON kinds, same
 /// status codes and {"message"} errors as Tumblebug — independent of the engine's client.
 /// </summary>
-public sealed class EmulatorWireShapeTests : IAsyncLifetime
+public sealed class EmulatorWireShapeTests : EmulatorHttpTests
 {
-    private SandboxCloud _cloud = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cloud = await TestSandbox.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(_cloud.TumblebugUrl.AbsoluteUri + "/") };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("default:default"u8.ToArray()));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _cloud.DisposeAsync();
-    }
-
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
-    }
-
     private static void AssertShape(string sample, JsonElement actual) =>
         Assert.Empty(WireSamples.ShapeDifferences(WireSamples.Json(sample), actual));
 
@@ -117,7 +92,7 @@ public sealed class EmulatorWireShapeTests : IAsyncLifetime
     [Fact]
     public async Task PartialStatusesAreCountedLikeTumblebug()
     {
-        _cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
+        Cloud.Control.Faults = new SandboxFaults { FailCreateOnConnections = ["gcp-europe-west2"] };
         var request = WireSamples.Text("infra-dynamic-request.json").Replace("\"nodeGroups\": [", """
             "nodeGroups": [{ "name": "w1", "nodeGroupSize": 2, "specId": "gcp+europe-west2+e2-medium",
               "imageId": "https://www.googleapis.com/compute/v1/projects/ubuntu-os-cloud/global/images/ubuntu-2204-jammy-v20250110" },
@@ -165,7 +140,7 @@ public sealed class EmulatorWireShapeTests : IAsyncLifetime
     [Fact]
     public async Task WithoutCredentialsOnlyTheHealthPathsAnswer()
     {
-        using var anonymous = new HttpClient { BaseAddress = new Uri(_cloud.TumblebugUrl.AbsoluteUri + "/") };
+        using var anonymous = new HttpClient { BaseAddress = new Uri(Cloud.TumblebugUrl.AbsoluteUri + "/") };
 
         var denied = await anonymous.GetAsync("connConfig");
         var alive = await anonymous.GetAsync("livez");
@@ -184,7 +159,7 @@ public sealed class EmulatorWireShapeTests : IAsyncLifetime
             o.Faults.NeverRunningOnConnections.Add("aws-ap-northeast-1");
         });
         using var http = new HttpClient { BaseAddress = new Uri(cloud.TumblebugUrl.AbsoluteUri + "/") };
-        http.DefaultRequestHeaders.Authorization = _http.DefaultRequestHeaders.Authorization;
+        http.DefaultRequestHeaders.Authorization = Http.DefaultRequestHeaders.Authorization;
         using var tracked = new HttpRequestMessage(HttpMethod.Post, "ns/default/infraDynamic")
         {
             Content = new StringContent(WireSamples.Text("infra-dynamic-request.json"), Encoding.UTF8, "application/json"),

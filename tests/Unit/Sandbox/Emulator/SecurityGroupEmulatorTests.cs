@@ -12,32 +12,8 @@ namespace Ladybug.Tests.Unit.Sandbox.Emulator;
 /// (docs/sandbox-fidelity/network.md): template CRUD with its odd status codes, sg-default when no template is named,
 /// the node group's template winning over the Infra's, and an unknown template failing the create.
 /// </summary>
-public sealed class SecurityGroupEmulatorTests : IAsyncLifetime
+public sealed class SecurityGroupEmulatorTests : EmulatorHttpTests
 {
-    private SandboxCloud _cloud = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cloud = await TestSandbox.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(_cloud.TumblebugUrl.AbsoluteUri + "/") };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("default:default"u8.ToArray()));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _cloud.DisposeAsync();
-    }
-
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await _http.SendAsync(request);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
-    }
-
     /// <summary>Written the way init/templates/*.json are: lower-case keys, which Go's decoder matches to "Ports", "CIDR"…</summary>
     private static string Template(string name, params (string Ports, string Protocol)[] rules) => JsonSerializer.Serialize(new
     {
@@ -97,7 +73,7 @@ public sealed class SecurityGroupEmulatorTests : IAsyncLifetime
         var created = await SendAsync(HttpMethod.Post, "/ns/default/infraDynamic", WireSamples.Text("infra-dynamic-request.json"));
 
         Assert.Equal(HttpStatusCode.OK, created.Status);
-        var machine = Assert.Single(_cloud.Machines, m => m.InfraId == "c1");
+        var machine = Assert.Single(Cloud.Machines, m => m.InfraId == "c1");
         Assert.Equal("c1-cp", machine.SecurityGroup);
         Assert.Equal(["22/tcp from 0.0.0.0/0"], machine.Inbound);
     }
@@ -111,7 +87,7 @@ public sealed class SecurityGroupEmulatorTests : IAsyncLifetime
         var created = await SendAsync(HttpMethod.Post, "/ns/default/infraDynamic", Infra("mixed", "infra-wide", ("cp", null), ("w1", "only-ssh-and-udp")));
 
         Assert.Equal(HttpStatusCode.OK, created.Status);
-        var machines = _cloud.Machines.Where(m => m.InfraId == "mixed").ToDictionary(m => m.NodeId);
+        var machines = Cloud.Machines.Where(m => m.InfraId == "mixed").ToDictionary(m => m.NodeId);
         Assert.Equal("mixed-cp", machines["cp-1"].SecurityGroup);
         Assert.Equal(["22/tcp from 0.0.0.0/0", "6443/tcp from 0.0.0.0/0"], machines["cp-1"].Inbound);
         Assert.Equal("mixed-w1", machines["w1-1"].SecurityGroup);
@@ -135,7 +111,7 @@ public sealed class SecurityGroupEmulatorTests : IAsyncLifetime
             "SecurityGroup template 'no-such-template' not found in namespace 'default' or system namespace; load it before provisioning", Message(infra.Body));
         Assert.Equal(HttpStatusCode.InternalServerError, group.Status);
         Assert.StartsWith("failed to create default SecurityGroup for VM 'w1'", Message(group.Body));
-        Assert.DoesNotContain(_cloud.Machines, m => m.InfraId == "lost" || m.NodeId == "w1-1");
+        Assert.DoesNotContain(Cloud.Machines, m => m.InfraId == "lost" || m.NodeId == "w1-1");
     }
 
     [Fact]
@@ -149,7 +125,7 @@ public sealed class SecurityGroupEmulatorTests : IAsyncLifetime
         await SendAsync(HttpMethod.Delete, "/ns/default/infra/again?option=terminate");
         var listed = await SendAsync(HttpMethod.Get, "/ns/default/resources/securityGroup?option=id");
         await SendAsync(HttpMethod.Post, "/ns/default/infraDynamic", Infra("again", "second", ("cp", null)));
-        var reused = Assert.Single(_cloud.Machines, m => m.InfraId == "again").Inbound;
+        var reused = Assert.Single(Cloud.Machines, m => m.InfraId == "again").Inbound;
         await SendAsync(HttpMethod.Delete, "/ns/default/infra/again?option=terminate");
         var deleted = await SendAsync(HttpMethod.Delete, "/ns/default/resources/securityGroup/again-cp");
         var deletedAgain = await SendAsync(HttpMethod.Delete, "/ns/default/resources/securityGroup/again-cp");

@@ -124,4 +124,32 @@ public sealed class TumblebugUpstreamQuirksTests
         Assert.DoesNotContain("not ready within", failure.Message);
         Assert.Contains(cloud.Control.Requests, r => r.Method == "GET" && r.Path.StartsWith("/request/ladybug-" + group, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AnInfraBeingTerminatedHasNoMachinesToUseRatherThanFailingTheRead()
+    {
+        await using var cloud = await TestSandbox.StartAsync(o =>
+        {
+            o.Timing.NodeTerminationTime = TimeSpan.FromSeconds(5);
+            // This test's own status polls would spend the 2/s read limit, which has its own tests.
+            o.Timing.InfraReadsPerSecond = 0;
+        });
+        await using var client = TumblebugTestClient.For(cloud);
+        var group = NewGroup();
+        await client.Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", "aws-ap-northeast-1", "t3.medium")], TestFirewall.Cluster, null, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = new Uri(cloud.TumblebugUrl.AbsoluteUri + "/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{cloud.User}:{cloud.Password}")));
+
+        // Someone else deletes the Infra; its VMs take a while to terminate.
+        var deleting = http.DeleteAsync($"ns/{Ns}/infra/{group}?option=terminate");
+        Assert.True(await TestSandbox.EventuallyAsync(async () =>
+            (await http.GetStringAsync($"ns/{Ns}/infra/{group}?option=status")).Contains("\"targetAction\":\"Terminate\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10)));
+        var refused = await http.GetAsync($"ns/{Ns}/infra/{group}?option=accessinfo");
+        var machines = await client.Infrastructure.GetMachinesAsync(Ns, group, CancellationToken.None);
+        (await deleting).Dispose();
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.Empty(machines);
+    }
 }
