@@ -11,8 +11,10 @@ public static class ClusterWaits
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var cluster = await queries.GetAsync(clusterId) ?? throw new InvalidOperationException("cluster vanished");
+            // Jobs first: a cluster read after they finished carries everything they wrote (read the other way round, a
+            // rollback could append to the message between the two reads and the wait would return the older cluster).
             var jobs = await queries.JobsAsync(clusterId);
+            var cluster = await queries.GetAsync(clusterId) ?? throw new InvalidOperationException("cluster vanished");
             if (jobs.All(j => j.IsFinished) && done(cluster, jobs))
                 return cluster;
             if (DateTime.UtcNow > deadline)
