@@ -93,6 +93,36 @@ public sealed class TumblebugTimingTests
     }
 
     [Fact]
+    public async Task OnceTumblebugAnswersEveryMachineRunningOnlyTheirSshAccessIsRead()
+    {
+        await using var cloud = await TestSandbox.StartAsync();
+        // No progress poll while the call runs: whatever single-Infra read comes after it is the client's waiting.
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["PollInterval"] = "00:01:00", ["MaxPollInterval"] = "00:01:00" });
+
+        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, "c1", [ControlPlane, Workers], TestFirewall.Cluster, null, CancellationToken.None);
+
+        Assert.Equal(3, machines.Count);
+        var create = cloud.Control.Requests.Single(r => r.Method == "POST" && r.Path == $"/ns/{Ns}/infraDynamic");
+        var readsAfter = cloud.Control.Requests.Where(r => r.Method == "GET" && r.Path == $"/ns/{Ns}/infra/c1" && r.Received >= create.Answered).ToList();
+        Assert.Contains("option=accessinfo", Assert.Single(readsAfter).Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMachineTheCreatingAnswerReadsUndefinedIsPolledUntilRunning()
+    {
+        // The answer's read is the only Undefined one: the client must not take it for a failure, nor for Running.
+        await using var cloud = await TestSandbox.StartAsync(o => o.Faults.UndefinedStatusReads = 1);
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["PollInterval"] = "00:01:00", ["MaxPollInterval"] = "00:01:00" });
+        var progress = new ProgressLog();
+
+        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, "c1", [ControlPlane], TestFirewall.Cluster, progress, CancellationToken.None);
+
+        Assert.Equal("Running", Assert.Single(machines).Status);
+        Assert.Contains(progress.Lines, l => l.StartsWith("cp-1: Undefined", StringComparison.Ordinal));
+        Assert.Contains(cloud.Control.Requests, r => r.Method == "GET" && r.Query.Contains("option=status", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ManyCallsAtOnceStayUnderTumblebugsLimitOfFiftyASecond()
     {
         await using var cloud = await TestSandbox.StartAsync();
