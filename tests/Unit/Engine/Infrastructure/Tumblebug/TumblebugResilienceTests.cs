@@ -107,6 +107,21 @@ public sealed class TumblebugResilienceTests
     }
 
     [Fact]
+    public async Task AnswersThatAnInfraDoesNotExistNeverOpenTheCircuit()
+    {
+        // Every create first asks whether its Infra exists: a 500 "does not exist". 120 of them (the breaker looks at 100
+        // calls or more) must leave Tumblebug usable.
+        await using var cloud = await TestSandbox.StartAsync(o => o.Timing.InfraReadsPerSecond = 0);
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["InfraReadsPerSecond"] = "0" });
+
+        for (var i = 0; i < 120; i++)
+            Assert.Empty(await client.Infrastructure.GetMachinesAsync("default", $"missing{i}", CancellationToken.None));
+
+        Assert.NotEmpty(await client.Infrastructure.ListConnectionsAsync(CancellationToken.None));
+        Assert.Equal(120, cloud.Control.Requests.Count(r => r.StatusCode == 500));
+    }
+
+    [Fact]
     public async Task WaitingOutlastsAStatusReadThatFailsEvenAfterRetries()
     {
         // The create call's answer reads the node Undefined, so the wait after it polls at once and meets the first
