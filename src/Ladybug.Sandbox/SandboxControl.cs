@@ -5,7 +5,12 @@ using Ladybug.Sandbox.Simulator;
 namespace Ladybug.Sandbox;
 
 /// <summary>A Tumblebug call the emulator served, for tests that count attempts.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Query, int StatusCode, string? RequestId);
+public sealed record RecordedRequest(string Method, string Path, string Query, int StatusCode, string? RequestId)
+{
+    /// <summary>When the emulator received the call and when it answered it (for benches that split a job's time).</summary>
+    public DateTimeOffset Received { get; init; }
+    public DateTimeOffset Answered { get; init; }
+}
 
 /// <summary>
 /// What can change while the sandbox runs: the faults (also pushed to every VM's simulator through

@@ -95,6 +95,8 @@ internal sealed partial class ClusterProvisioner
         var machines = await CallInfrastructureAsync(FailureReason.CreateInfraFailed, $"Creating machines in {ns}/{groupId}",
             () => infrastructure.CreateMachinesAsync(ns, groupId, requests, firewall, createCall, Progress(context), cancellationToken));
         context.Info($"{machines.Count} machines are running");
+        // Every machine of the group, just read: record-machines, next, need not read them again (a resumed run does).
+        context.Scope[MachinesReadScopeKey] = machines;
     }
 
     /// <summary>
@@ -133,8 +135,10 @@ internal sealed partial class ClusterProvisioner
     {
         var state = await ReadRecordedStateAsync(context, cancellationToken);
         var (ns, groupId) = RequireGroup(state.Cluster);
-        var machines = await CallInfrastructureAsync(failureReason, $"Reading the machines of {ns}/{groupId}",
-            () => infrastructure.GetMachinesAsync(ns, groupId, cancellationToken));
+        var machines = context.Scope.Remove(MachinesReadScopeKey, out var read) && read is IReadOnlyList<Machine> created
+            ? created
+            : await CallInfrastructureAsync(failureReason, $"Reading the machines of {ns}/{groupId}",
+                () => infrastructure.GetMachinesAsync(ns, groupId, cancellationToken));
         // What was just read is where every machine answers now: the recorded ones follow it, and this run need not ask again.
         await UpdateAddressesAsync(context, machines, cancellationToken);
         context.Scope[AddressesCheckedScopeKey] = true;

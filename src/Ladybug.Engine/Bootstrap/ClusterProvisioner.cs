@@ -29,6 +29,7 @@ internal sealed partial class ClusterProvisioner(
     private const string WorkerJoinScopeKey = "bootstrap.join.worker";
     private const string ControlPlaneJoinScopeKey = "bootstrap.join.control-plane";
     private const string AddressesCheckedScopeKey = "infrastructure.addresses-checked";
+    private const string MachinesReadScopeKey = "infrastructure.machines-read";
 
     private BootstrapOptions Settings => options.Value;
 

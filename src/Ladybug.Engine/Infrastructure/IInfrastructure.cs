@@ -19,7 +19,7 @@ public interface IInfrastructure
     /// <summary>
     /// Creates one group of machines per pool under <paramref name="groupId"/> (a Tumblebug Infra), every machine
     /// behind <paramref name="firewall"/>, and waits until every machine is Running. If the group already exists,
-    /// continues from what exists.
+    /// continues from what exists. Returns every machine of the group, as <see cref="GetMachinesAsync"/> would.
     /// </summary>
     Task<IReadOnlyList<Machine>> CreateMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
         ClusterFirewall firewall, IProgress<string>? progress, CancellationToken cancellationToken) =>

@@ -281,6 +281,10 @@ internal static partial class TumblebugEmulatorApi
         {
             if (infra.Deleted) return Error(StatusCodes.Status500InternalServerError, $"The infra {infra.Id} was deleted while it was being created.");
             if (policy is null) return Json(WireViews.Infra(infra));
+            // CreateInfra answers with GetInfraInfo, which asks the CSPs for every node's status like any Infra read, after
+            // setting targetAction Complete: a healthy node can answer Undefined here too (src/core/infra/provisioning.go:1713-1718,
+            // 1775-1829, manageInfo.go:524-568 @v0.13.0).
+            UndefinedStatus.Observe(infra, e.Control);
             failed = nodes.Where(n => n.Status == NodeStatus.Failed).ToList();
             if (failed.Count == 0) return Json(WireViews.Infra(infra));
             if (failed.Count == nodes.Count)

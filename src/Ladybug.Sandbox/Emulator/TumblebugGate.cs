@@ -32,6 +32,7 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
             return;
         }
         var path = rest.Value ?? "";
+        var received = DateTimeOffset.UtcNow;
         var supplied = http.Request.Headers[RequestIdHeader].ToString();
         var requestId = RequestLedger.IsSkipped(http.Request.Method, $"{http.Request.Path}{http.Request.QueryString}") ? null
             : supplied.Length > 0 ? supplied
@@ -92,7 +93,11 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
         finally
         {
             http.Response.Body = original;
-            control.Record(new RecordedRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Response.StatusCode, supplied.Length > 0 ? supplied : null));
+            control.Record(new RecordedRequest(http.Request.Method, path, http.Request.QueryString.Value ?? "", http.Response.StatusCode, supplied.Length > 0 ? supplied : null)
+            {
+                Received = received,
+                Answered = DateTimeOffset.UtcNow,
+            });
         }
     }
 

@@ -90,10 +90,14 @@ public static class TumblebugExtensions
             args.Context.GetRequestMessage() is { } request && IsLongRunning(request) ? longest : options.RequestTimeout);
         // Room for every attempt of the longest call plus the backoff between them.
         resilience.TotalRequestTimeout.Timeout = longest * (resilience.Retry.MaxRetryAttempts + 1) + options.RetryDelay * 16;
-        // A 429 asks the client to slow down; it says nothing about Tumblebug's health, so it never opens the circuit.
+        // A 429 asks the client to slow down, and a 500 "does not exist" is an answer (every create's existence check
+        // gets one); neither says anything about Tumblebug's health, so they never open the circuit. Counted, the checks
+        // of clusters created at once outweighed the few reads each now makes.
         var breaks = resilience.CircuitBreaker.ShouldHandle;
         resilience.CircuitBreaker.ShouldHandle = async args =>
-            args.Outcome.Result is not { StatusCode: System.Net.HttpStatusCode.TooManyRequests } && await breaks(args);
+            args.Outcome.Result is not { StatusCode: System.Net.HttpStatusCode.TooManyRequests }
+            && !await TumblebugErrors.SaysInfraIsMissingAsync(args.Outcome.Result)
+            && await breaks(args);
         var sampling = options.RequestTimeout * 2;
         resilience.CircuitBreaker.SamplingDuration = sampling > TimeSpan.FromSeconds(30) ? sampling : TimeSpan.FromSeconds(30);
     }

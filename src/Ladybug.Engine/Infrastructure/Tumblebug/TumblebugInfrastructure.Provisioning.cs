@@ -59,9 +59,11 @@ public sealed partial class TumblebugInfrastructure
                 (id, ct) => api.CreateInfraAsync(ns, id, request, ct),
                 applied: _ => true, reporter, deadline, cancellationToken);
         }
-        await AddMissingGroupsAsync(ns, groupId, infra, pools, template, reporter, deadline, cancellationToken);
-        await WaitUntilRunningAsync(ns, groupId, pools, reporter, deadline, cancellationToken);
-        return await GetMachinesAsync(ns, groupId, pools: null, cancellationToken);
+        // Tumblebug's infraDynamic answer (or the read after a lost one) is a full read, whose node statuses it has just
+        // asked the clouds for; an added node group's answer is the stored object, not asked again.
+        if (await AddMissingGroupsAsync(ns, groupId, infra, pools, template, reporter, deadline, cancellationToken)) infra = null;
+        var running = await WaitUntilRunningAsync(ns, groupId, pools, infra, reporter, deadline, cancellationToken);
+        return await GetMachinesAsync(ns, groupId, pools: null, cancellationToken, running);
     }
 
     public async Task<IReadOnlyList<Machine>> AddMachinesAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
@@ -74,9 +76,9 @@ public sealed partial class TumblebugInfrastructure
             throw new InfrastructureException($"Infra '{groupId}' does not exist in namespace '{ns}', so no machines can be added to it.", notFound: true);
         var template = await EnsureFirewallTemplateAsync(ns, groupId, firewall, cancellationToken);
         var infra = await SettleAsync(ns, groupId, reporter, deadline, cancellationToken);
-        await AddMissingGroupsAsync(ns, groupId, infra, pools, template, reporter, deadline, cancellationToken);
-        await WaitUntilRunningAsync(ns, groupId, pools, reporter, deadline, cancellationToken);
-        return await GetMachinesAsync(ns, groupId, pools.Select(p => p.PoolName).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        var added = await AddMissingGroupsAsync(ns, groupId, infra, pools, template, reporter, deadline, cancellationToken);
+        var running = await WaitUntilRunningAsync(ns, groupId, pools, added ? null : infra, reporter, deadline, cancellationToken);
+        return await GetMachinesAsync(ns, groupId, pools.Select(p => p.PoolName).ToHashSet(StringComparer.Ordinal), cancellationToken, running);
     }
 
     private async Task EnsureNamespaceAsync(string ns, CancellationToken cancellationToken)
@@ -104,18 +106,22 @@ public sealed partial class TumblebugInfrastructure
         }
     }
 
-    private async Task AddMissingGroupsAsync(string ns, string groupId, InfraInfo infra, IReadOnlyList<MachinePoolRequest> pools,
+    /// <returns>Whether a node group was added.</returns>
+    private async Task<bool> AddMissingGroupsAsync(string ns, string groupId, InfraInfo infra, IReadOnlyList<MachinePoolRequest> pools,
         string firewallTemplate, ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
+        var added = false;
         foreach (var pool in pools)
         {
             if (infra.Node.Any(n => n.NodeGroupId == pool.PoolName)) continue;
+            added = true;
             var group = WithFirewall(await BuildNodeGroupAsync(pool, cancellationToken), firewallTemplate);
             reporter.Note($"Asking Tumblebug for {Describe([pool])} in Infra '{groupId}'.");
             infra = await SendCreatingCallAsync(ns, groupId, $"add node group '{pool.PoolName}' to '{groupId}'", NewRequestId(groupId),
                 (requestId, ct) => api.AddNodeGroupAsync(ns, groupId, requestId, group, ct),
                 applied: found => found.Node.Any(n => n.NodeGroupId == pool.PoolName), reporter, deadline, cancellationToken);
         }
+        return added;
     }
 
     /// <summary>
@@ -174,14 +180,20 @@ public sealed partial class TumblebugInfrastructure
         }
     }
 
-    /// <summary>Reports status changes while a synchronous creating call runs. Never fails: progress is a courtesy.</summary>
+    /// <summary>
+    /// Reports status changes while a synchronous creating call runs. Never fails: progress is a courtesy. Its reads
+    /// space out as the call goes on, as waits do: creations last minutes, and ten of them polled every few seconds
+    /// would take every single-Infra read Tumblebug allows, leaving the jobs that need one queuing behind them.
+    /// </summary>
     private async Task WatchAsync(string ns, string groupId, ProgressReporter reporter, CancellationToken cancellationToken)
     {
         try
         {
+            var interval = Options.PollInterval;
             while (true)
             {
-                await Task.Delay(Options.PollInterval, time, cancellationToken);
+                await Task.Delay(interval, time, cancellationToken);
+                interval = NextPollInterval(interval);
                 try
                 {
                     reporter.Report((await api.GetInfraStatusAsync(ns, groupId, cancellationToken)).Status);
@@ -207,16 +219,45 @@ public sealed partial class TumblebugInfrastructure
             ?? throw new InfrastructureException($"Infra '{groupId}' disappeared from Tumblebug while its machines were being created.", notFound: true);
     }
 
-    private Task WaitUntilRunningAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools,
+    /// <summary>
+    /// Polls until every node of <paramref name="pools"/> is Running. When <paramref name="fresh"/>, a full read whose
+    /// statuses Tumblebug has just asked the clouds for, already says so, no poll is needed and it is returned: the
+    /// single-Infra reads this saves are the scarce ones (2 a second for every job on one Tumblebug). Otherwise null.
+    /// infraDynamic answers with GetInfraInfo, which asks the clouds for every node's status as a status read does
+    /// (cb-tumblebug src/core/infra/provisioning.go:1775-1829, manageInfo.go:524-568 @v0.13.0).
+    /// </summary>
+    private async Task<InfraInfo?> WaitUntilRunningAsync(string ns, string groupId, IReadOnlyList<MachinePoolRequest> pools, InfraInfo? fresh,
         ProgressReporter reporter, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
+        if (fresh is not null)
+        {
+            var status = StatusOf(fresh);
+            reporter.Report(status);
+            if (AllRunning(status, pools)) return fresh;
+        }
         var undefined = new UndefinedStreaks(Options.UndefinedPollsBeforeFailure);
-        return PollAsync(ns, groupId, reporter, deadline, cancellationToken, status =>
+        await PollAsync(ns, groupId, reporter, deadline, cancellationToken, status =>
         {
             undefined.Observe(status, pools);
             return StillWaitingFor(status, pools);
         });
+        return null;
     }
+
+    /// <summary>Every pool has all its nodes, and every one of them is Running.</summary>
+    private static bool AllRunning(InfraStatusInfo status, IReadOnlyList<MachinePoolRequest> pools) =>
+        pools.All(p => status.Node.Count(n => NodeGroupOf(n.Id) == p.PoolName) >= p.Count)
+        && status.Node.Where(n => pools.Any(p => p.PoolName == NodeGroupOf(n.Id)))
+            .All(n => n.Status.Equals("Running", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The statuses of a full read, as ?option=status gives them (GetInfraInfo copies them from GetInfraStatus).</summary>
+    private static InfraStatusInfo StatusOf(InfraInfo infra) => new()
+    {
+        Id = infra.Id,
+        Status = infra.Status,
+        TargetAction = infra.TargetAction,
+        Node = [.. infra.Node.Select(n => new NodeStatusInfo { Id = n.Id, Status = n.Status, SystemMessage = n.SystemMessage, PublicIp = n.PublicIP, PrivateIp = n.PrivateIP })],
+    };
 
     /// <summary>
     /// Polls ?option=status with a growing interval until <paramref name="waitingFor"/> returns null (done). It
@@ -248,9 +289,11 @@ public sealed partial class TumblebugInfrastructure
                 throw new InfrastructureException(
                     $"The machines of '{groupId}' were not ready within {Options.CreationTimeout.TotalMinutes:0.##} min ({TumblebugOptions.Section}:CreationTimeout): {reason}.");
             await Task.Delay(interval < left ? interval : left, time, cancellationToken);
-            interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), Options.MaxPollInterval.Ticks));
+            interval = NextPollInterval(interval);
         }
     }
+
+    private TimeSpan NextPollInterval(TimeSpan interval) => TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), Options.MaxPollInterval.Ticks));
 
     /// <summary>Null when every node of <paramref name="pools"/> is Running; throws when one failed.</summary>
     private static string? StillWaitingFor(InfraStatusInfo status, IReadOnlyList<MachinePoolRequest> pools)

@@ -99,10 +99,12 @@ public sealed partial class TumblebugInfrastructure(
         return found.Spec.Where(s => s.ConnectionName.Equals(connection, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
-    private async Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, IReadOnlyCollection<string>? pools, CancellationToken cancellationToken)
+    /// <param name="known">A full read of the Infra made a moment ago, which spares reading it again.</param>
+    private async Task<IReadOnlyList<Machine>> GetMachinesAsync(string ns, string groupId, IReadOnlyCollection<string>? pools, CancellationToken cancellationToken,
+        InfraInfo? known = null)
     {
         // Two reads: the status lacks each node's connection, region and spec, so it cannot stand in for the full read.
-        var infra = await FindInfraAsync(ns, groupId, cancellationToken);
+        var infra = known ?? await FindInfraAsync(ns, groupId, cancellationToken);
         if (infra is null || IsTerminating(infra.Status, infra.TargetAction)) return [];
         InfraAccessInfo access;
         try

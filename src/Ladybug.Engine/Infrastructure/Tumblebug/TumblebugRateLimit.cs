@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -50,12 +51,12 @@ public sealed class TumblebugRateLimits(IOptions<TumblebugOptions> options) : ID
         foreach (var pacer in _infraReads.Values) pacer.Dispose();
     }
 
-    /// <summary>GET /ns/{nsId}/infra/{infraId}, whatever the query.</summary>
-    public static bool IsSingleInfraRead(HttpRequestMessage request, Uri baseUrl)
+    /// <summary>The Infra a single-Infra read (GET /ns/{nsId}/infra/{infraId}, whatever the query) reads, or null for any other call.</summary>
+    public static string? InfraOf(HttpRequestMessage request, Uri baseUrl)
     {
-        if (request.Method != HttpMethod.Get || request.RequestUri is not { } uri) return false;
+        if (request.Method != HttpMethod.Get || request.RequestUri is not { } uri) return null;
         var path = uri.AbsolutePath[Math.Min(uri.AbsolutePath.Length, baseUrl.AbsolutePath.TrimEnd('/').Length)..];
-        return path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["ns", _, "infra", _];
+        return path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["ns", _, "infra", var infra] ? infra : null;
     }
 }
 
@@ -68,9 +69,15 @@ public sealed class TumblebugRateLimitHandler(TumblebugRateLimits limits, ITumbl
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var baseUrl = (await endpoint.ResolveAsync(cancellationToken)).BaseUrl;
-        if (TumblebugRateLimits.IsSingleInfraRead(request, baseUrl) && limits.InfraReads(baseUrl) is { } pacer)
+        if (TumblebugRateLimits.InfraOf(request, baseUrl) is { } infra && limits.InfraReads(baseUrl) is { } pacer)
+        {
+            var queued = Stopwatch.GetTimestamp();
             await pacer.WaitTurnAsync(cancellationToken);
+            TumblebugMetrics.RecordWait(TumblebugMetrics.InfraReads, infra, Stopwatch.GetElapsedTime(queued));
+        }
+        var waiting = Stopwatch.GetTimestamp();
         using var call = await AcquireAsync(limits.Calls(baseUrl), baseUrl, cancellationToken);
+        TumblebugMetrics.RecordWait(TumblebugMetrics.Calls, null, Stopwatch.GetElapsedTime(waiting));
         return await base.SendAsync(request, cancellationToken);
     }
 

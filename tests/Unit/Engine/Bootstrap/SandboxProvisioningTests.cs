@@ -47,6 +47,8 @@ public sealed class SandboxProvisioningTests(SandboxEngine engine) : IClassFixtu
         Assert.Equal(("azure", "koreacentral"), (nodes[3].Csp, nodes[3].Region));
         Assert.Equal("ap-northeast-1a", nodes[0].Zone);
         var leader = nodes[0];
+        // record-machines keeps what create-machines read: single-Infra reads are scarce (2 a second per client).
+        Assert.Single(engine.Sandbox.Control.Requests, r => r.Method == "GET" && r.Path == "/ns/default/infra/multi" && r.Query.Contains("option=accessinfo", StringComparison.Ordinal));
 
         // The kubeconfig is stored sealed, points at the leader's public IP and carries a real CA and client certificate.
         var kubeconfig = await engine.Queries.ReadKubeconfigAsync(created.Id, "test");

@@ -212,6 +212,20 @@ public sealed class EmulatorTimingTests
     }
 
     [Fact]
+    public async Task TheCreatingCallsAnswerCanReadAHealthyNodeUndefined()
+    {
+        await using var cloud = await TestSandbox.StartAsync(o => o.Faults.UndefinedStatusReads = 1);
+        using var http = Http(cloud);
+
+        var (status, answer) = await CreateAsync(http);
+
+        // CreateInfra answers with GetInfraInfo, which asks the CSPs like any Infra read: the answer is no surer than a poll.
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Undefined", answer.GetProperty("node").EnumerateArray().Single(n => n.GetProperty("id").GetString() == "cp-1").GetProperty("status").GetString());
+        Assert.Equal("Running", NodeStatus(await ReadAsync(http, "/ns/default/infra/c1?option=status"), "cp-1"));
+    }
+
+    [Fact]
     public async Task ANodeBeingCreatedNeverReadsUndefined()
     {
         await using var cloud = await TestSandbox.StartAsync(o =>

@@ -107,15 +107,31 @@ public sealed class TumblebugResilienceTests
     }
 
     [Fact]
+    public async Task AnswersThatAnInfraDoesNotExistNeverOpenTheCircuit()
+    {
+        // Every create first asks whether its Infra exists: a 500 "does not exist". 120 of them (the breaker looks at 100
+        // calls or more) must leave Tumblebug usable.
+        await using var cloud = await TestSandbox.StartAsync(o => o.Timing.InfraReadsPerSecond = 0);
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["InfraReadsPerSecond"] = "0" });
+
+        for (var i = 0; i < 120; i++)
+            Assert.Empty(await client.Infrastructure.GetMachinesAsync("default", $"missing{i}", CancellationToken.None));
+
+        Assert.NotEmpty(await client.Infrastructure.ListConnectionsAsync(CancellationToken.None));
+        Assert.Equal(120, cloud.Control.Requests.Count(r => r.StatusCode == 500));
+    }
+
+    [Fact]
     public async Task WaitingOutlastsAStatusReadThatFailsEvenAfterRetries()
     {
-        // The first status read's two attempts fail: the wait after the create call polls at once, so it meets those
-        // failures (the existence check is a full read). The watch during the call polls only after a minute, so it
-        // never takes them first however slow the machine is; the wait's next poll comes at the creation deadline
-        // (the interval is longer than what is left), and that one succeeds.
+        // The create call's answer reads the node Undefined, so the wait after it polls at once and meets the first
+        // status read's two failing attempts (the existence check is a full read). The watch during the call polls only
+        // after a minute, so it never takes them first however slow the machine is; the wait's next poll comes at the
+        // creation deadline (the interval is longer than what is left), and that one succeeds.
         await using var cloud = await TestSandbox.StartAsync(o =>
         {
             o.VmCreateDelay = TimeSpan.Zero;
+            o.Faults.UndefinedStatusReads = 1;
             o.Faults.FailRequests.Add(new RequestFault { Method = "GET", PathContains = "option=status", StatusCode = 500, Count = 2 });
         });
         await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["MaxRetries"] = "1", ["PollInterval"] = "00:01:00", ["CreationTimeout"] = "00:00:15" });

@@ -17,10 +17,10 @@ internal sealed class TumblebugTestClient : IAsyncDisposable
     public IInfrastructure Infrastructure => _services.GetRequiredService<IInfrastructure>();
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public static TumblebugTestClient For(SandboxCloud cloud, IDictionary<string, string?>? settings = null) =>
-        For(cloud.TumblebugUrl.AbsoluteUri, cloud.User, cloud.Password, settings);
+    public static TumblebugTestClient For(SandboxCloud cloud, IDictionary<string, string?>? settings = null, TimeProvider? time = null) =>
+        For(cloud.TumblebugUrl.AbsoluteUri, cloud.User, cloud.Password, settings, time);
 
-    public static TumblebugTestClient For(string url, string user, string password, IDictionary<string, string?>? settings = null)
+    public static TumblebugTestClient For(string url, string user, string password, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var values = new Dictionary<string, string?>
@@ -38,6 +38,7 @@ internal sealed class TumblebugTestClient : IAsyncDisposable
             values[$"{TumblebugOptions.Section}:{key}"] = value;
         builder.Configuration.AddInMemoryCollection(values);
         builder.Services.AddLogging();
+        if (time is not null) builder.Services.AddSingleton(time);
         builder.AddTumblebugInfrastructure();
         return new TumblebugTestClient(builder.Services.BuildServiceProvider(validateScopes: true));
     }

@@ -93,6 +93,74 @@ public sealed class TumblebugTimingTests
     }
 
     [Fact]
+    public async Task OnceTumblebugAnswersEveryMachineRunningOnlyTheirSshAccessIsRead()
+    {
+        await using var cloud = await TestSandbox.StartAsync();
+        // No progress poll while the call runs: whatever single-Infra read comes after it is the client's waiting.
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["PollInterval"] = "00:01:00", ["MaxPollInterval"] = "00:01:00" });
+
+        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, "c1", [ControlPlane, Workers], TestFirewall.Cluster, null, CancellationToken.None);
+
+        Assert.Equal(3, machines.Count);
+        var create = cloud.Control.Requests.Single(r => r.Method == "POST" && r.Path == $"/ns/{Ns}/infraDynamic");
+        var readsAfter = cloud.Control.Requests.Where(r => r.Method == "GET" && r.Path == $"/ns/{Ns}/infra/c1" && r.Received >= create.Answered).ToList();
+        Assert.Contains("option=accessinfo", Assert.Single(readsAfter).Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMachineTheCreatingAnswerReadsUndefinedIsPolledUntilRunning()
+    {
+        // The answer's read is the only Undefined one: the client must not take it for a failure, nor for Running.
+        await using var cloud = await TestSandbox.StartAsync(o => o.Faults.UndefinedStatusReads = 1);
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?> { ["PollInterval"] = "00:01:00", ["MaxPollInterval"] = "00:01:00" });
+        var progress = new ProgressLog();
+
+        var machines = await client.Infrastructure.CreateMachinesAsync(Ns, "c1", [ControlPlane], TestFirewall.Cluster, progress, CancellationToken.None);
+
+        Assert.Equal("Running", Assert.Single(machines).Status);
+        Assert.Contains(progress.Lines, l => l.StartsWith("cp-1: Undefined", StringComparison.Ordinal));
+        Assert.Contains(cloud.Control.Requests, r => r.Method == "GET" && r.Query.Contains("option=status", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheProgressWatchSpacesItsReadsOutWhileACreationRuns()
+    {
+        // 30 (fake) seconds of a creating call watched from a first interval of 1 s: at a steady interval that is 30
+        // status reads; growing by half up to 10 s it is 6 (at 1, 2.5, 4.75, 8.1, 13.2 and 20.8 s). No rate limit on either
+        // side, so only the watch decides how often it reads.
+        await using var cloud = await TestSandbox.StartAsync(o =>
+        {
+            o.Faults.NeverRunningOnConnections.Add(ControlPlane.Connection);
+            o.Timing.InfraReadsPerSecond = 0;
+        });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = TumblebugTestClient.For(cloud, new Dictionary<string, string?>
+        {
+            ["PollInterval"] = "00:00:01",
+            ["MaxPollInterval"] = "00:00:10",
+            ["InfraReadsPerSecond"] = "0",
+            ["CreationTimeout"] = "01:00:00",
+        }, clock);
+        using var stop = new CancellationTokenSource();
+
+        var creating = client.Infrastructure.CreateMachinesAsync(Ns, "c1", [ControlPlane], TestFirewall.Cluster, null, stop.Token);
+        // The sandbox records a call once answered, and the creating call is not: the image search is the client's last call before it.
+        Assert.True(await TestSandbox.EventuallyAsync(() => cloud.Control.Requests.Any(r => r.Path.EndsWith("/searchImage", StringComparison.Ordinal))
+            || creating.IsCompleted, TimeSpan.FromSeconds(30)));
+        await Task.Delay(200);
+        for (var second = 0; second < 30; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+        var reads = cloud.Control.Requests.Count(r => r.Method == "GET" && r.Query.Contains("option=status", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => creating);
+
+        Assert.InRange(reads, 1, 6);
+    }
+
+    [Fact]
     public async Task ManyCallsAtOnceStayUnderTumblebugsLimitOfFiftyASecond()
     {
         await using var cloud = await TestSandbox.StartAsync();
