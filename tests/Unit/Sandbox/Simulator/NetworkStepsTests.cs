@@ -18,14 +18,12 @@ public sealed class NetworkStepsTests : IDisposable
 {
     private static readonly (string Ports, string Protocol)[] SgDefault = [("22", "TCP")];
 
-    private readonly string _root = Directory.CreateTempSubdirectory("ladybug-network-steps-").FullName;
+    private SimulatedVms _vms = new("ladybug-network-steps-");
     private readonly BootstrapScriptRenderer _renderer = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _vms.Dispose();
 
-    private sealed record Outcome(int Status, string Out, string Error);
-
-    private string ClusterDirectory => Path.Combine(_root, "cluster");
+    private string ClusterDirectory => _vms.ClusterDirectory;
 
     /// <summary>What the emulator publishes for a VM: its addresses and its security group's inbound rules.</summary>
     private void Behind(IEnumerable<NodeFacts> nodes, IEnumerable<(string Ports, string Protocol)> rules) =>
@@ -46,38 +44,11 @@ public sealed class NetworkStepsTests : IDisposable
         ClusterFirewallPolicy.For(cni, new NetworkOptions()).Inbound.Where(keep ?? (_ => true))
             .Select(r => new FirewallRuleReq { Ports = r.Ports, Protocol = r.Protocol, Direction = "inbound", Cidr = r.Cidr });
 
-    private SimulatedNode Vm(NodeFacts facts)
-    {
-        var directory = Path.Combine(_root, "nodes", facts.Name);
-        if (!File.Exists(Path.Combine(directory, SimulatedNode.IdentityFile)))
-        {
-            SimulatorFileStore.Write(Path.Combine(directory, SimulatedNode.IdentityFile), new NodeIdentity
-            {
-                Id = facts.Name, Uid = facts.Name, Hostname = facts.Name, InfraId = "cb-cluster", Namespace = "default", Csp = facts.Csp,
-                Region = facts.Region, Zone = facts.Zone, PublicIp = facts.PublicIp, PrivateIp = facts.PrivateIp ?? "", User = "root",
-                VCpu = 2, MemoryGiB = 4, UbuntuRelease = "22.04", ClusterDirectory = ClusterDirectory,
-            });
-        }
-        return SimulatedNode.Load(directory);
-    }
+    private SimulatedNode Vm(NodeFacts facts) => _vms.Vm(facts);
 
-    private async Task<Outcome> RunAsync(NodeFacts node, RenderedScript script)
-    {
-        var vm = Vm(node);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var simulator = new NodeSimulator(SimulatorCatalog.CreateRegistry(), vm, new SimulatedCluster(vm.Identity.ClusterDirectory),
-            new SimulatorSettings(), new StringReader(script.Text), output, error, () => throw new InvalidOperationException("no drops here"));
-        var status = await simulator.RunAsync(script.CommandLine, CancellationToken.None);
-        return new Outcome(status, output.ToString(), error.ToString());
-    }
+    private Task<StepOutcome> RunAsync(NodeFacts node, RenderedScript script) => _vms.RunAsync(node, script);
 
-    private async Task<Outcome> RunOkAsync(NodeFacts node, RenderedScript script)
-    {
-        var outcome = await RunAsync(node, script);
-        Assert.True(outcome.Status == 0, $"{script.Step.Name} on {node.Name} exited {outcome.Status}: {outcome.Error}");
-        return outcome;
-    }
+    private Task<StepOutcome> RunOkAsync(NodeFacts node, RenderedScript script) => _vms.RunOkAsync(node, script);
 
     private async Task PrepareAsync(ClusterFacts cluster, params NodeFacts[] nodes)
     {
@@ -304,8 +275,8 @@ public sealed class NetworkStepsTests : IDisposable
     {
         // One closed node still gets its handshakes out and the answers back on the same flow; two closed ones never meet.
         Assert.Empty(await UnreachablePairsAsync(Cni.Kilo, "w2"));
-        Directory.Delete(_root, recursive: true);
-        Directory.CreateDirectory(_root);
+        _vms.Dispose();
+        _vms = new SimulatedVms("ladybug-network-steps-");
 
         var unreachable = await UnreachablePairsAsync(Cni.Kilo, "w1", "w2");
 
