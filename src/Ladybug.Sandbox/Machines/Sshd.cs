@@ -99,7 +99,11 @@ public static class Sshd
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-D", "-f", config.ConfigPath, "-E", config.LogPath })
+        // -r: no re-exec of sshd for each connection (OpenSSH ≤ 9.7 sshd.c, case 'r': rexec_flag = 0). The re-exec
+        // (fresh ASLR per connection) is invisible to an SSH client but cost ~15 of ~65 ms of CPU per connection here,
+        // paid 51 times at once when every node of a cluster connects. OpenSSH ≥ 9.8 always execs sshd-session and
+        // only logs "-r option is deprecated" (to the -E log).
+        foreach (var argument in new[] { "-D", "-r", "-f", config.ConfigPath, "-E", config.LogPath })
             start.ArgumentList.Add(argument);
         var sshd = Process.Start(start) ?? throw new InvalidOperationException($"{sshdPath} could not be started.");
         sshd.StandardInput.Close();
