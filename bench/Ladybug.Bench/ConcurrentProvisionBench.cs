@@ -125,30 +125,12 @@ public static class ConcurrentProvisionBench
     {
         var stateDir = Directory.CreateTempSubdirectory("ladybug-bench-sandbox-").FullName;
         var dataDir = Directory.CreateTempSubdirectory("ladybug-bench-engine-").FullName;
-        await using var sandbox = await SandboxCloud.StartAsync(new SandboxOptions
+        await using var sandbox = await BenchSetup.StartSandboxAsync(stateDir);
+        using var host = BenchSetup.BuildEngine(sandbox, dataDir, new Dictionary<string, string?>
         {
-            StateDir = stateDir,
-            VmCreateDelay = TimeSpan.FromSeconds(1),
-            InitializationDelay = TimeSpan.Zero, // the bench measures provisioning, not Tumblebug's start-up
-            StepLatencies = new Dictionary<string, TimeSpan>(ProvisionBench.Latencies),
-        });
-        if (sandbox.Problem is { } problem) throw new InvalidOperationException(problem);
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ladybug:DataDir"] = dataDir,
-            ["Ladybug:Tumblebug:Url"] = sandbox.TumblebugUrl.ToString(),
-            ["Ladybug:Tumblebug:User"] = sandbox.User,
-            ["Ladybug:Tumblebug:Password"] = sandbox.Password,
-            ["Ladybug:Tumblebug:PollInterval"] = "00:00:00.500",
             // Every cluster's job runs at once (the default cap is 8): the figure is about Tumblebug, not the job queue.
             ["Ladybug:Engine:MaxConcurrentJobs"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        builder.AddLadybugEngine();
-        builder.AddTumblebugInfrastructure();
-        builder.AddLadybugBootstrap();
-        using var host = builder.Build();
         using var waits = new LimiterWaits();
         await host.StartAsync();
         try

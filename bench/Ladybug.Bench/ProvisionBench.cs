@@ -52,29 +52,8 @@ public static class ProvisionBench
     {
         var stateDir = Directory.CreateTempSubdirectory("ladybug-bench-sandbox-").FullName;
         var dataDir = Directory.CreateTempSubdirectory("ladybug-bench-engine-").FullName;
-        var sandboxOptions = new SandboxOptions
-        {
-            StateDir = stateDir,
-            VmCreateDelay = TimeSpan.FromSeconds(1),
-            InitializationDelay = TimeSpan.Zero, // the bench measures provisioning, not Tumblebug's start-up
-            StepLatencies = new Dictionary<string, TimeSpan>(Latencies),
-        };
-        await using var sandbox = await SandboxCloud.StartAsync(sandboxOptions);
-        if (sandbox.Problem is { } problem) throw new InvalidOperationException(problem);
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ladybug:DataDir"] = dataDir,
-            ["Ladybug:Tumblebug:Url"] = sandbox.TumblebugUrl.ToString(),
-            ["Ladybug:Tumblebug:User"] = sandbox.User,
-            ["Ladybug:Tumblebug:Password"] = sandbox.Password,
-            ["Ladybug:Tumblebug:PollInterval"] = "00:00:00.500",
-        });
-        builder.AddLadybugEngine();
-        builder.AddTumblebugInfrastructure();
-        builder.AddLadybugBootstrap();
-        using var host = builder.Build();
+        await using var sandbox = await BenchSetup.StartSandboxAsync(stateDir);
+        using var host = BenchSetup.BuildEngine(sandbox, dataDir);
         await host.StartAsync();
         try
         {
