@@ -178,7 +178,7 @@ public sealed partial class BootstrapScriptRenderer
 
     public RenderedScript WaitReady(IEnumerable<string> nodeNames, TimeSpan timeout) => Render(BootstrapStep.WaitReady,
     [
-        new("timeout-seconds", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+        TimeoutSeconds(timeout),
         .. nodeNames.Select(n => new ScriptArgument("node", n)),
     ], timeout: timeout + TimeSpan.FromMinutes(1));
 
@@ -186,7 +186,7 @@ public sealed partial class BootstrapScriptRenderer
     public RenderedScript OverlayAddresses(ClusterFacts cluster, IEnumerable<string> nodeNames, TimeSpan timeout) => Render(BootstrapStep.OverlayAddresses,
     [
         new("cni", CniName(cluster.Cni)),
-        new("timeout-seconds", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+        TimeoutSeconds(timeout),
         .. nodeNames.Select(n => new ScriptArgument("node", n)),
     ], timeout: timeout + TimeSpan.FromMinutes(1));
 
@@ -194,9 +194,13 @@ public sealed partial class BootstrapScriptRenderer
     public RenderedScript PodNetworkCheck(ClusterFacts cluster, IEnumerable<PodNetworkPeer> peers, TimeSpan timeout) => Render(BootstrapStep.PodNetwork,
     [
         new("cni", CniName(cluster.Cni)),
-        new("timeout-seconds", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+        TimeoutSeconds(timeout),
         .. peers.Select(p => new ScriptArgument("peer", $"{p.Name},{p.Address}")),
     ], timeout: timeout + TimeSpan.FromMinutes(1));
+
+    /// <summary>A step's own deadline in whole seconds, rounded up so the script never gives up before the engine would.</summary>
+    private static ScriptArgument TimeoutSeconds(TimeSpan timeout) =>
+        new("timeout-seconds", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
 
     public RenderedScript FetchKubeconfig() => Render(BootstrapStep.FetchKubeconfig, []);
 
@@ -205,7 +209,7 @@ public sealed partial class BootstrapScriptRenderer
         new("node-name", node.Name),
         new("role", node.Role == NodeRole.ControlPlane ? "control-plane" : "worker"),
         new("delete-data-flag", cluster.Minor.DrainDeleteDataFlag),
-        new("timeout-seconds", ((int)Math.Ceiling(drainTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture)),
+        TimeoutSeconds(drainTimeout),
     ], timeout: drainTimeout + TimeSpan.FromMinutes(2));
 
     public RenderedScript Reset(ClusterFacts cluster) => Render(BootstrapStep.Reset, [new("cri-socket", cluster.Minor.CriSocket)]);

@@ -34,10 +34,10 @@ internal sealed partial class ClusterProvisioner
             .Select(node => (Node: node, Peers: state.Nodes
                 .Where(peer => peer.Name != node.Name && (selection.Includes(node) || selection.Includes(peer)))
                 .Select(peer => new PodNetworkPeer(peer.Name, addresses[peer.Name])).ToList()))
-            .Where(c => c.Peers.Count > 0).ToList();
-        await ForEachNodeAsync([.. checking.Select(c => c.Node)], Settings.PrepareParallelism, async (node, token) =>
+            .Where(c => c.Peers.Count > 0).ToDictionary(c => c.Node.Name, StringComparer.Ordinal);
+        await ForEachNodeAsync([.. checking.Values.Select(c => c.Node)], Settings.PrepareParallelism, async (node, token) =>
         {
-            var peers = checking.Single(c => c.Node.Name == node.Name).Peers;
+            var peers = checking[node.Name].Peers;
             var result = await RunScriptAsync(context, node, renderer.PodNetworkCheck(facts, peers, timeout), token);
             var reported = PodNetworkReport.ParseProbes(node.Name, result.Stdout);
             foreach (var peer in peers.Where(p => !reported.Any(r => r.To == p.Name)))
