@@ -86,7 +86,7 @@ public sealed partial class TumblebugInfrastructure
                     throw new InfrastructureException(
                         $"The machines of '{groupId}' were not ready within {Options.CreationTimeout.TotalMinutes:0.##} min ({TumblebugOptions.Section}:CreationTimeout): Tumblebug is still handling the create call {callId}.");
                 await Task.Delay(interval < left ? interval : left, time, cancellationToken);
-                interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), Options.MaxPollInterval.Ticks));
+                interval = NextPollInterval(interval);
             }
         }
         finally
