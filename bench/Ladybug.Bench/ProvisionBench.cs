@@ -193,6 +193,11 @@ public static class ProvisionBench
             .Select(s => (s.FinishedAt!.Value - bootstrapStart).TotalMilliseconds).ToList();
         Console.WriteLine($"  fan-out: node prepares started {prepares.Min():0}–{prepares.Max():0} ms after the plan step; " +
             $"public-ips ended {publicIps.Min():0}–{publicIps.Max():0} ms after it");
+        var overlayEnd = steps.Single(s => s.NodeName is not null && s.Name == "overlay-addresses").FinishedAt!.Value;
+        var checks = steps.Where(s => s.NodeName is not null && s.Name == "pod-network" && s.FinishedAt is not null).ToList();
+        Console.WriteLine($"  pod-network: overlay-addresses began {(steps.Single(s => s.NodeName is not null && s.Name == "overlay-addresses").StartedAt - planSteps["pod-network"].StartedAt).TotalMilliseconds:0} ms into the plan step; " +
+            $"node checks started {checks.Min(s => (s.StartedAt - overlayEnd).TotalMilliseconds):0}–{checks.Max(s => (s.StartedAt - overlayEnd).TotalMilliseconds):0} ms after it ended, " +
+            $"ended {checks.Max(s => (s.FinishedAt!.Value - overlayEnd).TotalMilliseconds):0} ms after it; plan step ended {(planSteps["pod-network"].FinishedAt!.Value - overlayEnd).TotalMilliseconds:0} ms after it");
         Console.WriteLine("  per-node step overhead over its latency (SSH connect, simulator start, engine) mean / max:");
         foreach (var group in steps.Where(s => s.NodeName is not null && s.FinishedAt is not null && Latencies.ContainsKey(s.Name)).GroupBy(s => s.Name))
         {

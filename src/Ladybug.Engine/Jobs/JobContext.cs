@@ -12,7 +12,8 @@ public sealed class JobContext(
     IJobLog log,
     IProvisioningEvents events,
     TimeProvider time,
-    IServiceProvider services)
+    IServiceProvider services,
+    JobStepWriter stepWriter)
 {
     private int _planOrder;
 
@@ -79,11 +80,8 @@ public sealed class JobContext(
             JobId = Job.Id, Order = _planOrder, Name = name, NodeName = nodeName,
             State = StepState.Running, StartedAt = Time.GetUtcNow(),
         };
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            db.JobSteps.Add(step);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        await stepWriter.AddAsync(step);
         Publish(step);
         return step;
     }
@@ -94,12 +92,7 @@ public sealed class JobContext(
         step.FinishedAt = Time.GetUtcNow();
         step.ExitCode = exitCode;
         step.Message = message;
-        // Not cancellable: a step's end must be recorded even when the job is being cancelled.
-        await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
-        {
-            db.JobSteps.Update(step);
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+        await stepWriter.UpdateAsync(step);
         Publish(step);
     }
 
