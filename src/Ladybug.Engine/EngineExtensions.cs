@@ -43,7 +43,7 @@ public static class EngineExtensions
 
         // Order matters: hosted services start in registration order, so the database is ready first.
         services.AddHostedService<DatabaseMigrator>();
-        services.AddSingleton<JobStepWriter>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<BatchedJobLog>();
         services.AddSingleton<IJobLog>(sp => sp.GetRequiredService<BatchedJobLog>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedJobLog>());

@@ -136,9 +136,9 @@ internal sealed partial class ClusterProvisioner(
 
     private static async Task PinHostKeyAsync(JobContext context, Node node, string fingerprint, CancellationToken cancellationToken)
     {
-        await using var db = await context.OpenDbAsync(cancellationToken);
-        await db.Nodes.Where(n => n.Id == node.Id && n.HostKeyFingerprint == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.HostKeyFingerprint, fingerprint), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        await context.SaveTogetherAsync(db => db.Nodes.Where(n => n.Id == node.Id && n.HostKeyFingerprint == null)
+            .ExecuteUpdate(s => s.SetProperty(n => n.HostKeyFingerprint, fingerprint)));
         node.HostKeyFingerprint = fingerprint;
         context.Info($"Pinned host key {fingerprint} of {node.Name}", node.Name);
     }

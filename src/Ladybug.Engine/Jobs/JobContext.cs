@@ -13,7 +13,7 @@ public sealed class JobContext(
     IProvisioningEvents events,
     TimeProvider time,
     IServiceProvider services,
-    JobStepWriter stepWriter)
+    GroupCommit groupCommit)
 {
     private int _planOrder;
 
@@ -36,6 +36,9 @@ public sealed class JobContext(
     }
 
     public Task<LadybugDbContext> OpenDbAsync(CancellationToken cancellationToken) => dbFactory.CreateDbContextAsync(cancellationToken);
+
+    /// <summary>A small write that many nodes make at once, committed together with the others' (see <see cref="GroupCommit"/>).</summary>
+    public Task SaveTogetherAsync(Action<LadybugDbContext> change) => groupCommit.SaveAsync(change);
 
     public void Info(string text, string? nodeName = null) =>
         Log.Append(ClusterId, Job.Id, nodeName, CurrentStep, LogStream.System, text);
@@ -81,7 +84,7 @@ public sealed class JobContext(
             State = StepState.Running, StartedAt = Time.GetUtcNow(),
         };
         cancellationToken.ThrowIfCancellationRequested();
-        await stepWriter.AddAsync(step);
+        await groupCommit.SaveAsync(db => db.JobSteps.Add(step));
         Publish(step);
         return step;
     }
@@ -92,7 +95,7 @@ public sealed class JobContext(
         step.FinishedAt = Time.GetUtcNow();
         step.ExitCode = exitCode;
         step.Message = message;
-        await stepWriter.UpdateAsync(step);
+        await groupCommit.SaveAsync(db => db.JobSteps.Update(step));
         Publish(step);
     }
 

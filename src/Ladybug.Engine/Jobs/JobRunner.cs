@@ -32,7 +32,7 @@ internal sealed class JobRunner(
     IProvisioningEvents events,
     TimeProvider time,
     IOptions<EngineOptions> options,
-    JobStepWriter stepWriter,
+    GroupCommit groupCommit,
     ILogger<JobRunner> logger) : BackgroundService, IJobQueue
 {
     private readonly Channel<Guid> _queue = Channel.CreateBounded<Guid>(
@@ -178,7 +178,7 @@ internal sealed class JobRunner(
             previousSteps = await db.JobSteps.Where(s => s.JobId == jobId).OrderBy(s => s.Id).ToListAsync(_stopping);
         }
 
-        var context = new JobContext(job, dbFactory, log, events, time, scope.ServiceProvider, stepWriter);
+        var context = new JobContext(job, dbFactory, log, events, time, scope.ServiceProvider, groupCommit);
         var handler = scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
         if (handler is null)
         {
