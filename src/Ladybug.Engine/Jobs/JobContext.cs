@@ -118,21 +118,27 @@ public sealed class JobContext(
     public Task SetNodeStatusAsync(string nodeName, NodeStatus status, string? message = null, CancellationToken cancellationToken = default) =>
         SetNodeStatusAsync([nodeName], status, message, cancellationToken);
 
-    /// <summary>One commit for many nodes: a plan step that fans out to 50 machines does not queue 50 writes first.</summary>
+    /// <summary>
+    /// One commit for many nodes, shared with other nodes' writes of the moment (a wave of 16 joins marks each node
+    /// Joining as it starts): a plan step that fans out to 50 machines does not queue 50 writes first.
+    /// </summary>
     public async Task SetNodeStatusAsync(IReadOnlyCollection<string> nodeNames, NodeStatus status, string? message = null, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var nodes = await db.Nodes.Where(n => n.ClusterId == ClusterId && nodeNames.Contains(n.Name) && n.DeletedAt == null).ToListAsync(cancellationToken);
-        if (nodes.Count == 0) return;
-        foreach (var node in nodes)
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = Time.GetUtcNow();
+        List<string> changed = [];
+        await groupCommit.SaveAsync(db =>
         {
-            node.Status = status;
-            node.StatusMessage = message;
-            if (status == NodeStatus.Deleted) node.DeletedAt ??= Time.GetUtcNow();
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var node in nodes)
-            Events.Publish(new NodeChanged(ClusterId, node.Name, status, message));
+            var live = db.Nodes.Where(n => n.ClusterId == ClusterId && nodeNames.Contains(n.Name) && n.DeletedAt == null);
+            changed = [.. live.Select(n => n.Name)];
+            if (changed.Count == 0) return;
+            if (status == NodeStatus.Deleted)
+                live.ExecuteUpdate(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.StatusMessage, message).SetProperty(n => n.DeletedAt, now));
+            else
+                live.ExecuteUpdate(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.StatusMessage, message));
+        });
+        foreach (var name in changed)
+            Events.Publish(new NodeChanged(ClusterId, name, status, message));
     }
 }
 
