@@ -149,7 +149,7 @@ public sealed partial class TumblebugInfrastructure
 
             logger.LogWarning(ex, "Creating call {RequestId} failed in a way that may have worked; looking {Group} up", requestId, groupId);
             // When the answer itself was lost, Tumblebug kept the call's outcome under its request id: an Error there is it.
-            if (TumblebugErrors.ServerMessage(ex) is null && await FindRequestAsync(requestId, cancellationToken) is { Status: "Error" } outcome)
+            if (TumblebugErrors.ServerMessage(ex) is null && (await AskAboutRequestAsync(requestId, cancellationToken)).Details is { Status: "Error" } outcome)
                 throw new InfrastructureException($"Tumblebug could not {action}: {TumblebugErrors.Summarize(outcome.ErrorResponse)}", inner: ex);
             var found = await FindInfraAsync(ns, groupId, cancellationToken);
             if (found is null || !applied(found)) throw failure;
@@ -165,18 +165,23 @@ public sealed partial class TumblebugInfrastructure
 
     /// <summary>
     /// GET /request/{reqId}: Handling, Success or Error of a tracked call (cb-tumblebug src/interface/rest/server/common/
-    /// config.go:180-188 @v0.13.0). Null when Tumblebug does not know it (restarted, older than an hour) or cannot say.
+    /// config.go:180-188 @v0.13.0). Known with null details: Tumblebug does not know the id (404: it restarted, or the
+    /// call is older than an hour). Not known: Tumblebug could not be asked.
     /// </summary>
-    private async Task<RequestDetails?> FindRequestAsync(string requestId, CancellationToken cancellationToken)
+    private async Task<(bool Known, RequestDetails? Details)> AskAboutRequestAsync(string requestId, CancellationToken cancellationToken)
     {
         try
         {
-            return await api.GetRequestAsync(requestId, cancellationToken);
+            return (true, await api.GetRequestAsync(requestId, cancellationToken));
+        }
+        catch (Refit.ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return (true, null);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogDebug(ex, "Tumblebug has no record of request {RequestId}", requestId);
-            return null;
+            logger.LogWarning(ex, "Could not ask Tumblebug about call {RequestId}", requestId);
+            return (false, null);
         }
     }
 

@@ -60,20 +60,8 @@ public sealed partial class TumblebugInfrastructure
         {
             while (true)
             {
-                RequestDetails details;
-                try
-                {
-                    details = await api.GetRequestAsync(callId, cancellationToken);
-                }
-                catch (ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
-                {
-                    return (true, null);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    logger.LogWarning(ex, "Could not ask Tumblebug about create call {RequestId}", callId);
-                    return (false, null);
-                }
+                var (known, details) = await AskAboutRequestAsync(callId, cancellationToken);
+                if (details is null) return (known, null);
                 if (details.Status != "Handling") return (true, details);
                 if (!noted)
                 {
