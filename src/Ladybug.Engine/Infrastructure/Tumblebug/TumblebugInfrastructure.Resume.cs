@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Refit;
 
 namespace Ladybug.Engine.Infrastructure.Tumblebug;
 
