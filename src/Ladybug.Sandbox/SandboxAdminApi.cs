@@ -15,6 +15,9 @@ namespace Ladybug.Sandbox;
 public sealed record SandboxMachineInfo(string Namespace, string InfraId, string NodeId, string Address, int Port, int? SshdProcessId, string Directory,
     string? PrivateIp = null, string? SecurityGroup = null, IReadOnlyList<string>? Inbound = null, bool Stopped = false);
 
+/// <summary>What <c>POST /sandbox/clusters/{infra}/certificates</c> changed: the control planes, and when their certificates now expire.</summary>
+public sealed record AgedCertificates(IReadOnlyList<string> ControlPlanes, DateTimeOffset NotAfter);
+
 /// <summary>
 /// The sandbox's own controls, outside Tumblebug's paths: faults can be changed while it runs (the E2E suite does
 /// this against a running console), the calls it served can be counted, and its VMs listed.
@@ -46,7 +49,22 @@ internal static class SandboxAdminApi
                 await PowerAsync(machines, infra, node, ns, on, cancellationToken)
                     ? Results.Json(Describe(machines).First(m => m.InfraId == infra && m.NodeId == node && (ns is null || m.Namespace == ns)))
                     : Results.NotFound(new { message = $"No sandbox VM {node} in Infra {infra}" }));
+        // Ages a cluster's certificates: every control plane's now expires in the given days (negative: expired that long ago).
+        admin.MapPost("/clusters/{infra}/certificates", (string infra, double expiresInDays, string? ns, SandboxMachines machines) =>
+            AgeCertificates(machines, infra, ns, DateTimeOffset.UtcNow.AddDays(expiresInDays)) is { } aged
+                ? Results.Json(aged)
+                : Results.NotFound(new { message = $"No sandbox Infra {infra}" }));
         return app;
+    }
+
+    /// <summary>The control planes whose certificates now expire at <paramref name="notAfter"/>; null when the Infra has no VM.</summary>
+    internal static AgedCertificates? AgeCertificates(SandboxMachines machines, string infra, string? ns, DateTimeOffset notAfter)
+    {
+        var vms = machines.Machines.Where(m => m.Identity.InfraId == infra && (ns is null || m.Identity.Namespace == ns)).ToList();
+        if (vms.Count == 0) return null;
+        var cluster = new SimulatedCluster(vms[0].Identity.ClusterDirectory);
+        var aged = Simulator.Kubernetes.CertificateAgeing.Age(cluster, vms.Select(vm => new SimulatedNode(vm.Directory, vm.Identity)), notAfter);
+        return new AgedCertificates(aged, notAfter);
     }
 
     internal static async Task<bool> PowerAsync(SandboxMachines machines, string infra, string node, string? ns, bool on, CancellationToken cancellationToken)

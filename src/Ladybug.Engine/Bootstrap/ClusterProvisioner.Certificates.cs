@@ -20,7 +20,7 @@ internal sealed partial class ClusterProvisioner
         foreach (var controlPlane in facts.ControlPlanes)
         {
             var node = state.Nodes.Single(n => n.Name == controlPlane.Name);
-            await RunScriptAsync(context, node, renderer.RenewCertificates(controlPlane, Settings.ControlPlaneRestartTimeout), cancellationToken);
+            await RunScriptAsync(context, node, renderer.RenewCertificates(facts, controlPlane, Settings.ControlPlaneRestartTimeout), cancellationToken);
             context.Info($"{node.Name}: certificates renewed and its control-plane pods restarted", node.Name);
         }
     }

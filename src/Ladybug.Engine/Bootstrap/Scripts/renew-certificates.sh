@@ -8,6 +8,8 @@
 # renewed admin.conf. It may run again: renewing twice only issues newer certificates.
 NODE_NAME="$(arg node-name)"
 TIMEOUT_SECONDS="$(arg timeout-seconds)"
+# "certs", or "alpha certs" before kubeadm v1.20 graduated the command.
+read -ra CERTS_COMMAND <<<"$(arg certs-command)"
 readonly MANIFESTS=/etc/kubernetes/manifests
 readonly PARKED=/etc/kubernetes/manifests.ladybug-restart
 readonly LIVEZ=https://127.0.0.1:6443/livez
@@ -36,7 +38,7 @@ wait_for() {
   done
 }
 
-kubeadm certs renew all
+kubeadm "${CERTS_COMMAND[@]}" renew all
 
 mkdir -p "$PARKED"
 mv "${MANIFESTS}"/*.yaml "${PARKED}/"
