@@ -50,20 +50,31 @@ internal static class SandboxAdminApi
                     ? Results.Json(Describe(machines).First(m => m.InfraId == infra && m.NodeId == node && (ns is null || m.Namespace == ns)))
                     : Results.NotFound(new { message = $"No sandbox VM {node} in Infra {infra}" }));
         // Ages a cluster's certificates: every control plane's now expires in the given days (negative: expired that long ago).
-        admin.MapPost("/clusters/{infra}/certificates", (string infra, double expiresInDays, string? ns, SandboxMachines machines) =>
-            AgeCertificates(machines, infra, ns, DateTimeOffset.UtcNow.AddDays(expiresInDays)) is { } aged
+        admin.MapPost("/clusters/{infra}/certificates", async (string infra, double expiresInDays, string? ns, SandboxMachines machines, CancellationToken cancellationToken) =>
+            await AgeCertificatesAsync(machines, infra, ns, DateTimeOffset.UtcNow.AddDays(expiresInDays), cancellationToken) is { } aged
                 ? Results.Json(aged)
                 : Results.NotFound(new { message = $"No sandbox Infra {infra}" }));
         return app;
     }
 
-    /// <summary>The control planes whose certificates now expire at <paramref name="notAfter"/>; null when the Infra has no VM.</summary>
-    internal static AgedCertificates? AgeCertificates(SandboxMachines machines, string infra, string? ns, DateTimeOffset notAfter)
+    /// <summary>
+    /// The control planes whose certificates now expire at <paramref name="notAfter"/>, answered once those whose VM runs
+    /// serve them (their API servers restart with them); null when the Infra has no VM.
+    /// </summary>
+    internal static async Task<AgedCertificates?> AgeCertificatesAsync(SandboxMachines machines, string infra, string? ns, DateTimeOffset notAfter,
+        CancellationToken cancellationToken)
     {
         var vms = machines.Machines.Where(m => m.Identity.InfraId == infra && (ns is null || m.Identity.Namespace == ns)).ToList();
         if (vms.Count == 0) return null;
         var cluster = new SimulatedCluster(vms[0].Identity.ClusterDirectory);
-        var aged = Simulator.Kubernetes.CertificateAgeing.Age(cluster, vms.Select(vm => new SimulatedNode(vm.Directory, vm.Identity)), notAfter);
+        var nodes = vms.Select(vm => new SimulatedNode(vm.Directory, vm.Identity)).ToList();
+        var aged = Simulator.Kubernetes.CertificateAgeing.Age(cluster, nodes, notAfter);
+        var state = cluster.Read<Simulator.Kubernetes.KubernetesCluster>(Simulator.Kubernetes.KubernetesCluster.Document);
+        var running = aged.Select(name => state.Nodes[name].Machine)
+            .Select(id => vms.FirstOrDefault(vm => vm.Identity.Id == id))
+            .Where(vm => vm is { StoppedAt: null });
+        foreach (var vm in running)
+            await KubeApi.ServedCertificateWait.UntilServedAsync(vm!.Identity.PublicIp, notAfter, TimeSpan.FromSeconds(10), cancellationToken);
         return new AgedCertificates(aged, notAfter);
     }
 

@@ -144,8 +144,8 @@ public sealed class SandboxCloud : IAsyncDisposable
     /// Makes every control plane's certificates of the Infra expire at <paramref name="notAfter"/>
     /// (POST /sandbox/clusters/{infra}/certificates?expiresInDays=N); null when there is no such Infra.
     /// </summary>
-    public AgedCertificates? AgeCertificates(string infraId, DateTimeOffset notAfter, string? ns = null) =>
-        SandboxAdminApi.AgeCertificates(_machines, infraId, ns, notAfter);
+    public Task<AgedCertificates?> AgeCertificatesAsync(string infraId, DateTimeOffset notAfter, string? ns = null, CancellationToken cancellationToken = default) =>
+        SandboxAdminApi.AgeCertificatesAsync(_machines, infraId, ns, notAfter, cancellationToken);
 
     private sealed class EmbeddedLifetime : IHostLifetime
     {

@@ -32,7 +32,7 @@ internal sealed class RenewCertificatesStep : KubernetesStep
     protected override async Task<int> RunAsync(NodeStepContext context, StepArguments args)
     {
         var name = NodeName(args);
-        args.Seconds("timeout-seconds");
+        var timeout = args.Seconds("timeout-seconds");
         var command = args.OneOf("certs-command", "certs", "alpha certs");
         var state = RequirePrepared(context);
         RequireSameName(state, name);
@@ -80,6 +80,8 @@ internal sealed class RenewCertificatesStep : KubernetesStep
         {
             Certificates = new(c.Certificates, StringComparer.Ordinal) { [name] = c.Certificates[name] with { Served = c.Certificates[name].OnDisk } },
         });
+        if (!await KubeApi.ServedCertificateWait.UntilServedAsync(context.Node.Identity.PublicIp, issued.NotAfter, TimeSpan.FromSeconds(timeout), context.CancellationToken))
+            throw new NodeStepFailure($"the API server answering again did not happen within {timeout}s");
         await context.WorkAsync([Log($"{name}: certificates renewed; its API server is healthy with them")]);
         return 0;
     }
