@@ -31,7 +31,6 @@ public static class BootstrapExtensions
         services.AddScoped<IJobHandler, RollbackJob>();
         services.AddScoped<IJobHandler, RenewCertificatesJob>();
 
-        services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.Section);
         services.AddSingleton<IServingCertificateProbe, TlsServingCertificateProbe>();
         services.AddSingleton<CertificateChecker>();
         services.AddHostedService<CertificateMonitor>();

@@ -25,6 +25,11 @@ internal sealed class CertificateMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.CheckInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            logger.LogInformation("Certificate expiry is not read on a schedule (Ladybug:Certificates:CheckInterval is 0); only after creates and renewals");
+            return;
+        }
         using var timer = new PeriodicTimer(interval < LongestPause ? interval : LongestPause, time);
         while (!stoppingToken.IsCancellationRequested)
         {
