@@ -212,7 +212,9 @@ public partial class ClusterDetail
     {
         if (_cluster is null || _activeJob is null) return;
         if (!await ConfirmAsync($"Cancel {DisplayFormat.Words(_activeJob.Kind.ToString()).ToLowerInvariant()}?",
-                "The running step stops, the cluster is marked Failed (Cancelled) and machines created so far are rolled back.", "Cancel job", Color.Warning))
+                _activeJob.Kind == JobKind.RenewCertificates
+                    ? "The running step stops; control planes already renewed keep their new certificates, the others their old ones. The cluster stays in service."
+                    : "The running step stops, the cluster is marked Failed (Cancelled) and machines created so far are rolled back.", "Cancel job", Color.Warning))
             return;
         await RunAsync(() => Clusters.CancelAsync(_cluster.Id), "Cancellation requested.");
     }
