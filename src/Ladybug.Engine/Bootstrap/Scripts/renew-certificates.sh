@@ -29,6 +29,8 @@ restore_manifests
 
 api_answers() { curl -ksf --max-time 5 -o /dev/null "$LIVEZ"; }
 api_silent() { ! api_answers; }
+# Ready (etcd restarts with it) and accepting the renewed admin.conf, which the engine fetches next.
+admin_ready() { kubectl_admin get --raw=/readyz >/dev/null 2>&1; }
 # wait_for WHAT CHECK: polls CHECK every 2 s for at most TIMEOUT_SECONDS.
 wait_for() {
   local deadline=$((SECONDS + TIMEOUT_SECONDS))
@@ -47,6 +49,5 @@ wait_for "the API server stopping" api_silent
 restore_manifests
 log "waiting for the API server to start with the renewed certificates"
 wait_for "the API server answering again" api_answers
-# The renewed admin.conf against the restarted API server: what the engine fetches next must work.
-kubectl_admin get --raw=/readyz >/dev/null
+wait_for "the API server being ready for the renewed admin.conf" admin_ready
 log "${NODE_NAME}: certificates renewed; its API server is healthy with them"
