@@ -31,6 +31,21 @@ public sealed record ClusterStatus
     /// <summary>A reason code (e.g. InitControlPlaneFailedReason) when the phase is Failed.</summary>
     public string Reason { get; init; } = "";
     public string Message { get; init; } = "";
+    /// <summary>
+    /// The API server's serving certificate ("apiserver", the earliest among the control planes) and the admin kubeconfig's
+    /// client certificate ("admin"), once read (a Ladybug addition); absent before the first reading.
+    /// </summary>
+    public IReadOnlyList<CertificateStatus>? Certificates { get; init; }
+}
+
+/// <summary>One certificate's end, and whether it falls within the warning window (Ladybug:Certificates:WarningWindow).</summary>
+public sealed record CertificateStatus
+{
+    /// <summary>apiserver or admin.</summary>
+    public string Name { get; init; } = "";
+    public DateTimeOffset NotAfter { get; init; }
+    public bool ExpiresSoon { get; init; }
+    public bool Expired { get; init; }
 }
 
 /// <summary>cb-mcks's Node, without its <c>credential</c>: SSH private keys are never returned.</summary>

@@ -22,6 +22,7 @@ public static class LadybugCli
         root.Subcommands.Add(CreateCommands.Build(options, env));
         root.Subcommands.Add(GetCommands.Build(options, env));
         root.Subcommands.Add(DeleteCommands.Build(options, env));
+        root.Subcommands.Add(RenewCommands.Build(options, env));
         root.Subcommands.Add(ClusterOutputCommands.Kubeconfig(options, env));
         root.Subcommands.Add(ClusterOutputCommands.Logs(options, env));
         root.Subcommands.Add(ConfigCommands.Build(options, env));

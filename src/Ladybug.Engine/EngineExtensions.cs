@@ -1,4 +1,5 @@
 using Ladybug.Engine.Accounts;
+using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
@@ -55,6 +56,8 @@ public static class EngineExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<ClusterService>();
         services.AddSingleton<ClusterQueries>();
+        services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.Section);
+        services.AddSingleton<CertificateExpiryView>();
         return builder;
     }
 

@@ -15,6 +15,9 @@ namespace Ladybug.Sandbox;
 public sealed record SandboxMachineInfo(string Namespace, string InfraId, string NodeId, string Address, int Port, int? SshdProcessId, string Directory,
     string? PrivateIp = null, string? SecurityGroup = null, IReadOnlyList<string>? Inbound = null, bool Stopped = false);
 
+/// <summary>What <c>POST /sandbox/clusters/{infra}/certificates</c> changed: the control planes, and when their certificates now expire.</summary>
+public sealed record AgedCertificates(IReadOnlyList<string> ControlPlanes, DateTimeOffset NotAfter);
+
 /// <summary>
 /// The sandbox's own controls, outside Tumblebug's paths: faults can be changed while it runs (the E2E suite does
 /// this against a running console), the calls it served can be counted, and its VMs listed.
@@ -46,7 +49,33 @@ internal static class SandboxAdminApi
                 await PowerAsync(machines, infra, node, ns, on, cancellationToken)
                     ? Results.Json(Describe(machines).First(m => m.InfraId == infra && m.NodeId == node && (ns is null || m.Namespace == ns)))
                     : Results.NotFound(new { message = $"No sandbox VM {node} in Infra {infra}" }));
+        // Ages a cluster's certificates: every control plane's now expires in the given days (negative: expired that long ago).
+        admin.MapPost("/clusters/{infra}/certificates", async (string infra, double expiresInDays, string? ns, SandboxMachines machines, CancellationToken cancellationToken) =>
+            await AgeCertificatesAsync(machines, infra, ns, DateTimeOffset.UtcNow.AddDays(expiresInDays), cancellationToken) is { } aged
+                ? Results.Json(aged)
+                : Results.NotFound(new { message = $"No sandbox Infra {infra}" }));
         return app;
+    }
+
+    /// <summary>
+    /// The control planes whose certificates now expire at <paramref name="notAfter"/>, answered once those whose VM runs
+    /// serve them (their API servers restart with them); null when the Infra has no VM.
+    /// </summary>
+    internal static async Task<AgedCertificates?> AgeCertificatesAsync(SandboxMachines machines, string infra, string? ns, DateTimeOffset notAfter,
+        CancellationToken cancellationToken)
+    {
+        var vms = machines.Machines.Where(m => m.Identity.InfraId == infra && (ns is null || m.Identity.Namespace == ns)).ToList();
+        if (vms.Count == 0) return null;
+        var cluster = new SimulatedCluster(vms[0].Identity.ClusterDirectory);
+        var nodes = vms.Select(vm => new SimulatedNode(vm.Directory, vm.Identity)).ToList();
+        var aged = Simulator.Kubernetes.CertificateAgeing.Age(cluster, nodes, notAfter);
+        var state = cluster.Read<Simulator.Kubernetes.KubernetesCluster>(Simulator.Kubernetes.KubernetesCluster.Document);
+        var running = aged.Select(name => state.Nodes[name].Machine)
+            .Select(id => vms.FirstOrDefault(vm => vm.Identity.Id == id))
+            .Where(vm => vm is { StoppedAt: null });
+        foreach (var vm in running)
+            await KubeApi.ServedCertificateWait.UntilServedAsync(vm!.Identity.PublicIp, notAfter, TimeSpan.FromSeconds(10), cancellationToken);
+        return new AgedCertificates(aged, notAfter);
     }
 
     internal static async Task<bool> PowerAsync(SandboxMachines machines, string infra, string node, string? ns, bool on, CancellationToken cancellationToken)

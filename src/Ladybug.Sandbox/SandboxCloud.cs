@@ -140,6 +140,13 @@ public sealed class SandboxCloud : IAsyncDisposable
     public Task<bool> StartMachineAsync(string infraId, string nodeId, string? ns = null, CancellationToken cancellationToken = default) =>
         SandboxAdminApi.PowerAsync(_machines, infraId, nodeId, ns, on: true, cancellationToken);
 
+    /// <summary>
+    /// Makes every control plane's certificates of the Infra expire at <paramref name="notAfter"/>
+    /// (POST /sandbox/clusters/{infra}/certificates?expiresInDays=N); null when there is no such Infra.
+    /// </summary>
+    public Task<AgedCertificates?> AgeCertificatesAsync(string infraId, DateTimeOffset notAfter, string? ns = null, CancellationToken cancellationToken = default) =>
+        SandboxAdminApi.AgeCertificatesAsync(_machines, infraId, ns, notAfter, cancellationToken);
+
     private sealed class EmbeddedLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -66,6 +66,8 @@ public sealed class TestConsole : WebApplicationFactory<Program>
         builder.UseSetting("Ladybug:Admin:User", AdminUser);
         builder.UseSetting("Ladybug:Admin:Password", AdminPassword);
         builder.UseSetting("Ladybug:Engine:LogFlushIntervalMs", "10");
+        // Seeded clusters name documentation addresses (203.0.113.x): no scheduled certificate reading may dial them.
+        builder.UseSetting("Ladybug:Certificates:CheckInterval", "00:00:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);

@@ -24,6 +24,9 @@ public interface ILadybugApi
     [Get("/mcks/ns/{ns}/clusters/{cluster}/kubeconfig")]
     Task<string> GetKubeconfigAsync(string ns, string cluster, CancellationToken cancellationToken);
 
+    [Post("/mcks/ns/{ns}/clusters/{cluster}/certificates/renew")]
+    Task<IApiResponse<ClusterResource>> RenewCertificatesAsync(string ns, string cluster, bool? wait, CancellationToken cancellationToken);
+
     [Get("/mcks/ns/{ns}/clusters/{cluster}/logs")]
     Task<LogList> GetLogsAsync(string ns, string cluster, long afterSequence, int limit, CancellationToken cancellationToken);
 

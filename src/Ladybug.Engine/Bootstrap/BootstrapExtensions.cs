@@ -1,3 +1,4 @@
+using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,7 @@ public static class BootstrapExtensions
 {
     /// <summary>
     /// The bootstrap half of the engine: SSH remote shell, script renderer, the kubeadm plan and the job
-    /// handlers for create, add nodes, remove node, delete and rollback. Needs an <c>IInfrastructure</c>.
+    /// handlers for create, add nodes, remove node, delete, rollback and certificate renewal, and the certificate monitor. Needs an <c>IInfrastructure</c>.
     /// </summary>
     public static IHostApplicationBuilder AddLadybugBootstrap(this IHostApplicationBuilder builder)
     {
@@ -28,6 +29,11 @@ public static class BootstrapExtensions
         services.AddScoped<IJobHandler, RemoveNodeJob>();
         services.AddScoped<IJobHandler, DeleteClusterJob>();
         services.AddScoped<IJobHandler, RollbackJob>();
+        services.AddScoped<IJobHandler, RenewCertificatesJob>();
+
+        services.AddSingleton<IServingCertificateProbe, TlsServingCertificateProbe>();
+        services.AddSingleton<CertificateChecker>();
+        services.AddHostedService<CertificateMonitor>();
         return builder;
     }
 }

@@ -34,4 +34,10 @@ public sealed class BootstrapOptions
 
     /// <summary>Lifetime of join tokens minted after init (adding nodes, resumed jobs).</summary>
     public TimeSpan JoinTokenTtl { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Renewing certificates: how long one control plane's API server may take to stop once its static pod manifests
+    /// are moved out, and again to answer once they are back (kubeadm's own UpgradeManifestsTimeout is 5 minutes).
+    /// </summary>
+    public TimeSpan ControlPlaneRestartTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

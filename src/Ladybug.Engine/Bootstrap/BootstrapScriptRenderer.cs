@@ -212,6 +212,14 @@ public sealed partial class BootstrapScriptRenderer
         TimeoutSeconds(drainTimeout),
     ], timeout: drainTimeout + TimeSpan.FromMinutes(2));
 
+    /// <summary>On one control plane: kubeadm certs renew all, then its static pods restarted (each wait up to <paramref name="restartTimeout"/>).</summary>
+    public RenderedScript RenewCertificates(ClusterFacts cluster, NodeFacts node, TimeSpan restartTimeout) => Render(BootstrapStep.RenewCertificates,
+    [
+        new("node-name", node.Name),
+        new("certs-command", cluster.Minor.KubeadmCertsCommand),
+        TimeoutSeconds(restartTimeout),
+    ], timeout: restartTimeout * 2 + TimeSpan.FromMinutes(2));
+
     public RenderedScript Reset(ClusterFacts cluster) => Render(BootstrapStep.Reset, [new("cri-socket", cluster.Minor.CriSocket)]);
 
     /// <summary>

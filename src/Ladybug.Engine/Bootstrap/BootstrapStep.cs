@@ -33,9 +33,12 @@ public sealed record BootstrapStep(string Name, string FailureReason, bool Clust
     // Run on each node, but a tunnel that carries nothing is the pair's problem (their security groups), not this node's.
     public static readonly BootstrapStep PodNetwork = new("pod-network", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
 
+    // A failed renewal is the job's: the node keeps serving with the certificates it had (the script puts its manifests back).
+    public static readonly BootstrapStep RenewCertificates = new("renew-certificates", Clusters.FailureReason.RenewCertificatesFailed, ClusterWide: true);
+
     public static IReadOnlyList<BootstrapStep> All { get; } =
         [Prepare, PublicIp, Haproxy, KubeadmInit, Cni, JoinControlPlane, JoinWorker, JoinToken, Label, WaitReady, FetchKubeconfig, DrainDeleteNode, Reset,
-         OverlayAddresses, PodNetwork];
+         OverlayAddresses, PodNetwork, RenewCertificates];
 
     public override string ToString() => Name;
 }

@@ -48,7 +48,12 @@ internal sealed class CreateClusterJob(ClusterProvisioner provisioner) : IJobHan
         new("fetch-kubeconfig", true, provisioner.FetchKubeconfigAsync),
     ];
 
-    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => provisioner.MarkProvisionedAsync(context, cancellationToken);
+    public async Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        await provisioner.MarkProvisionedAsync(context, cancellationToken);
+        // The expiry dates show from the start; the certificate monitor reads them again daily.
+        await provisioner.TryCheckCertificatesAsync(context, cancellationToken);
+    }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
         provisioner.RecordFailureAsync(context, failure, cancellationToken);
@@ -133,4 +138,33 @@ internal sealed class RollbackJob(ClusterProvisioner provisioner) : IJobHandler
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
         provisioner.RecordFailureAsync(context, failure, cancellationToken);
+}
+
+/// <summary>
+/// Renew certificates: kubeadm certs renew all and a static-pod restart on each control plane in turn, then the
+/// refreshed admin kubeconfig and the new expiry dates. The cluster stays Provisioned throughout; a failure is reported
+/// on it and rolls nothing back (what was renewed stays renewed).
+/// </summary>
+internal sealed class RenewCertificatesJob(ClusterProvisioner provisioner) : IJobHandler
+{
+    public JobKind Kind => JobKind.RenewCertificates;
+
+    public IReadOnlyList<PlanStep> Plan(JobContext context) =>
+    [
+        // Renewing again only issues newer certificates; the script first puts back manifests a cut-short run parked.
+        new("renew-certificates", true, provisioner.RenewCertificatesAsync),
+        // Reads admin.conf and overwrites the sealed copy.
+        new("fetch-kubeconfig", true, provisioner.FetchKubeconfigAsync),
+        // Reads the dates and stores them.
+        new("check-certificates", true, provisioner.CheckRenewedCertificatesAsync),
+    ];
+
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) =>
+        context.SetPhaseAsync(ClusterPhase.Provisioned, message: "Certificates renewed.", cancellationToken: cancellationToken);
+
+    public async Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
+    {
+        await provisioner.RecordRenewalFailureAsync(context, failure, cancellationToken);
+        return false;
+    }
 }

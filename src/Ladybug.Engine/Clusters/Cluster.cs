@@ -36,6 +36,15 @@ public sealed class Cluster
     /// <summary>Admin kubeconfig, sealed with Data Protection.</summary>
     public string? SealedKubeconfig { get; set; }
 
+    /// <summary>notAfter of the client certificate in the stored admin kubeconfig; null until read.</summary>
+    public DateTimeOffset? AdminCertificateExpiresAt { get; set; }
+    /// <summary>The earliest notAfter among the serving certificates the control planes' API servers presented.</summary>
+    public DateTimeOffset? ApiServerCertificateExpiresAt { get; set; }
+    /// <summary>When the certificates were last read (see Certificates/CertificateChecker).</summary>
+    public DateTimeOffset? CertificatesCheckedAt { get; set; }
+    /// <summary>What the last read could not do (an API server that did not answer), or null.</summary>
+    public string? CertificatesCheckMessage { get; set; }
+
     public List<NodePool> Pools { get; set; } = [];
     public List<Node> Nodes { get; set; } = [];
 

@@ -111,6 +111,22 @@ public sealed class ClusterService(
         return cluster;
     }
 
+    /// <summary>
+    /// Renews the kubeadm certificates of every control plane (one at a time) and refreshes the stored kubeconfig.
+    /// Only a Provisioned cluster with no other job queued or running.
+    /// </summary>
+    public async Task<Cluster> RenewCertificatesAsync(Guid clusterId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cluster = await LoadAsync(db, clusterId, cancellationToken);
+        await EnsureIdleAsync(db, cluster, ClusterPhase.Provisioned, "renew the certificates of", cancellationToken);
+        var job = NewJob(cluster, JobKind.RenewCertificates, null);
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        await EnqueueAsync(job, cancellationToken);
+        return cluster;
+    }
+
     /// <summary>Deletes the machines; the cluster stays visible as Deleted. A running job is cancelled first.</summary>
     public async Task<Cluster> DeleteAsync(Guid clusterId, CancellationToken cancellationToken = default)
     {

@@ -25,6 +25,7 @@ public static class FailureReason
     public const string FetchKubeconfigFailed = "FetchKubeconfigFailedReason";
     public const string RemoveNodeFailed = "RemoveNodeFailedReason";
     public const string DeleteClusterFailed = "DeleteClusterFailedReason";
+    public const string RenewCertificatesFailed = "RenewCertificatesFailedReason";
     /// <summary>The console stopped while a step that is not safe to repeat was running.</summary>
     public const string Interrupted = "Interrupted";
     public const string Cancelled = "Cancelled";

@@ -86,6 +86,9 @@ public sealed record KubernetesMinor(
     /// <summary>kubectl drain renamed --delete-local-data to --delete-emptydir-data in 1.20.</summary>
     public string DrainDeleteDataFlag => MinorNumber < 20 ? "--delete-local-data" : "--delete-emptydir-data";
 
+    /// <summary>kubeadm v1.20 graduated "kubeadm alpha certs" to "kubeadm certs" (kubernetes CHANGELOG/CHANGELOG-1.20.md); v1.21 removed the alpha one.</summary>
+    public string KubeadmCertsCommand => MinorNumber < 20 ? "alpha certs" : "certs";
+
     /// <summary>The ClusterConfiguration's dns.imageRepository for that patch, or null when kubeadm's own choice exists.</summary>
     public string? DnsImageRepository(string version)
     {

@@ -27,3 +27,6 @@ public sealed record NodeChanged(Guid ClusterId, string NodeName, NodeStatus Sta
 public sealed record PhaseChanged(Guid ClusterId, ClusterPhase Phase, string? Reason, string? Message) : ProvisioningEvent(ClusterId);
 
 public sealed record JobChanged(Guid ClusterId, Guid JobId, JobKind Kind, JobState State, string? CurrentStep, string? Error) : ProvisioningEvent(ClusterId);
+
+/// <summary>The cluster's certificate expiry dates were read again (stored on the cluster; read them there).</summary>
+public sealed record CertificatesChecked(Guid ClusterId) : ProvisioningEvent(ClusterId);

@@ -6,6 +6,8 @@ public enum JobKind
     AddNodes,
     RemoveNode,
     DeleteCluster,
+    /// <summary>kubeadm certs renew all on every control plane, one at a time, then a fresh admin kubeconfig.</summary>
+    RenewCertificates,
     /// <summary>Deletes the machines of a failed job; queued by the runner, never by a user.</summary>
     Rollback,
 }

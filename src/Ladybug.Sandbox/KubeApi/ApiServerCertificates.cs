@@ -20,10 +20,6 @@ internal static class ApiServerCertificates
     /// </summary>
     public static X509Certificate2 Serving(KubernetesCluster cluster, KubeNode node)
     {
-        using var caKey = RSA.Create();
-        caKey.ImportFromPem(cluster.CaKeyPem);
-        using var ca = X509Certificate2.CreateFromPem(cluster.CaCertificatePem);
-        using var caWithKey = ca.CopyWithPrivateKey(caKey);
 
         var names = new SubjectAlternativeNameBuilder();
         var dns = new List<string> { node.Name, "kubernetes", "kubernetes.default", "kubernetes.default.svc", $"kubernetes.default.svc.{cluster.DnsDomain}" };
@@ -44,17 +40,21 @@ internal static class ApiServerCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth], false));
         request.CertificateExtensions.Add(names.Build());
-        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
-        using var issued = request.Create(caWithKey, now, now.AddYears(1), RandomNumberGenerator.GetBytes(16));
+        using var issued = ClusterCertificates.Sign(cluster, request, ServedDates(cluster, node));
         using var withKey = issued.CopyWithPrivateKey(key);
         // SslStream on Linux wants a certificate whose key it can load again: a PKCS#12 round trip gives it one.
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
+    /// <summary>The dates of the certificate the node's kube-apiserver loaded when it last started (a cluster made before they were kept: fresh ones).</summary>
+    public static CertificateDates ServedDates(KubernetesCluster cluster, KubeNode node) =>
+        cluster.Certificates.GetValueOrDefault(node.Name)?.Served ?? ClusterCertificates.Fresh(cluster, node.CreatedAt);
+
     /// <summary>
     /// kube-apiserver's x509 authenticator: the client certificate must chain to the client CA (here the cluster CA)
-    /// and allow client authentication; the user is its CN, the groups its O values (k8s.io/apiserver
-    /// pkg/authentication/request/x509/x509.go Verifier and CommonNameUserConversion). Null when it does not verify.
+    /// and allow client authentication, and be valid now — an expired one is refused (x509.Verify with the current time) —;
+    /// the user is its CN, the groups its O values (k8s.io/apiserver pkg/authentication/request/x509/x509.go Verifier and
+    /// CommonNameUserConversion). Null when it does not verify.
     /// </summary>
     public static (string User, IReadOnlyList<string> Groups)? Authenticate(X509Certificate2 client, X509Certificate2 ca)
     {

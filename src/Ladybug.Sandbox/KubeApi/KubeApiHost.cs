@@ -134,6 +134,9 @@ internal sealed class KubeApiHost : IAsyncDisposable
 
         foreach (var gone in _servers.Keys.Where(a => !wanted.ContainsKey(a) || _servers[a].Cluster != wanted[a].State.Cluster.Directory).ToList())
             await StopServerAsync(gone);
+        // The static pod restarted with other certificates (a renewal, or the sandbox's ageing): the new process serves them.
+        foreach (var restarted in _servers.Where(s => wanted.TryGetValue(s.Key, out var w) && Served(s.Value.Wanted) != Served(w)).Select(s => s.Key).ToList())
+            await StopServerAsync(restarted);
         foreach (var (address, want) in wanted.Where(w => !_servers.ContainsKey(w.Key)))
             await StartServerAsync(address, want, cancellationToken);
         foreach (var directory in _clusters.Keys.Where(d => !byCluster.ContainsKey(d)).ToList())
@@ -165,6 +168,8 @@ internal sealed class KubeApiHost : IAsyncDisposable
         var unreachable = down is { } since && now - since >= _options.NodeMonitorGracePeriod;
         return new NodeHealth(node, vm?.Identity, down, unreachable);
     }
+
+    private static CertificateDates Served(Wanted want) => ApiServerCertificates.ServedDates(want.Cluster, want.Node);
 
     /// <summary>A control plane whose API server should answer on its VM's public address.</summary>
     private sealed record Wanted(ClusterState State, KubernetesCluster Cluster, KubeNode Node, VirtualMachine Vm);

@@ -5,7 +5,7 @@ using static Ladybug.Web.Api.McksResourceMapper;
 
 namespace Ladybug.Web.Api;
 
-/// <summary>/mcks/ns/{ns}/clusters: cb-mcks's cluster routes, plus the kubeconfig and the stored log.</summary>
+/// <summary>/mcks/ns/{ns}/clusters: cb-mcks's cluster routes, plus the kubeconfig, the stored log and certificate renewal.</summary>
 public static class ClustersApi
 {
     public const int MaxLogLines = 10_000;
@@ -37,6 +37,14 @@ public static class ClustersApi
             .WithSummary("Download the admin kubeconfig (every download is audited)")
             .Produces<string>(contentType: "application/yaml")
             .ProducesStatus(StatusCodes.Status404NotFound);
+        clusters.MapPost("/{cluster}/certificates/renew", RenewCertificatesAsync).WithName("RenewCertificates")
+            .WithSummary("Renew the cluster's kubeadm certificates (a Ladybug addition)")
+            .WithDescription("kubeadm certs renew all on every control plane, one at a time, each followed by a restart of its static pods; "
+                + "then the stored admin kubeconfig is refreshed. Answers 202 with the cluster; 409 unless it is Provisioned with no other job. "
+                + "With ?wait=true the answer comes when the renewal ends: 200 with the cluster, or 500 with the failure.")
+            .Produces<ClusterResource>(StatusCodes.Status202Accepted)
+            .Produces<ClusterResource>()
+            .ProducesStatus(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status500InternalServerError);
         clusters.MapGet("/{cluster}/logs", LogsAsync).WithName("GetClusterLogs")
             .WithSummary("Stored provisioning log lines after a sequence number (redacted)")
             .Produces<LogList>()
@@ -47,13 +55,13 @@ public static class ClustersApi
     private static async Task<IResult> ListAsync(string ns, [AsParameters] McksServices s, CancellationToken cancellationToken)
     {
         var clusters = await s.Queries.ListAsync(ns, cancellationToken: cancellationToken);
-        return McksResults.Json(new ClusterList { Items = clusters.Select(ToResource).ToList() });
+        return McksResults.Json(new ClusterList { Items = clusters.Select(c => ToResource(c, s.Certificates)).ToList() });
     }
 
     private static async Task<IResult> GetAsync(string ns, string cluster, [AsParameters] McksServices s, CancellationToken cancellationToken)
     {
         var found = await s.FindAsync(ns, cluster, cancellationToken);
-        return found is null ? McksResults.ClusterNotFound(ns, cluster) : McksResults.Json(ToResource(found));
+        return found is null ? McksResults.ClusterNotFound(ns, cluster) : McksResults.Json(ToResource(found, s.Certificates));
     }
 
     private static async Task<IResult> CreateAsync(string ns, HttpRequest request, string? wait, [AsParameters] McksServices s, CancellationToken cancellationToken)
@@ -81,9 +89,9 @@ public static class ClustersApi
         }
 
         var location = McksServices.ClusterPath(ns, cluster.Name);
-        if (!waitForJob) return McksResults.Accepted(location, ToResource(cluster));
+        if (!waitForJob) return McksResults.Accepted(location, ToResource(cluster, s.Certificates));
         var job = await s.Waiter.WaitAsync(cluster.Id, JobKind.Create, cancellationToken);
-        var current = ToResource(await s.Queries.GetAsync(cluster.Id, cancellationToken) ?? cluster);
+        var current = ToResource(await s.Queries.GetAsync(cluster.Id, cancellationToken) ?? cluster, s.Certificates);
         return McksResults.AfterWait(job, McksResults.Json(current), McksResults.Accepted(location, current),
             $"Cluster '{cluster.Name}' was not provisioned");
     }
@@ -102,6 +110,22 @@ public static class ClustersApi
         var job = await s.Waiter.WaitAsync(found.Id, JobKind.DeleteCluster, cancellationToken);
         return McksResults.AfterWait(job, McksResults.Status(StatusCodes.Status200OK, $"Cluster '{cluster}' has been deleted"), pending,
             $"Cluster '{cluster}' was not deleted");
+    }
+
+    private static async Task<IResult> RenewCertificatesAsync(string ns, string cluster, string? wait, [AsParameters] McksServices s, CancellationToken cancellationToken)
+    {
+        var (waitForJob, waitError) = McksRequestReader.ReadWait(wait);
+        if (waitError is not null) return waitError;
+        var found = await s.FindAsync(ns, cluster, cancellationToken);
+        if (found is null) return McksResults.ClusterNotFound(ns, cluster);
+
+        await s.Clusters.RenewCertificatesAsync(found.Id, cancellationToken);
+        var location = McksServices.ClusterPath(ns, cluster);
+        if (!waitForJob) return McksResults.Accepted(location, ToResource(found, s.Certificates));
+        var job = await s.Waiter.WaitAsync(found.Id, JobKind.RenewCertificates, cancellationToken);
+        var current = ToResource(await s.Queries.GetAsync(found.Id, cancellationToken) ?? found, s.Certificates);
+        return McksResults.AfterWait(job, McksResults.Json(current), McksResults.Accepted(location, current),
+            $"The certificates of cluster '{cluster}' were not renewed");
     }
 
     private static async Task<IResult> KubeconfigAsync(string ns, string cluster, HttpContext http, [AsParameters] McksServices s, CancellationToken cancellationToken)

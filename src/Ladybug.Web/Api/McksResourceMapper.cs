@@ -1,4 +1,5 @@
 using Ladybug.Api.Contracts;
+using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Infrastructure;
@@ -13,10 +14,14 @@ internal static class McksResourceMapper
     public const string RegionLabelKey = "topology.kubernetes.io/region";
     public const string ZoneLabelKey = "topology.kubernetes.io/zone";
 
-    public static ClusterResource ToResource(Cluster cluster) => new()
+    public static ClusterResource ToResource(Cluster cluster, CertificateExpiryView certificates) => new()
     {
         Name = cluster.Name,
-        Status = new ClusterStatus { Phase = cluster.Phase.ToString(), Reason = cluster.Reason ?? "", Message = cluster.Message ?? "" },
+        Status = new ClusterStatus
+        {
+            Phase = cluster.Phase.ToString(), Reason = cluster.Reason ?? "", Message = cluster.Message ?? "",
+            Certificates = certificates.Of(cluster) is { Count: > 0 } read ? read.Select(ToResource).ToList() : null,
+        },
         Mcis = cluster.InfraId ?? "",
         Namespace = cluster.Namespace,
         K8sVersion = cluster.KubernetesVersion,
@@ -53,6 +58,14 @@ internal static class McksResourceMapper
         CspLabel = Label(CspLabelKey, node.Csp),
         RegionLabel = Label(RegionLabelKey, node.Region),
         ZoneLabel = Label(ZoneLabelKey, node.Zone),
+    };
+
+    public static CertificateStatus ToResource(CertificateState certificate) => new()
+    {
+        Name = certificate.Name,
+        NotAfter = certificate.ExpiresAt.ToUniversalTime(),
+        ExpiresSoon = certificate.ExpiresSoon,
+        Expired = certificate.Expired,
     };
 
     public static SpecItem ToResource(MachineSpec spec) => new()

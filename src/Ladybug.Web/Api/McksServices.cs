@@ -1,11 +1,13 @@
+using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
 
 namespace Ladybug.Web.Api;
 
 /// <summary>What the MCKS handlers need, bundled for <c>[AsParameters]</c> (eShop's CatalogServices pattern).</summary>
-internal sealed class McksServices(ClusterService clusters, ClusterQueries queries, IJobLog log, JobWaiter waiter)
+internal sealed class McksServices(ClusterService clusters, ClusterQueries queries, IJobLog log, JobWaiter waiter, CertificateExpiryView certificates)
 {
+    public CertificateExpiryView Certificates { get; } = certificates;
     public ClusterService Clusters { get; } = clusters;
     public ClusterQueries Queries { get; } = queries;
     public IJobLog Log { get; } = log;

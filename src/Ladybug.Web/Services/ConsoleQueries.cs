@@ -15,8 +15,9 @@ public sealed record RecentJob(Guid JobId, string Namespace, string ClusterName,
 public sealed record DashboardSummary(int Clusters, int Nodes, IReadOnlyList<PhaseCount> Phases, IReadOnlyList<CspCount> NodesByCsp,
     IReadOnlyList<MapRegion> Regions, IReadOnlyList<RecentJob> RecentJobs);
 
+/// <param name="CertificatesExpireAt">The earliest stored end of the cluster's API server and admin certificates, once read.</param>
 public sealed record ClusterRow(Guid Id, string Namespace, string Name, ClusterPhase Phase, string? Reason, string KubernetesVersion,
-    Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt);
+    Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt, DateTimeOffset? CertificatesExpireAt = null);
 
 /// <summary>One page of the cluster list; <paramref name="Phase"/> keeps only clusters in that phase (Deleted ones included when asked for).</summary>
 public sealed record ClusterListQuery(int Page, int PageSize, string? Search = null, string? SortBy = null, bool Descending = true, bool IncludeDeleted = false,
@@ -96,7 +97,7 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             _ => clusters.OrderByDescending(c => c.CreatedAt),
         };
         var page = await clusters.Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
-            .Select(c => new { c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni, c.CreatedAt })
+            .Select(c => new { c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni, c.CreatedAt, c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt })
             .ToListAsync(cancellationToken);
 
         var ids = page.Select(c => c.Id).ToList();
@@ -108,7 +109,8 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
         var rows = page.Select(c => new ClusterRow(c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni,
             nodesByCluster[c.Id].Sum(n => n.Count),
             nodesByCluster[c.Id].OrderByDescending(n => n.Count).Select(n => n.Csp).ToList(),
-            c.CreatedAt)).ToList();
+            c.CreatedAt,
+            new[] { c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt }.Min())).ToList();
         return new ClusterListPage(rows, total);
     }
 }

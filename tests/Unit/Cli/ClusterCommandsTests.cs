@@ -156,6 +156,20 @@ public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTe
     }
 
     [Fact]
+    public async Task RenewCertificatesQueuesTheRenewalAndRefusesAClusterThatIsNotProvisioned()
+    {
+        var seeded = await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "renewed");
+        await ClusterSeeder.PendingAsync(App.Services, Namespace, "young");
+
+        var result = (await Run("renew", "certificates", "renewed")).Succeeded();
+
+        Assert.Contains("Renewing the certificates of 'renewed'. Follow it with: ladybug logs renewed -f", result.Output);
+        var jobs = await App.Services.GetRequiredService<ClusterQueries>().JobsAsync(seeded.Id);
+        Assert.Contains(jobs, j => j.Kind == Ladybug.Engine.Jobs.JobKind.RenewCertificates);
+        (await Run("renew", "certificates", "young")).Failed("Cannot renew the certificates of cluster 'young' while it is Pending; it must be Provisioned.");
+    }
+
+    [Fact]
     public async Task KubeconfigIsAnErrorBeforeProvisionedAndTheYamlAfter()
     {
         await ClusterSeeder.PendingAsync(App.Services, Namespace, "young");

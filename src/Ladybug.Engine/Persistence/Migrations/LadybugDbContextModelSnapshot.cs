@@ -89,8 +89,20 @@ namespace Ladybug.Engine.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AdminCertificateExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ApiEndpoint")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ApiServerCertificateExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CertificatesCheckMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CertificatesCheckedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Cni")
                         .IsRequired()

@@ -97,7 +97,9 @@ internal sealed class KubeadmInitStep : KubernetesStep
             }, NewNode(context, state, ControlPlane, advertise));
         });
 
-        context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(initialized));
+        var issued = ClusterCertificates.Fresh(initialized, DateTimeOffset.UtcNow);
+        initialized = UpdateCluster(context, c => c with { Certificates = new(c.Certificates, StringComparer.Ordinal) { [name] = ControlPlaneCertificates.Started(issued) } });
+        context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(initialized, issued));
         context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
         context.Node.WriteFile("/etc/kubernetes/manifests/kube-controller-manager.yaml",
             $"spec:\n  containers:\n  - command:\n    - kube-controller-manager\n    - --allocate-node-cidrs=true\n    - --cluster-cidr={podCidr}\n    - --service-cluster-ip-range={serviceCidr}\n");
@@ -303,8 +305,13 @@ internal sealed class JoinControlPlaneStep : KubernetesStep
         lines.Add(Log($"{name} joined as a control plane"));
         await context.WorkAsync(lines);
 
-        var joined = UpdateCluster(context, c => NodeIpam.Register(c with { ControlPlaneJoining = null }, NewNode(context, state, ControlPlane, advertise)));
-        context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(joined));
+        var issued = ClusterCertificates.Fresh(cluster, DateTimeOffset.UtcNow);
+        var joined = UpdateCluster(context, c => NodeIpam.Register(c with
+        {
+            ControlPlaneJoining = null,
+            Certificates = new(c.Certificates, StringComparer.Ordinal) { [name] = ControlPlaneCertificates.Started(issued) },
+        }, NewNode(context, state, ControlPlane, advertise)));
+        context.Node.WriteFile(AdminKubeconfig, ClusterCertificates.AdminKubeconfig(joined, issued));
         context.Node.WriteFile(KubeletKubeconfig, $"# kubelet of {name}\n");
         UpdateNode(context, s => s with { JoinedAs = ControlPlane });
         NodeNetwork.Listen(context, [NodeNetwork.ApiServer, NodeNetwork.Kubelet], NodeNetwork.ApiServerAndKubelet());

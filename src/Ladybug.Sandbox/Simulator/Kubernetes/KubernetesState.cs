@@ -39,12 +39,31 @@ public sealed record KubernetesCluster
     /// <summary>A control plane in the middle of joining (its etcd member added, not yet started).</summary>
     public string? ControlPlaneJoining { get; init; }
 
+    /// <summary>
+    /// Each control plane's leaf certificates by node name. kubeadm issues them all at once (init, join, certs renew), so
+    /// one set of dates stands for apiserver.crt, the etcd and front-proxy ones and the client certificates embedded in
+    /// admin.conf, controller-manager.conf and scheduler.conf.
+    /// </summary>
+    public Dictionary<string, ControlPlaneCertificates> Certificates { get; init; } = new(StringComparer.Ordinal);
+
     public bool IsInitialized => InitializedOn is not null;
 
     public bool IsReady(KubeNode node) => Cni is not null && node.Joined;
 }
 
 public sealed record BootstrapToken(string Token, DateTimeOffset Expires);
+
+public sealed record CertificateDates(DateTimeOffset NotBefore, DateTimeOffset NotAfter);
+
+/// <summary>
+/// A control plane's certificates as written under /etc/kubernetes (<paramref name="OnDisk"/>) and as its running
+/// kube-apiserver loaded them when it last started (<paramref name="Served"/>): a renewal changes the files, and only a
+/// restart of the static pod makes the API server serve them.
+/// </summary>
+public sealed record ControlPlaneCertificates(CertificateDates OnDisk, CertificateDates Served)
+{
+    public static ControlPlaneCertificates Started(CertificateDates dates) => new(dates, dates);
+}
 
 /// <summary>A Node object of the simulated API server.</summary>
 public sealed record KubeNode

@@ -49,6 +49,7 @@ internal static class BootstrapFixtures
         yield return renderer.Reset(cluster);
         yield return renderer.OverlayAddresses(cluster, [cluster.Leader.Name, worker.Name], TimeSpan.FromMinutes(2));
         yield return renderer.PodNetworkCheck(cluster, [new PodNetworkPeer(cluster.Leader.Name, "10.244.0.0"), new PodNetworkPeer("w2-1", "10.244.2.0")], TimeSpan.FromMinutes(2));
+        yield return renderer.RenewCertificates(cluster, ControlPlane(2), TimeSpan.FromMinutes(5));
     }
 
     public static string TestData(string name) =>

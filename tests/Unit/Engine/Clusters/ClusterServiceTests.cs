@@ -15,6 +15,7 @@ public sealed class ClusterServiceTests : IAsyncLifetime
     private readonly ScriptedJobHandler _addNodes = new(JobKind.AddNodes) { PhaseOnSuccess = ClusterPhase.Provisioned };
     private readonly ScriptedJobHandler _removeNode = new(JobKind.RemoveNode);
     private readonly ScriptedJobHandler _rollback = new(JobKind.Rollback);
+    private readonly ScriptedJobHandler _renew = new(JobKind.RenewCertificates) { PhaseOnSuccess = ClusterPhase.Provisioned };
     private readonly StepGate _provisioning;
     private readonly StepGate _adding;
     private EngineHost _engine = null!;
@@ -26,11 +27,12 @@ public sealed class ClusterServiceTests : IAsyncLifetime
         _removeNode.Gate("remove");
         _delete.Step("delete machines");
         _rollback.Step("delete machines");
+        _renew.Step("renew-certificates");
     }
 
     public async Task InitializeAsync() => _engine = await EngineHost.StartAsync(services =>
     {
-        foreach (var handler in new[] { _create, _delete, _addNodes, _removeNode, _rollback })
+        foreach (var handler in new[] { _create, _delete, _addNodes, _removeNode, _rollback, _renew })
             services.AddSingleton<IJobHandler>(handler);
     });
 
@@ -187,6 +189,49 @@ public sealed class ClusterServiceTests : IAsyncLifetime
 
         Assert.Equal("Cluster 'demo' is busy with another job; try again when it finishes.", error.Message);
         Assert.Single(await _engine.JobsOfAsync(cluster.Id));
+    }
+
+    // --- renew certificates ---
+
+    [Theory]
+    [InlineData(ClusterPhase.Pending)]
+    [InlineData(ClusterPhase.Provisioning)]
+    [InlineData(ClusterPhase.Failed)]
+    [InlineData(ClusterPhase.Deleting)]
+    [InlineData(ClusterPhase.Deleted)]
+    public async Task RenewCertificatesIsRejectedUnlessTheClusterIsProvisioned(ClusterPhase phase)
+    {
+        var cluster = await _engine.AddClusterAsync(ClusterSpecs.Valid(), phase);
+
+        var error = await Assert.ThrowsAsync<ClusterStateException>(() => Service.RenewCertificatesAsync(cluster.Id));
+
+        Assert.Equal($"Cannot renew the certificates of cluster 'demo' while it is {phase}; it must be Provisioned.", error.Message);
+        Assert.Empty(await _engine.JobsOfAsync(cluster.Id));
+    }
+
+    [Fact]
+    public async Task RenewCertificatesIsRejectedWhileAnotherJobRuns()
+    {
+        var cluster = await _engine.AddClusterAsync(ClusterSpecs.Valid());
+        await Service.AddNodesAsync(cluster.Id, [ClusterSpecs.Pool()]);
+
+        var error = await Assert.ThrowsAsync<ClusterStateException>(() => Service.RenewCertificatesAsync(cluster.Id));
+
+        Assert.Equal("Cluster 'demo' is busy with another job; try again when it finishes.", error.Message);
+        Assert.Equal([JobKind.AddNodes], (await _engine.JobsOfAsync(cluster.Id)).Select(j => j.Kind));
+    }
+
+    [Fact]
+    public async Task RenewCertificatesOfAnIdleProvisionedClusterQueuesOneRenewalJob()
+    {
+        var cluster = await _engine.AddClusterAsync(ClusterSpecs.Valid());
+
+        await Service.RenewCertificatesAsync(cluster.Id);
+
+        var job = Assert.Single(await _engine.JobsOfAsync(cluster.Id));
+        Assert.Equal(JobKind.RenewCertificates, job.Kind);
+        await _engine.WaitForJobAsync(job.Id, JobState.Succeeded);
+        Assert.Equal(ClusterPhase.Provisioned, (await _engine.GetClusterAsync(cluster.Id)).Phase);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class McksOpenApiTests(McksApiFixture fixture)
             "GET /mcks/ns/{ns}/clusters/{cluster}/nodes",
             "GET /mcks/ns/{ns}/clusters/{cluster}/nodes/{node}",
             "POST /mcks/ns/{ns}/clusters",
+            "POST /mcks/ns/{ns}/clusters/{cluster}/certificates/renew",
             "POST /mcks/ns/{ns}/clusters/{cluster}/nodes",
         ], operations);
         var schemes = document.RootElement.GetProperty("components").GetProperty("securitySchemes");

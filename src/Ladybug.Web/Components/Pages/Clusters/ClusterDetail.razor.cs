@@ -1,3 +1,4 @@
+using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
@@ -41,6 +42,10 @@ public partial class ClusterDetail
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private CertificateExpiryView Certificates { get; set; } = default!;
+
+    /// <summary>The stored expiry of the API server's and the admin kubeconfig's certificates, judged now.</summary>
+    private IReadOnlyList<CertificateState> _certificates = [];
 
     private Job? _activeJob => _jobs.FirstOrDefault(j => !j.IsFinished);
     private bool JobRunning => _activeJob is not null;
@@ -64,7 +69,7 @@ public partial class ClusterDetail
         _cluster = await Queries.GetAsync(Namespace, Name, _stop.Token);
         if (_cluster is not null)
         {
-            SetNodes(_cluster.Nodes);
+            SetCluster(_cluster);
             await LoadJobsAsync(selectNewest: true);
             _tab = Tab == "logs" || JobRunning ? LogsTab : NodesTab;
         }
@@ -113,6 +118,9 @@ public partial class ClusterDetail
                 var newJob = _jobs.All(j => j.Id != job.JobId);
                 await LoadJobsAsync(selectNewest: newJob || _selectedJob?.Id == job.JobId);
                 break;
+            case CertificatesChecked:
+                _reloadCluster?.Request();
+                break;
             case StepChanged step:
                 _steps.Apply(step);
                 break;
@@ -146,10 +154,34 @@ public partial class ClusterDetail
         await InvokeAsync(() =>
         {
             if (cluster is null || cluster.Id != _cluster?.Id) return;
-            _cluster = cluster;
-            SetNodes(cluster.Nodes);
+            SetCluster(cluster);
             StateHasChanged();
         });
+    }
+
+    private void SetCluster(Cluster cluster)
+    {
+        _cluster = cluster;
+        _certificates = Certificates.Of(cluster);
+        SetNodes(cluster.Nodes);
+    }
+
+    private static string CertificateLabel(CertificateState certificate) =>
+        certificate.Name == CertificateExpiry.ApiServer ? "API server certificate" : "Admin certificate";
+
+    private string CertificateTitle(CertificateState certificate) =>
+        $"{CertificateLabel(certificate)}: valid until {DisplayFormat.Timestamp(certificate.ExpiresAt)}" +
+        (_cluster?.CertificatesCheckedAt is { } checkedAt ? $" (read {DisplayFormat.Timestamp(checkedAt)})" : "") +
+        (_cluster?.CertificatesCheckMessage is { } problem ? $"; not read: {problem}" : "");
+
+    private string CertificateWarning(CertificateState certificate)
+    {
+        var days = (int)Math.Floor((certificate.ExpiresAt - Time.GetUtcNow()).TotalDays);
+        var when = certificate.Expired
+            ? $"expired on {DisplayFormat.Timestamp(certificate.ExpiresAt)}"
+            : $"expires on {DisplayFormat.Timestamp(certificate.ExpiresAt)} (in {days} day{(days == 1 ? "" : "s")})";
+        return $"The {CertificateLabel(certificate).ToLowerInvariant().Replace("api server", "API server", StringComparison.Ordinal)} {when}. " +
+            "Renew the certificates: once it expires, kubectl and the console can no longer reach the cluster with it.";
     }
 
     private void SetNodes(IEnumerable<Node> nodes)
@@ -180,7 +212,9 @@ public partial class ClusterDetail
     {
         if (_cluster is null || _activeJob is null) return;
         if (!await ConfirmAsync($"Cancel {DisplayFormat.Words(_activeJob.Kind.ToString()).ToLowerInvariant()}?",
-                "The running step stops, the cluster is marked Failed (Cancelled) and machines created so far are rolled back.", "Cancel job", Color.Warning))
+                _activeJob.Kind == JobKind.RenewCertificates
+                    ? "The running step stops; control planes already renewed keep their new certificates, the others their old ones. The cluster stays in service."
+                    : "The running step stops, the cluster is marked Failed (Cancelled) and machines created so far are rolled back.", "Cancel job", Color.Warning))
             return;
         await RunAsync(() => Clusters.CancelAsync(_cluster.Id), "Cancellation requested.");
     }
@@ -196,6 +230,17 @@ public partial class ClusterDetail
             Snackbar.Add("Adding nodes: follow the progress in the log.", Severity.Info);
             _tab = LogsTab;
         }
+    }
+
+    private async Task RenewCertificatesAsync()
+    {
+        if (_cluster is null) return;
+        if (!await ConfirmAsync($"Renew the certificates of {_cluster.Name}?",
+                "kubeadm renews every certificate on each control plane in turn and restarts its control-plane pods; while one restarts, " +
+                "the others serve. Then the stored kubeconfig is replaced: download it again afterwards.", "Renew certificates", Color.Primary))
+            return;
+        await RunAsync(() => Clusters.RenewCertificatesAsync(_cluster.Id), "Renewing certificates: follow the progress in the log.");
+        _tab = LogsTab;
     }
 
     private async Task RemoveNodeAsync(Node node)

@@ -1,3 +1,4 @@
+using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Web.Services;
@@ -24,6 +25,7 @@ public partial class ClusterList : IDisposable
     [Inject] private IProvisioningEvents Events { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private CertificateExpiryView Certificates { get; set; } = default!;
 
     /// <summary>A phase name from the address; anything else shows every phase.</summary>
     [SupplyParameterFromQuery(Name = "phase")] public string? PhaseQuery { get; set; }
@@ -65,6 +67,15 @@ public partial class ClusterList : IDisposable
 
     private static string PhaseText(ClusterPhase? phase) => phase?.ToString() ?? "All phases";
 
+    /// <summary>Why the row carries a warning icon: a certificate that ends within the warning window; null when none does.</summary>
+    private string? CertificateWarning(ClusterRow row)
+    {
+        if (row.Phase != ClusterPhase.Provisioned || row.CertificatesExpireAt is not { } end) return null;
+        var now = Time.GetUtcNow();
+        if (end - now > Certificates.WarningWindow) return null;
+        return end <= now ? $"Certificates expired on {DisplayFormat.Timestamp(end)}" : $"Certificates expire on {DisplayFormat.Timestamp(end)}";
+    }
+
     private void Open(ClusterRow row) => Navigation.NavigateTo(ClusterPaths.Detail(row.Namespace, row.Name));
 
     protected override void OnAfterRender(bool firstRender)
@@ -73,7 +84,7 @@ public partial class ClusterList : IDisposable
         _refresh = new RefreshThrottle(TimeSpan.FromSeconds(1), () => InvokeAsync(async () => { await Reload(); StateHasChanged(); }));
         _subscription = Events.Subscribe(null, e =>
         {
-            if (e is PhaseChanged or JobChanged or NodeChanged) _refresh.Request();
+            if (e is PhaseChanged or JobChanged or NodeChanged or CertificatesChecked) _refresh.Request();
             return ValueTask.CompletedTask;
         });
     }

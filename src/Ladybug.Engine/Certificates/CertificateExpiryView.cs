@@ -1,0 +1,14 @@
+using Ladybug.Engine.Clusters;
+using Microsoft.Extensions.Options;
+
+namespace Ladybug.Engine.Certificates;
+
+/// <summary><see cref="CertificateExpiry"/> with the configured warning window and the clock: what the API and the pages show.</summary>
+public sealed class CertificateExpiryView(IOptions<CertificateOptions> options, TimeProvider time)
+{
+    public TimeSpan WarningWindow => options.Value.WarningWindow;
+
+    public IReadOnlyList<CertificateState> Of(Cluster cluster) => CertificateExpiry.Of(cluster, WarningWindow, time.GetUtcNow());
+
+    public bool ExpiresSoon(Cluster cluster) => CertificateExpiry.ExpiresSoon(cluster, WarningWindow, time.GetUtcNow());
+}
