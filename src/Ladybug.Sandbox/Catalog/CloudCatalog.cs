@@ -8,7 +8,7 @@ namespace Ladybug.Sandbox.Catalog;
 public sealed record CatalogRegion(string Provider, string Region, string Description, string Display, double Latitude, double Longitude, IReadOnlyList<string> Zones)
 {
     /// <summary>Tumblebug's connection name for the default credential holder: "{provider}-{region}", lower-cased like every Tumblebug id.</summary>
-    public string ConnectionName => $"{Provider}-{Region}".ToLowerInvariant();
+    public string ConnectionName { get; } = $"{Provider}-{Region}".ToLowerInvariant();
 
     /// <summary>Azure sets useEmptyRepresentativeZone; every other CSP uses its first zone.</summary>
     public string AssignedZone => Provider == "azure" ? "" : Zones.FirstOrDefault() ?? "";
@@ -17,7 +17,7 @@ public sealed record CatalogRegion(string Provider, string Region, string Descri
 public sealed record CatalogSpec(CatalogRegion Region, string CspSpecName, int VCpu, double MemoryGiB, double CostPerHour)
 {
     /// <summary>lower("{provider}+{region}+{cspSpecName}"), as Tumblebug builds it.</summary>
-    public string Id => $"{Region.Provider}+{Region.Region}+{CspSpecName}".ToLowerInvariant();
+    public string Id { get; } = $"{Region.Provider}+{Region.Region}+{CspSpecName}".ToLowerInvariant();
 
     /// <summary>
     /// "NA" for the NCP specs, x86_64 otherwise. Upstream SearchImage does not take a "" or "NA" spec architecture
