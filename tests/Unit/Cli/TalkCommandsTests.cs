@@ -30,4 +30,21 @@ public sealed class TalkCommandsTests(McksApiFixture console) : IDisposable
         Assert.Equal(("gcp-asia-northeast1", "e2-highcpu-4", 2), stored.Pools.Where(p => p.Role == NodeRole.Worker).Select(p => (p.Connection, p.Spec, p.Count)).Single());
         added.Failed("while it is Pending");
     }
+
+    [Fact]
+    public async Task CbadmsNameFlagNamesWhatGetAndDeleteActOn()
+    {
+        var ns = McksApiFixture.NewNamespace();
+        await ClusterSeeder.ProvisionedAsync(console.Services, ns, "alpha");
+
+        var got = (await _cli.RunAsync("get", "cluster", "--name", "alpha", "-n", ns, "-o", "json")).Succeeded();
+        var node = (await _cli.RunAsync("get", "node", "--name", "alpha-w1-1", "--cluster", "alpha", "-n", ns, "-o", "json")).Succeeded();
+        (await _cli.RunAsync("delete", "cluster", "alpha", "--name", "beta", "-n", ns)).Failed("Two cluster names given: 'alpha' and --name 'beta'.");
+        (await _cli.RunAsync("delete", "cluster", "-n", ns)).Failed("Name the cluster: ladybug delete cluster NAME (or --name NAME, as cbadm).");
+        var deleted = (await _cli.RunAsync("delete", "cluster", "--name", "alpha", "-n", ns)).Succeeded();
+
+        Assert.Contains("\"name\": \"alpha\"", got.Output);
+        Assert.Contains("\"name\": \"alpha-w1-1\"", node.Output);
+        Assert.Contains("Cluster 'alpha' is being deleted", deleted.Output);
+    }
 }

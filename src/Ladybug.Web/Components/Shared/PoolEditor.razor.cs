@@ -10,6 +10,8 @@ public partial class PoolEditor
     /// <summary>The most matches a picker lists at once; typing narrows them.</summary>
     public const int PickerPage = 50;
 
+    /// <summary>The list the two lookups below were built from; rebuilt only when the page passes another.</summary>
+    private IReadOnlyList<CloudConnection>? _connectionsSource;
     private List<CloudConnection> _connectionsInOrder = [];
     private Dictionary<string, CloudConnection> _connectionsByName = new(StringComparer.Ordinal);
     private IReadOnlyList<MachineSpec> _specs = [];
@@ -77,8 +79,6 @@ public partial class PoolEditor
         if (result.Ok && _specs.Count == 0)
             _specError = $"Connection {Pool.Connection} offers no spec big enough. {SpecRequirements.Describe(Role)}";
     }
-
-    private IReadOnlyList<CloudConnection>? _connectionsSource;
 
     private CloudConnection? FindConnection(string? name) => name is null ? null : _connectionsByName.GetValueOrDefault(name);
 
