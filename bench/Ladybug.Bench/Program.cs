@@ -1,7 +1,7 @@
 namespace Ladybug.Bench;
 
 /// <summary>
-/// Usage: dotnet run --project bench/Ladybug.Bench -c Release -- [logs|scale|provision [N ...]|concurrent [clusters]|all]
+/// Usage: dotnet run --project bench/Ladybug.Bench -c Release -- [logs|scale|provision [N ...]|concurrent [clusters]|catalog|all]
 /// Prints figures; targets: log p95 ≤ 250 ms with no line lost; pages ≤ 500 ms and RSS ≤ 400 MB at 100 × 1,000 nodes;
 /// provisioning wall time ≤ 1.10 × its critical path at 1 control plane + 50 workers (provision runs N = 3, 10, 50 unless told);
 /// 10 clusters at once through Tumblebug's rate limit ≤ 1.5 × one alone, with no 429.
@@ -11,6 +11,7 @@ public static class BenchProgram
     public static async Task Main(string[] args)
     {
         var what = args.FirstOrDefault() ?? "all";
+        if (what is "catalog" or "all") CatalogBench.Run();
         if (what is "logs" or "all") await LogStreamingBench.RunAsync(linesPerSecond: 2_000, seconds: 30);
         if (what is "scale" or "all") await ScaleBench.RunAsync(clusters: 100, nodesPerCluster: 1_000);
         if (what is "provision" or "all")

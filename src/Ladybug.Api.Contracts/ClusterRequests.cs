@@ -8,6 +8,8 @@ public sealed record ClusterRequest
     public string? Name { get; init; }
     public string? Label { get; init; }
     public string? Description { get; init; }
+    /// <summary>cb-mcks v0.7.2: "multi" (default) or "single". Only multi-cloud clusters are supported.</summary>
+    public string? ServiceType { get; init; }
     public ClusterConfig? Config { get; init; }
     /// <summary>Exactly one entry: its count is the number of control-plane nodes (1, 3 or 5).</summary>
     public IReadOnlyList<NodeSetRequest>? ControlPlane { get; init; }
@@ -64,11 +66,13 @@ public sealed record NodeSetRequest
     /// <summary>The cloud's VM spec name, e.g. t3.medium.</summary>
     public string? Spec { get; init; }
     public RootDisk? RootDisk { get; init; }
+    /// <summary>cb-mcks v0.7.2: a cloud IAM role for the cloud controller manager. Must be empty: Ladybug installs none.</summary>
+    public string? Role { get; init; }
 }
 
 public sealed record RootDisk
 {
-    /// <summary>"default" or a disk type the cloud knows.</summary>
+    /// <summary>"default" or a root-disk type the connection's cloud offers (e.g. gp3, pd-balanced, PremiumSSD).</summary>
     public string? Type { get; init; }
     /// <summary>"default" or a size in GB (a number or a string of digits).</summary>
     [JsonConverter(typeof(StringOrNumberConverter))]

@@ -20,6 +20,8 @@ public sealed record ClusterResource
     public string Loadbalancer { get; init; } = "";
     public string Etcd { get; init; } = "local";
     public string Description { get; init; } = "";
+    /// <summary>cb-mcks v0.7.2's serviceType (src/core/model/types.go:65 @v0.7.2): always "multi" here.</summary>
+    public string ServiceType { get; init; } = "multi";
     public DateTimeOffset? CreatedTime { get; init; }
     public IReadOnlyList<NodeResource> Nodes { get; init; } = [];
 }

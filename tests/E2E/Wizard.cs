@@ -59,14 +59,25 @@ public static class Wizard
     }
 
     /// <summary>
-    /// Opens a MudSelect and clicks the option whose text starts with <paramref name="option"/>, or whose Tumblebug
-    /// spec id ("aws+ap-northeast-1+t3.medium") ends in it.
+    /// Picks <paramref name="option"/> in a MudSelect (click, then click the option) or in a search picker (type it,
+    /// then click the match): the option whose text starts with it, or whose Tumblebug spec id
+    /// ("aws+ap-northeast-1+t3.medium") ends in it.
     /// </summary>
     public static async Task PickAsync(IPage page, string testId, string option)
     {
-        // A select waiting for its options (specs load per connection) is disabled and ignores clicks.
-        await Assertions.Expect(page.GetByTestId(testId).Locator(".mud-disabled")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-        await page.GetByTestId(testId).ClickAsync();
+        var field = page.GetByTestId(testId);
+        // A picker waiting for its options (specs load per connection) is disabled and ignores clicks.
+        await Assertions.Expect(field.Locator(".mud-disabled")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        if (await field.Locator(".mud-autocomplete").CountAsync() > 0)
+        {
+            var input = field.Locator("input");
+            await input.ClickAsync();
+            await input.FillAsync(option[(option.LastIndexOf('+') + 1)..]);
+        }
+        else
+        {
+            await field.ClickAsync();
+        }
         var text = new Regex(@"^\s*(?:[^\s+]+\+[^\s+]+\+)?" + Regex.Escape(option));
         var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
         await item.ClickAsync();

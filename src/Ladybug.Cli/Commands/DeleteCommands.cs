@@ -13,13 +13,14 @@ public static class DeleteCommands
 
     private static Command Cluster(GlobalOptions options, CliEnvironment env)
     {
-        var name = new Argument<string>("NAME") { Description = "The cluster" };
+        var name = new NameInput("cluster", "The cluster");
         var wait = WaitOption();
-        var command = new Command("cluster", "Delete a cluster and its machines") { name, wait };
+        var command = new Command("cluster", "Delete a cluster and its machines") { wait };
+        name.AddTo(command);
         command.SetAction(Invocation.Action(options, env, async (run, cancellationToken) =>
         {
             var waiting = run.Get(wait);
-            var cluster = run.Get(name)!;
+            var cluster = name.Required(run, "ladybug delete cluster");
             var response = await run.Api(waiting).DeleteClusterAsync(run.Namespace, cluster, waiting ? true : null, cancellationToken);
             run.Output.WriteLine(LadybugApiClient.Content(response).Message);
             return CreateCommands.StillRunning(run, waiting, response.StatusCode, cluster);
@@ -29,15 +30,16 @@ public static class DeleteCommands
 
     private static Command Node(GlobalOptions options, CliEnvironment env)
     {
-        var name = new Argument<string>("NAME") { Description = "The worker node" };
+        var name = new NameInput("node", "The worker node");
         var cluster = new Option<string>("--cluster", "-c") { Description = "The cluster", Required = true };
         var wait = WaitOption();
-        var command = new Command("node", "Drain and remove a worker node, then delete its machine") { name, cluster, wait };
+        var command = new Command("node", "Drain and remove a worker node, then delete its machine") { cluster, wait };
+        name.AddTo(command);
         command.SetAction(Invocation.Action(options, env, async (run, cancellationToken) =>
         {
             var waiting = run.Get(wait);
             var clusterName = run.Get(cluster)!;
-            var response = await run.Api(waiting).RemoveNodeAsync(run.Namespace, clusterName, run.Get(name)!, waiting ? true : null, cancellationToken);
+            var response = await run.Api(waiting).RemoveNodeAsync(run.Namespace, clusterName, name.Required(run, "ladybug delete node -c CLUSTER"), waiting ? true : null, cancellationToken);
             run.Output.WriteLine(LadybugApiClient.Content(response).Message);
             return CreateCommands.StillRunning(run, waiting, response.StatusCode, clusterName);
         }));

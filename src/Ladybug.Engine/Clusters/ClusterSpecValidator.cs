@@ -77,6 +77,8 @@ public static partial class ClusterSpecValidator
             errors.Add($"{path}.rootDiskSizeGb", $"Root disk size must be between {MinRootDiskGb} and {MaxRootDiskGb} GB, or left to the cloud's default.");
         if (string.IsNullOrWhiteSpace(pool.RootDiskType))
             errors.Add($"{path}.rootDiskType", "Root disk type must be \"default\" or a disk type the cloud knows.");
+        else if (Infrastructure.RootDiskTypes.UnknownProblem(pool.RootDiskType) is { } diskTypeProblem)
+            errors.Add($"{path}.rootDiskType", diskTypeProblem);
     }
 
     public static void ValidateName(string field, string? value, string what, ValidationErrors errors)

@@ -3,8 +3,8 @@ using Ladybug.Engine.Clusters;
 namespace Ladybug.Engine.Infrastructure;
 
 /// <summary>
-/// The cluster rules only the cloud can answer: the connection exists, it offers the spec, and the spec is big
-/// enough for its role (kubeadm's preflight wants 2 CPUs and about 2 GiB on a control plane). When the cloud
+/// The cluster rules only the cloud can answer: the connection exists, its cloud takes the root-disk type, it offers
+/// the spec, and the spec is big enough for its role (kubeadm's preflight wants 2 CPUs and about 2 GiB on a control plane). When the cloud
 /// cannot be asked, that becomes a field error too, so a form never fails with an exception.
 /// </summary>
 public sealed class InfrastructureSpecCheck(IInfrastructure infrastructure) : IClusterSpecCheck
@@ -27,7 +27,7 @@ public sealed class InfrastructureSpecCheck(IInfrastructure infrastructure) : IC
         try
         {
             var connections = (await infrastructure.ListConnectionsAsync(cancellationToken))
-                .Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                .DistinctBy(c => c.Name, StringComparer.Ordinal).ToDictionary(c => c.Name, StringComparer.Ordinal);
             // No connection at all usually means the cloud is not set up yet (Tumblebug before init.py): say that.
             if (connections.Count == 0 && await infrastructure.CheckAsync(cancellationToken) is { Ready: false } health)
             {
@@ -38,11 +38,14 @@ public sealed class InfrastructureSpecCheck(IInfrastructure infrastructure) : IC
             foreach (var (path, pool, role) in asked)
             {
                 var connection = pool!.Connection.Trim();
-                if (!connections.Contains(connection))
+                if (!connections.TryGetValue(connection, out var cloud))
                 {
                     errors.Add($"{path}.connection", $"Connection '{connection}' is not one the cloud offers; choose one from the list.");
                     continue;
                 }
+                if (RootDiskTypes.UnknownProblem(pool.RootDiskType) is null
+                    && RootDiskTypes.ProblemOn(cloud.Csp, connection, pool.RootDiskType, pool.RootDiskSizeGb) is { } diskProblem)
+                    errors.Add($"{path}.rootDiskType", diskProblem);
                 if (string.IsNullOrWhiteSpace(pool.Spec)) continue;
                 if (!specsByConnection.TryGetValue(connection, out var specs))
                     specsByConnection[connection] = specs = await infrastructure.ListSpecsAsync(connection, cancellationToken);

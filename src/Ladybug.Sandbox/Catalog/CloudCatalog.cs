@@ -8,7 +8,7 @@ namespace Ladybug.Sandbox.Catalog;
 public sealed record CatalogRegion(string Provider, string Region, string Description, string Display, double Latitude, double Longitude, IReadOnlyList<string> Zones)
 {
     /// <summary>Tumblebug's connection name for the default credential holder: "{provider}-{region}", lower-cased like every Tumblebug id.</summary>
-    public string ConnectionName => $"{Provider}-{Region}".ToLowerInvariant();
+    public string ConnectionName { get; } = $"{Provider}-{Region}".ToLowerInvariant();
 
     /// <summary>Azure sets useEmptyRepresentativeZone; every other CSP uses its first zone.</summary>
     public string AssignedZone => Provider == "azure" ? "" : Zones.FirstOrDefault() ?? "";
@@ -17,7 +17,7 @@ public sealed record CatalogRegion(string Provider, string Region, string Descri
 public sealed record CatalogSpec(CatalogRegion Region, string CspSpecName, int VCpu, double MemoryGiB, double CostPerHour)
 {
     /// <summary>lower("{provider}+{region}+{cspSpecName}"), as Tumblebug builds it.</summary>
-    public string Id => $"{Region.Provider}+{Region.Region}+{CspSpecName}".ToLowerInvariant();
+    public string Id { get; } = $"{Region.Provider}+{Region.Region}+{CspSpecName}".ToLowerInvariant();
 
     /// <summary>
     /// "NA" for the NCP specs, x86_64 otherwise. Upstream SearchImage does not take a "" or "NA" spec architecture
@@ -41,26 +41,21 @@ public sealed record CatalogImage(string Provider, string Region, string UbuntuR
 }
 
 /// <summary>
-/// What the sandbox cloud offers: 9 CSPs, 22 regions (rows copied from shared/reference/tumblebug/cloud-regions.csv
-/// into the embedded cloud-regions.csv), each CSP's usual small specs — some below kubeadm's 2 vCPU / 2 GiB so
-/// filtering matters — and Ubuntu LTS images 18.04 to 24.04 in every region.
+/// What the sandbox cloud offers: every region of cloud-regions.csv (Tumblebug's cloudinfo.yaml) for the nine CSPs
+/// of sandbox-specs.json, each with its CSP's spec families — burstable, general purpose, compute and memory
+/// optimised, current and previous generation, some below kubeadm's 2 vCPU / 2 GiB so filtering matters — at list
+/// prices (source and date in the data file), and Ubuntu LTS images 18.04 to 24.04 in every region. Loaded once and
+/// indexed by connection, spec id and CSP spec name: specs are looked up per request, and there are thousands.
 /// </summary>
 public sealed class CloudCatalog
 {
     public static readonly IReadOnlyList<string> UbuntuReleases = ["18.04", "20.04", "22.04", "24.04"];
 
-    private static readonly Dictionary<string, (string Name, int VCpu, double MemoryGiB, double CostPerHour)[]> SpecsByProvider = new()
-    {
-        ["aws"] = [("t2.micro", 1, 1, 0.0116), ("t3.small", 2, 2, 0.0208), ("t3.medium", 2, 4, 0.0416), ("t3.large", 2, 8, 0.0832), ("m5.xlarge", 4, 16, 0.192)],
-        ["gcp"] = [("f1-micro", 1, 0.6, 0.0076), ("e2-small", 2, 2, 0.0168), ("e2-medium", 2, 4, 0.0335), ("n2-standard-2", 2, 8, 0.0971), ("e2-standard-4", 4, 16, 0.134)],
-        ["azure"] = [("Standard_B1s", 1, 1, 0.0104), ("Standard_B1ms", 1, 2, 0.0207), ("Standard_B2s", 2, 4, 0.0416), ("Standard_D2s_v5", 2, 8, 0.096), ("Standard_D4s_v5", 4, 16, 0.192)],
-        ["alibaba"] = [("ecs.t5-lc1m1.small", 1, 1, 0.009), ("ecs.t6-c1m1.large", 2, 2, 0.02), ("ecs.c7.large", 2, 4, 0.06), ("ecs.g7.large", 2, 8, 0.08), ("ecs.g7.xlarge", 4, 16, 0.16)],
-        ["tencent"] = [("S5.SMALL1", 1, 1, 0.01), ("S5.MEDIUM2", 2, 2, 0.02), ("S5.MEDIUM4", 2, 4, 0.04), ("S5.LARGE8", 4, 8, 0.08)],
-        ["ibm"] = [("nxf-2x1", 2, 1, 0.035), ("cx2-2x4", 2, 4, 0.083), ("bx2-2x8", 2, 8, 0.096), ("cx2-4x8", 4, 8, 0.166), ("bx2-4x16", 4, 16, 0.192)],
-        ["openstack"] = [("m1.tiny", 1, 0.5, 0), ("m1.small", 1, 2, 0), ("m1.medium", 2, 4, 0), ("m1.large", 4, 8, 0)],
-        ["ncp"] = [("mi1-g3", 1, 1, 0.0125), ("c2-g3", 2, 4, 0.05), ("s2-g3", 2, 8, 0.07), ("c4-g3", 4, 8, 0.1)],
-        ["nhn"] = [("u2.c1m1", 1, 1, 0.012), ("c2.c2m2", 2, 2, 0.03), ("u2.c2m4", 2, 4, 0.045), ("m2.c4m8", 4, 8, 0.09)],
-    };
+    private readonly Dictionary<string, CatalogRegion> _regionsByConnection;
+    private readonly Dictionary<string, IReadOnlyList<CatalogSpec>> _specsByConnection;
+    private readonly Dictionary<string, CatalogSpec> _specsById;
+    private readonly Dictionary<string, CatalogSpec> _specsByCspName;
+    private readonly Dictionary<(string Provider, string Region), IReadOnlyList<CatalogImage>> _imagesByRegion;
 
     public IReadOnlyList<CatalogRegion> Regions { get; }
     public IReadOnlyList<CatalogSpec> Specs { get; }
@@ -68,21 +63,35 @@ public sealed class CloudCatalog
 
     public CloudCatalog()
     {
-        Regions = LoadRegions();
-        Specs = [.. Regions.SelectMany(r => SpecsByProvider[r.Provider].Select(s => new CatalogSpec(r, s.Name, s.VCpu, s.MemoryGiB, s.CostPerHour)))];
+        var offers = SpecCatalogFile.Load();
+        Regions = [.. LoadRegions().Where(r => offers.ContainsKey(r.Provider))];
+        Specs = [.. Regions.SelectMany(r => offers[r.Provider].SpecsIn(r))];
         Images = [.. Regions.SelectMany(r => UbuntuReleases.Select(release => new CatalogImage(r.Provider, r.Region, release, ImageName(r, release))))];
+
+        _regionsByConnection = Regions.ToDictionary(r => r.ConnectionName, StringComparer.OrdinalIgnoreCase);
+        _specsByConnection = Specs.GroupBy(s => s.Region.ConnectionName, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<CatalogSpec>)[.. g], StringComparer.OrdinalIgnoreCase);
+        _specsById = Specs.ToDictionary(s => s.Id, StringComparer.OrdinalIgnoreCase);
+        // The first region's spec answers a bare CSP name, as the linear search this replaces did.
+        _specsByCspName = Specs.DistinctBy(s => s.CspSpecName, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(s => s.CspSpecName, StringComparer.OrdinalIgnoreCase);
+        _imagesByRegion = Images.GroupBy(i => (i.Provider, i.Region))
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<CatalogImage>)[.. g]);
     }
 
-    public CatalogRegion? FindConnection(string name) =>
-        Regions.FirstOrDefault(r => r.ConnectionName.Equals(name, StringComparison.OrdinalIgnoreCase));
+    public CatalogRegion? FindConnection(string name) => _regionsByConnection.GetValueOrDefault(name);
+
+    /// <summary>The specs of one connection (none for an unknown one).</summary>
+    public IReadOnlyList<CatalogSpec> SpecsOf(string connectionName) => _specsByConnection.GetValueOrDefault(connectionName) ?? [];
 
     /// <summary>Case-insensitive by id, with the CSP spec name as a fallback — Tumblebug's own lookup rule.</summary>
     public CatalogSpec? FindSpec(string specId) =>
-        Specs.FirstOrDefault(s => s.Id.Equals(specId, StringComparison.OrdinalIgnoreCase))
-        ?? Specs.FirstOrDefault(s => s.CspSpecName.Equals(specId, StringComparison.OrdinalIgnoreCase));
+        _specsById.GetValueOrDefault(specId) ?? _specsByCspName.GetValueOrDefault(specId);
+
+    public IReadOnlyList<CatalogImage> ImagesOf(CatalogRegion region) => _imagesByRegion.GetValueOrDefault((region.Provider, region.Region)) ?? [];
 
     public CatalogImage? FindImage(CatalogRegion region, string imageId) =>
-        Images.FirstOrDefault(i => i.Provider == region.Provider && i.Region == region.Region && i.Id.Equals(imageId, StringComparison.OrdinalIgnoreCase));
+        ImagesOf(region).FirstOrDefault(i => i.Id.Equals(imageId, StringComparison.OrdinalIgnoreCase));
 
     public static string Codename(string release) => release switch
     {

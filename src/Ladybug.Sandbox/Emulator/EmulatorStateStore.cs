@@ -190,7 +190,7 @@ internal sealed class EmulatorStateStore : IAsyncDisposable
     {
         var spec = catalog.FindSpec(node.SpecId);
         // The connection may differ from the spec's: a request's connectionName overrides it.
-        var region = catalog.Regions.FirstOrDefault(r => r.ConnectionName == node.ConnectionName);
+        var region = catalog.FindConnection(node.ConnectionName);
         if (spec is null || region is null)
             throw new InvalidDataException($"node {node.Id} of Infra {infraId} has spec {node.SpecId} on {node.ConnectionName}, which the sandbox catalog does not offer");
         var image = catalog.FindImage(spec.Region, node.ImageId)

@@ -118,7 +118,7 @@ internal static partial class TumblebugEmulatorApi
         var (filter, invalid) = await ReadAsync<FilterSpecsByRangeRequest>(request, allowEmpty: true);
         if (invalid is not null) return invalid;
         filter ??= new FilterSpecsByRangeRequest();
-        var specs = e.Catalog.Specs
+        var specs = Candidates(filter.ConnectionName, e.Catalog)
             .Where(_ => e.Initialization.Initialized)
             .Where(s => AnyOf(filter.ConnectionName, s.Region.ConnectionName)
                 && AnyOf(filter.ProviderName, s.Region.Provider)
@@ -132,6 +132,16 @@ internal static partial class TumblebugEmulatorApi
             .Select((s, i) => WireViews.Spec(s, i + 1))
             .ToList();
         return Json(new FilterSpecsResponse(specs));
+    }
+
+    /// <summary>
+    /// The specs a connectionName filter can match, from the catalog's index: the same rows the full scan would
+    /// keep (the filter is applied to them again), without walking thousands of specs for the usual one connection.
+    /// </summary>
+    private static IEnumerable<CatalogSpec> Candidates(string? connectionFilter, CloudCatalog catalog)
+    {
+        var connections = (connectionFilter ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
+        return connections.Length == 0 ? catalog.Specs : connections.Distinct(StringComparer.OrdinalIgnoreCase).SelectMany(catalog.SpecsOf);
     }
 
     private static async Task<IResult> SearchImageAsync(string nsId, HttpRequest request, EmulatorServices e)
@@ -156,9 +166,8 @@ internal static partial class TumblebugEmulatorApi
             if (region is null) return Error(StatusCodes.Status400BadRequest, "Give matchedSpecId, or providerName and regionName of a known region.");
         }
         var wanted = (search.OsType ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var images = e.Catalog.Images
+        var images = e.Catalog.ImagesOf(region)
             .Where(_ => e.Initialization.Initialized)
-            .Where(i => i.Provider == region.Provider && i.Region == region.Region)
             .Where(i => wanted.All(w => i.OsType.Contains(w, StringComparison.OrdinalIgnoreCase)))
             // os_architecture IN (value, 'na'), case-insensitive (image.go:2113-2119 @v0.13.0).
             .Where(_ => architecture.Length == 0
@@ -406,7 +415,7 @@ internal static partial class TumblebugEmulatorApi
         var connection = spec.Region;
         if (!string.IsNullOrWhiteSpace(group.ConnectionName))
         {
-            connection = catalog.Regions.FirstOrDefault(r => r.ConnectionName.Equals(group.ConnectionName, StringComparison.OrdinalIgnoreCase))!;
+            connection = catalog.FindConnection(group.ConnectionName)!;
             if (connection is null)
                 return (null, $"failed to get connection configuration '{group.ConnectionName}' for VM '{name}' with spec '{spec.Id}': not found. Please verify the connection exists and is properly configured");
         }

@@ -10,4 +10,9 @@ public sealed class ApiOptions
     /// current state, and the job keeps running.
     /// </summary>
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// An extra root for the API besides /mcks and /ladybug, like cb-mcks's BASE_URL (e.g. "/cb-mcks"); empty for none.
+    /// </summary>
+    public string BaseUrl { get; set; } = "";
 }

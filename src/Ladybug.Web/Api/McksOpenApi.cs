@@ -48,7 +48,8 @@ internal static class McksOpenApi
                 Version = DocumentName,
                 Description = "cb-mcks's REST API (paths, JSON field names, Status errors), served by Ladybug. "
                     + "Create, add-node and delete answer 202 at once; add ?wait=true to block until the job ends. "
-                    + "Sign in with HTTP Basic (a console user) or a Bearer API token created in the console.",
+                    + "Sign in with HTTP Basic (a console user) or a Bearer API token created in the console. "
+                    + "Every /mcks path is served under /ladybug too (cb-mcks v0.7.2's root) and under Ladybug:Api:BaseUrl when it is set.",
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

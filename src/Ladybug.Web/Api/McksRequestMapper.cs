@@ -18,6 +18,7 @@ internal static class McksRequestMapper
     {
         var errors = new ValidationErrors();
         var kubernetes = request.Config?.Kubernetes ?? new KubernetesConfig();
+        CheckServiceType(request.ServiceType, errors);
         CheckInstallMonAgent(request.Config?.InstallMonAgent, errors);
         CheckEtcd(kubernetes.Etcd, errors);
         CheckStorageClass(kubernetes.StorageClass, errors);
@@ -73,6 +74,8 @@ internal static class McksRequestMapper
     private static NodePoolSpec ToPool(string path, NodeSetRequest? set, ValidationErrors errors)
     {
         if (set is null) return new NodePoolSpec { Count = 0 };
+        if (!string.IsNullOrWhiteSpace(set.Role))
+            errors.Add($"{path}.role", $"role must be empty (got '{set.Role}'): Ladybug installs no cloud controller manager, so it attaches no cloud IAM role to the machines.");
         var diskType = set.RootDisk?.Type;
         return new NodePoolSpec
         {
@@ -111,6 +114,19 @@ internal static class McksRequestMapper
         "nlb" => LoadBalancerMode.Nlb,
         _ => (LoadBalancerMode)(-1),
     };
+
+    public const string MultiCloud = "multi";
+    public const string SingleCloud = "single";
+
+    /// <summary>cb-mcks v0.7.2's serviceType enum: multi (its default) or single (cb-mcks src/core/app/const.go:62-63,76 @v0.7.2).</summary>
+    private static void CheckServiceType(string? value, ValidationErrors errors)
+    {
+        var type = value?.Trim() ?? "";
+        if (type.Length == 0 || type.Equals(MultiCloud, StringComparison.OrdinalIgnoreCase)) return;
+        errors.Add("serviceType", type.Equals(SingleCloud, StringComparison.OrdinalIgnoreCase)
+            ? "Single-cloud clusters (serviceType \"single\", nodes joined over private addresses) are not supported yet: use \"multi\" or leave serviceType out. A multi cluster may still run all its nodes in one cloud."
+            : $"serviceType must be \"multi\" or \"single\" (got '{value}').");
+    }
 
     private static void CheckInstallMonAgent(string? value, ValidationErrors errors)
     {

@@ -8,7 +8,11 @@ public static class ApiExtensions
     /// <summary>The MCKS-compatible REST API's services and its OpenAPI document.</summary>
     public static IHostApplicationBuilder AddMcksApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(o => McksRoots.Problem(o.BaseUrl) is null, "Ladybug:Api:BaseUrl must be a path like /cb-mcks that the console does not use itself.")
+            .ValidateOnStart();
+        // /ladybug and BaseUrl are rewritten to /mcks before anything else: one mapping, one OpenAPI document.
+        builder.Services.AddTransient<IStartupFilter, McksRoots.StartupFilter>();
         builder.Services.AddSingleton<JobWaiter>();
         builder.Services.AddOpenApi(McksOpenApi.DocumentName, McksOpenApi.Configure);
         return builder;
@@ -22,7 +26,8 @@ public static class ApiExtensions
     }
 
     /// <summary>
-    /// /mcks (cb-mcks's routes; sign-in required except /mcks/healthy), the OpenAPI document at
+    /// /mcks (cb-mcks's routes; sign-in required except /mcks/healthy; also under /ladybug and Ladybug:Api:BaseUrl,
+    /// see <see cref="McksRoots"/>), the OpenAPI document at
     /// /openapi/v1.json and its reference page at /api/reference. The document and the page are
     /// anonymous: they describe only the API's shape, which is public in this repository.
     /// </summary>
@@ -41,7 +46,7 @@ public static class ApiExtensions
         mcks.MapNodesApi();
         mcks.MapSpecsApi();
         mcks.MapFallback("{**path}", (HttpRequest request) =>
-                McksResults.NotFound($"{request.Method} {request.Path} is not a route of the MCKS API; see /api/reference."))
+                McksResults.NotFound($"{request.Method} {McksRoots.OriginalPath(request.HttpContext)} is not a route of the MCKS API; see /api/reference."))
             .ExcludeFromDescription();
         return app;
     }

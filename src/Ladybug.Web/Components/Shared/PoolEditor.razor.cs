@@ -7,10 +7,13 @@ namespace Ladybug.Web.Components.Shared;
 
 public partial class PoolEditor
 {
-    /// <summary>Value of the disabled items that head each cloud's group; never a connection name.</summary>
-    private const string GroupPrefix = "\u0000csp:";
+    /// <summary>The most matches a picker lists at once; typing narrows them.</summary>
+    public const int PickerPage = 50;
 
-    private List<IGrouping<string, CloudConnection>> _connectionsByCsp = [];
+    /// <summary>The list the two lookups below were built from; rebuilt only when the page passes another.</summary>
+    private IReadOnlyList<CloudConnection>? _connectionsSource;
+    private List<CloudConnection> _connectionsInOrder = [];
+    private Dictionary<string, CloudConnection> _connectionsByName = new(StringComparer.Ordinal);
     private IReadOnlyList<MachineSpec> _specs = [];
     private string? _specsFor;
     private string? _specError;
@@ -52,7 +55,12 @@ public partial class PoolEditor
 
     protected override async Task OnParametersSetAsync()
     {
-        _connectionsByCsp = Connections.OrderBy(c => c.Csp).ThenBy(c => c.Region).ThenBy(c => c.Name).GroupBy(c => c.Csp).ToList();
+        if (!ReferenceEquals(_connectionsSource, Connections))
+        {
+            _connectionsSource = Connections;
+            _connectionsInOrder = [.. Connections.OrderBy(c => c.Csp, StringComparer.Ordinal).ThenBy(c => c.Region, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)];
+            _connectionsByName = Connections.DistinctBy(c => c.Name).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        }
         if (_specsFor != Pool.Connection) await LoadSpecsAsync();
     }
 
@@ -72,11 +80,36 @@ public partial class PoolEditor
             _specError = $"Connection {Pool.Connection} offers no spec big enough. {SpecRequirements.Describe(Role)}";
     }
 
+    private CloudConnection? FindConnection(string? name) => name is null ? null : _connectionsByName.GetValueOrDefault(name);
+
+    private MachineSpec? FindSpec(string? name) => name is null ? null : _specs.FirstOrDefault(s => s.Name == name);
+
     private string DescribeConnection(string? name)
     {
         if (string.IsNullOrEmpty(name)) return "";
-        var connection = Connections.FirstOrDefault(c => c.Name == name);
+        var connection = FindConnection(name);
         return connection is null ? name : $"{name} · {connection.Location}";
+    }
+
+    /// <summary>
+    /// Every word must appear in the connection's name, CSP, region, zone or place (as Tumblebug matches a spec id by
+    /// its fragments). The text of the chosen connection itself lists everything, so opening the picker again browses.
+    /// </summary>
+    private Task<IEnumerable<string>> SearchConnectionsAsync(string? text, CancellationToken cancellationToken)
+    {
+        var words = PickerSearch.Words(text == DescribeConnection(Pool.Connection) ? "" : text);
+        return Task.FromResult(_connectionsInOrder
+            .Where(c => PickerSearch.Matches(words, c.Name, c.Csp, c.Region, c.Zone, c.Location))
+            .Select(c => c.Name));
+    }
+
+    /// <summary>The connection's specs (fetched filtered by connection, once per form) whose name or size has every word.</summary>
+    private Task<IEnumerable<string>> SearchSpecsAsync(string? text, CancellationToken cancellationToken)
+    {
+        var words = PickerSearch.Words(text == Pool.Spec ? "" : text);
+        return Task.FromResult(_specs
+            .Where(s => PickerSearch.Matches(words, s.Name, $"{s.VCpu}vcpu", $"{s.VCpu} vcpu", $"{DisplayFormat.Memory(s.MemoryGiB)}"))
+            .Select(s => s.Name));
     }
 
     private async Task ConnectionChanged(string? connection)

@@ -388,4 +388,23 @@ public sealed class ClusterSpecValidatorTests
     public void EmptyRootDiskTypeIsRejected() =>
         AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool() with { RootDiskType = "" } }, "controlPlane.rootDiskType",
             "Root disk type must be \"default\" or a disk type the cloud knows.");
+
+    [Fact]
+    public void AMisspeltDefaultRootDiskTypeIsRejectedWithTheLikelyWord() =>
+        // cb-mcks's docs/test/cluster-create.sh (v0.7.0 and v0.7.2) sends "defalut".
+        AssertOnlyError(ClusterSpecs.Valid() with { WorkerPools = [ClusterSpecs.Pool() with { RootDiskType = "defalut" }] }, "workerPools[0].rootDiskType",
+            "Root disk type 'defalut' is not one any cloud offers — did you mean 'default'? Use \"default\" or a type of the connection's cloud (e.g. gp3, pd-balanced, PremiumSSD).");
+
+    [Fact]
+    public void ARootDiskTypeInTheWrongCaseIsRejectedWithTheCloudsSpelling() =>
+        AssertOnlyError(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool() with { RootDiskType = "GP3" } }, "controlPlane.rootDiskType",
+            "Root disk type 'GP3' is spelled 'gp3' by the cloud.");
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("gp3")]
+    [InlineData("pd-ssd")]
+    [InlineData("cloud_essd")]
+    public void DefaultOrAnyCloudsRootDiskTypePassesBeforeTheCloudIsAsked(string type) =>
+        AssertValid(ClusterSpecs.Valid() with { ControlPlane = ClusterSpecs.Pool() with { RootDiskType = type } });
 }

@@ -100,4 +100,36 @@ public sealed class InfrastructureSpecCheckTests(SandboxCloudFixture fixture) : 
         Assert.Equal(["controlPlane.connection"], errors.ByField.Keys);
         Assert.StartsWith("The cloud connections and specs cannot be checked right now: Tumblebug at", errors.First("controlPlane.connection"));
     }
+
+    [Theory]
+    // cb-tumblebug assets/spider/cloudos_meta.yaml:15,27,37 @v0.13.0: each cloud's own root-disk types.
+    [InlineData("aws-ap-northeast-1", "t3.medium", "gp3")]
+    [InlineData("gcp-europe-west2", "e2-medium", "pd-balanced")]
+    [InlineData("azure-koreacentral", "Standard_B2s", "PremiumSSD")]
+    public async Task ARootDiskTypeOfTheConnectionsCloudPasses(string connection, string spec, string diskType)
+    {
+        var errors = await ValidateAsync(Spec(Pool(connection, spec) with { RootDiskType = diskType }, Pool("gcp-europe-west2", "e2-medium")));
+
+        Assert.True(errors.IsValid, errors.ToString());
+    }
+
+    [Fact]
+    public async Task AnotherCloudsRootDiskTypeIsAnErrorListingTheConnectionsTypes()
+    {
+        var errors = await ValidateAsync(Spec(Pool("aws-ap-northeast-1", "t3.medium") with { RootDiskType = "pd-ssd" }, Pool("gcp-europe-west2", "e2-medium")));
+
+        Assert.Equal(["controlPlane.rootDiskType"], errors.ByField.Keys);
+        Assert.Equal("Root disk type 'pd-ssd' is not offered by aws (connection 'aws-ap-northeast-1'): use \"default\" or one of standard, gp2, gp3.",
+            errors.First("controlPlane.rootDiskType"));
+    }
+
+    [Fact]
+    public async Task ARootDiskOutsideItsTypesSizesIsAnError()
+    {
+        // IBM's general-purpose root volume is 100 to 250 GB (cloudos_meta.yaml:75-76 @v0.13.0).
+        var errors = await ValidateAsync(Spec(Pool("aws-ap-northeast-1", "t3.medium"),
+            Pool("ibm-jp-tok", "bx2-2x8") with { RootDiskType = "general-purpose", RootDiskSizeGb = 50 }));
+
+        Assert.Equal("A general-purpose root disk on ibm is 100 to 250 GB (got 50).", errors.First("workerPools[0].rootDiskType"));
+    }
 }

@@ -6,12 +6,80 @@ public sealed class CloudCatalogTests
 {
     private readonly CloudCatalog _catalog = new();
 
+    private static readonly string[] SandboxCsps = ["alibaba", "aws", "azure", "gcp", "ibm", "ncp", "nhn", "openstack", "tencent"];
+
     [Fact]
-    public void ItSpansAtLeastEightCspsAndTwentyRegions()
+    public void ItOffersEveryRegionOfTheRegionTableForItsNineCsps()
     {
-        Assert.True(_catalog.Regions.Select(r => r.Provider).Distinct().Count() >= 8);
-        Assert.True(_catalog.Regions.Count >= 20);
+        var table = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "cloud-regions.csv")).Skip(1)
+            .Select(line => line.Split(',')).Where(f => SandboxCsps.Contains(f[0])).Select(f => $"{f[0]}-{f[1]}".ToLowerInvariant()).ToList();
+
+        Assert.Equal(SandboxCsps, _catalog.Regions.Select(r => r.Provider).Distinct().Order());
+        Assert.Equal(table.Order(), _catalog.Regions.Select(r => r.ConnectionName).Order());
+        Assert.True(_catalog.Regions.Count > 190, $"{_catalog.Regions.Count} regions");
         Assert.Equal(_catalog.Regions.Count, _catalog.Regions.Select(r => r.ConnectionName).Distinct().Count());
+    }
+
+    [Theory]
+    // The talk's demo (shared/reference/seed-cb-ladybug-talk-ko.txt): t2.medium in AWS Tokyo, e2-highcpu-4 in GCP Tokyo.
+    [InlineData("aws-ap-northeast-1", "t2.medium", 2, 4)]
+    [InlineData("gcp-asia-northeast1", "e2-highcpu-4", 4, 4)]
+    [InlineData("gcp-asia-northeast3", "n1-standard-2", 2, 7.5)]
+    [InlineData("azure-koreacentral", "Standard_B2s", 2, 4)]
+    [InlineData("ibm-jp-tok", "bx2-2x8", 2, 8)]
+    [InlineData("aws-ap-northeast-2", "c5.9xlarge", 36, 72)]
+    [InlineData("gcp-us-central1", "n2-highmem-8", 8, 64)]
+    [InlineData("azure-westeurope", "Standard_E4s_v5", 4, 32)]
+    public void RegionsOfferTheSpecsUsersOfThatCloudKnow(string connection, string spec, int vCpu, double memoryGiB)
+    {
+        var found = Assert.Single(_catalog.SpecsOf(connection), s => s.CspSpecName == spec);
+
+        Assert.Equal((vCpu, memoryGiB), (found.VCpu, found.MemoryGiB));
+        Assert.True(found.CostPerHour > 0);
+    }
+
+    [Theory]
+    [InlineData("aws", new[] { "t2.", "t3.", "t3a.", "m4.", "m5.", "m6i.", "c4.", "c5.", "c6i.", "r5.", "r6i." })]
+    [InlineData("gcp", new[] { "e2-standard-", "e2-highcpu-", "e2-highmem-", "n1-standard-", "n1-highcpu-", "n1-highmem-", "n2-standard-", "n2-highcpu-", "n2-highmem-", "c2-standard-" })]
+    [InlineData("azure", new[] { "Standard_B", "Standard_D2s_v5", "Standard_D2s_v3", "Standard_E2s_v5", "Standard_F2s_v2" })]
+    public void EachCloudHasItsGeneralComputeMemoryAndBurstableFamilies(string provider, string[] prefixes)
+    {
+        var region = _catalog.Regions.First(r => r.Provider == provider);
+        var names = _catalog.SpecsOf(region.ConnectionName).Select(s => s.CspSpecName).ToList();
+
+        Assert.All(prefixes, prefix => Assert.Contains(names, n => n.StartsWith(prefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void PricesFollowTheRegionWithTheReferenceRegionAtListPrice()
+    {
+        // us-east-1 is AWS's reference region in sandbox-specs.json; Tokyo costs more, as on AWS's price page.
+        Assert.Equal(0.096, _catalog.FindSpec("aws+us-east-1+m5.large")!.CostPerHour);
+        Assert.True(_catalog.FindSpec("aws+ap-northeast-1+m5.large")!.CostPerHour > 0.096);
+        Assert.Equal(0.0, _catalog.FindSpec("openstack+regionone+m1.large")!.CostPerHour);
+    }
+
+    [Fact]
+    public void TheDataFileSaysWhereEachCloudsPricesComeFrom()
+    {
+        using var stream = typeof(CloudCatalog).Assembly.GetManifestResourceStream("Ladybug.Sandbox.Catalog.sandbox-specs.json")!;
+        using var document = System.Text.Json.JsonDocument.Parse(stream);
+
+        foreach (var provider in document.RootElement.GetProperty("providers").EnumerateObject())
+        {
+            var source = provider.Value.GetProperty("priceSource").GetString()!;
+            Assert.False(string.IsNullOrWhiteSpace(source), provider.Name);
+            if (provider.Name != "openstack") Assert.Contains("2026-12-06", source);
+        }
+    }
+
+    [Fact]
+    public void ThousandsOfSpecsAreIndexedByConnectionAndId()
+    {
+        Assert.True(_catalog.Specs.Count > 5000, $"{_catalog.Specs.Count} specs");
+        Assert.Equal(_catalog.Specs.Count, _catalog.Regions.Sum(r => _catalog.SpecsOf(r.ConnectionName).Count));
+        Assert.Same(_catalog.FindSpec("aws+ap-northeast-1+t2.medium"), _catalog.SpecsOf("AWS-AP-NORTHEAST-1").Single(s => s.CspSpecName == "t2.medium"));
+        Assert.Empty(_catalog.SpecsOf("gcp-mars-north1"));
     }
 
     [Theory]
@@ -51,6 +119,6 @@ public sealed class CloudCatalogTests
     public void EveryRegionHasEveryUbuntuLtsImage()
     {
         Assert.All(_catalog.Regions, region =>
-            Assert.Equal(CloudCatalog.UbuntuReleases, _catalog.Images.Where(i => i.Provider == region.Provider && i.Region == region.Region).Select(i => i.UbuntuRelease)));
+            Assert.Equal(CloudCatalog.UbuntuReleases, _catalog.ImagesOf(region).Select(i => i.UbuntuRelease)));
     }
 }

@@ -49,7 +49,7 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
     }
 
     [Fact]
-    public void ControlPlaneRejectsAnEvenCountNextToTheCountFieldAndOffersOnlyBigEnoughSpecs()
+    public async Task ControlPlaneRejectsAnEvenCountNextToTheCountFieldAndOffersOnlyBigEnoughSpecs()
     {
         var cut = Render<CreateCluster>();
         Type(cut, "Cluster name", "edge");
@@ -57,9 +57,8 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-control-plane]")));
 
         Choose(cut, "Connection", "aws-ap-northeast-1");
-        cut.WaitForAssertion(() => Assert.False(Select(cut, "Spec").Instance.Disabled));
-        var specs = cut.FindComponents<MudSelectItem<string>>().Where(i => i.Instance.Value?.Contains('c') == true && !i.Instance.Value.StartsWith('\0'))
-            .Select(i => i.Instance.Value).Where(v => v!.EndsWith('g')).ToList();
+        cut.WaitForAssertion(() => Assert.False(Picker(cut, "Spec").Instance.Disabled));
+        var specs = await SearchAsync(cut, "Spec", "");
         Assert.Equal(["medium-2c4g", "large-4c8g", "xlarge-8c32g"], specs);
         Choose(cut, "Spec", "medium-2c4g");
         SetCount(cut, 0, 2);
@@ -143,11 +142,11 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
 
         cut.Find("[data-testid=wizard-next]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("Choose a cloud connection.", Select(cut, "Connection").Instance.GetState(x => x.ErrorText)));
-        Assert.Null(Select(cut, "Spec").Instance.GetState(x => x.ErrorText));
-        Assert.Equal("Choose a connection first", Select(cut, "Spec").Instance.HelperText);
+        cut.WaitForAssertion(() => Assert.Equal("Choose a cloud connection.", Picker(cut, "Connection").Instance.GetState(x => x.ErrorText)));
+        Assert.Null(Picker(cut, "Spec").Instance.GetState(x => x.ErrorText));
+        Assert.Equal("Choose a connection first", Picker(cut, "Spec").Instance.HelperText);
         Choose(cut, "Connection", "aws-ap-northeast-1");
-        cut.WaitForAssertion(() => Assert.Equal("Choose a VM spec.", Select(cut, "Spec").Instance.GetState(x => x.ErrorText)));
+        cut.WaitForAssertion(() => Assert.Equal("Choose a VM spec.", Picker(cut, "Spec").Instance.GetState(x => x.ErrorText)));
     }
 
     [Fact]
@@ -199,14 +198,40 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
     private static IRenderedComponent<MudSelect<string>> Select(IRenderedComponent<CreateCluster> cut, string label, int pool = 0) =>
         cut.FindComponents<MudSelect<string>>().Where(s => s.Instance.Label == label).ElementAt(pool == 0 ? 0 : pool - 1);
 
+    /// <summary>The pool-th search picker with that label (0 = control plane on its step, else pools in order).</summary>
+    private static IRenderedComponent<MudAutocomplete<string>> Picker(IRenderedComponent<CreateCluster> cut, string label, int pool = 0) =>
+        cut.FindComponents<MudAutocomplete<string>>().Where(s => s.Instance.Label == label).ElementAt(pool == 0 ? 0 : pool - 1);
+
+    /// <summary>What the picker would list for <paramref name="text"/>.</summary>
+    private static async Task<List<string>> SearchAsync(IRenderedComponent<CreateCluster> cut, string label, string text)
+    {
+        var picker = Picker(cut, label).Instance;
+        return await cut.InvokeAsync(async () => (await picker.SearchFunc!(text, CancellationToken.None)!)?.ToList() ?? []);
+    }
+
     private static void Choose(IRenderedComponent<CreateCluster> cut, string label, string value, int pool = 0)
     {
-        cut.WaitForAssertion(() => Assert.False(Select(cut, label, pool).Instance.Disabled));
-        cut.InvokeAsync(() => Select(cut, label, pool).Instance.ValueChanged.InvokeAsync(value));
-        cut.WaitForAssertion(() => Assert.Equal(value, Select(cut, label, pool).Instance.GetState(x => x.Value)));
+        cut.WaitForAssertion(() => Assert.False(Picker(cut, label, pool).Instance.Disabled));
+        cut.InvokeAsync(() => Picker(cut, label, pool).Instance.ValueChanged.InvokeAsync(value));
+        cut.WaitForAssertion(() => Assert.Equal(value, Picker(cut, label, pool).Instance.GetState(x => x.Value)));
     }
 
     /// <summary>Sets the index-th count field of the current step.</summary>
     private static void SetCount(IRenderedComponent<CreateCluster> cut, int index, int count) =>
         cut.InvokeAsync(() => cut.FindComponents<MudNumericField<int>>()[index].Instance.ValueChanged.InvokeAsync(count));
+
+    [Fact]
+    public async Task TheConnectionPickerSearchesEveryWordAcrossNameRegionAndPlace()
+    {
+        var cut = Render<CreateCluster>();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=connections-loading]")));
+        Type(cut, "Cluster name", "edge");
+        cut.Find("[data-testid=wizard-next]").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-control-plane]")));
+
+        Assert.Equal(FakeCloud.Connections.Count, (await SearchAsync(cut, "Connection", "")).Count);
+        Assert.Equal(["azure-koreacentral", "gcp-asia-northeast3"], (await SearchAsync(cut, "Connection", "seoul")).Order());
+        Assert.Equal(["gcp-asia-northeast3"], await SearchAsync(cut, "Connection", "GCP, seoul"));
+        Assert.Empty(await SearchAsync(cut, "Connection", "aws seoul"));
+    }
 }
