@@ -1,4 +1,5 @@
 using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Watch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,13 @@ public static class BootstrapExtensions
         services.AddScoped<IJobHandler, RemoveNodeJob>();
         services.AddScoped<IJobHandler, DeleteClusterJob>();
         services.AddScoped<IJobHandler, RollbackJob>();
+
+        // The cluster watch reads nodes over SSH when a cluster's API endpoint does not answer: it lives beside the shell.
+        services.AddOptions<ClusterWatchOptions>().BindConfiguration(ClusterWatchOptions.Section);
+        services.AddSingleton<ClusterWatchRecorder>();
+        services.AddSingleton<SshNodeReader>();
+        services.AddSingleton<ClusterWatchService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterWatchService>());
         return builder;
     }
 }

@@ -33,9 +33,12 @@ public sealed record BootstrapStep(string Name, string FailureReason, bool Clust
     // Run on each node, but a tunnel that carries nothing is the pair's problem (their security groups), not this node's.
     public static readonly BootstrapStep PodNetwork = new("pod-network", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
 
+    /// <summary>Not part of a job: the cluster watch reads the nodes this way when the API endpoint does not answer the console.</summary>
+    public static readonly BootstrapStep GetNodes = new("get-nodes", Clusters.FailureReason.NodesNotReady, ClusterWide: true);
+
     public static IReadOnlyList<BootstrapStep> All { get; } =
         [Prepare, PublicIp, Haproxy, KubeadmInit, Cni, JoinControlPlane, JoinWorker, JoinToken, Label, WaitReady, FetchKubeconfig, DrainDeleteNode, Reset,
-         OverlayAddresses, PodNetwork];
+         OverlayAddresses, PodNetwork, GetNodes];
 
     public override string ToString() => Name;
 }

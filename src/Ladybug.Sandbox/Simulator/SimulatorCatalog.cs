@@ -35,5 +35,6 @@ public static class SimulatorCatalog
         .AddStep(new Kubernetes.DrainDeleteNodeStep())
         .AddStep(new Kubernetes.ResetStep())
         .AddStep(new Kubernetes.OverlayAddressesStep())
-        .AddStep(new Kubernetes.PodNetworkStep());
+        .AddStep(new Kubernetes.PodNetworkStep())
+        .AddStep(new Kubernetes.GetNodesStep());
 }
