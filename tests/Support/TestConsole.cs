@@ -67,6 +67,9 @@ public sealed class TestConsole : WebApplicationFactory<Program>
         builder.UseSetting("Ladybug:Admin:Password", AdminPassword);
         builder.UseSetting("Ladybug:Engine:LogFlushIntervalMs", "10");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Seeded and scripted clusters name endpoints no test serves (203.0.113.x): a console that watches them would
+        // reach off this machine. Tests on the sandbox turn the watch on.
+        builder.UseSetting("Ladybug:Watch:Enabled", "false");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         if (_services is not null) builder.ConfigureTestServices(_services);

@@ -16,7 +16,11 @@ internal static class McksResourceMapper
     public static ClusterResource ToResource(Cluster cluster) => new()
     {
         Name = cluster.Name,
-        Status = new ClusterStatus { Phase = cluster.Phase.ToString(), Reason = cluster.Reason ?? "", Message = cluster.Message ?? "" },
+        Status = new ClusterStatus
+        {
+            Phase = cluster.Phase.ToString(), Reason = cluster.Reason ?? "", Message = cluster.Message ?? "",
+            Health = cluster.Health?.ToString() ?? "", HealthReason = cluster.HealthReason ?? "", WatchMode = cluster.WatchMode?.ToString().ToLowerInvariant() ?? "",
+        },
         Mcis = cluster.InfraId ?? "",
         Namespace = cluster.Namespace,
         K8sVersion = cluster.KubernetesVersion,
@@ -53,6 +57,15 @@ internal static class McksResourceMapper
         CspLabel = Label(CspLabelKey, node.Csp),
         RegionLabel = Label(RegionLabelKey, node.Region),
         ZoneLabel = Label(ZoneLabelKey, node.Zone),
+        Readiness = node.Readiness?.ToString() ?? "",
+        ReadinessReason = node.ReadinessReason ?? "",
+        ReadinessSince = node.ReadinessSince?.ToUniversalTime(),
+        KubeletVersion = node.KubeletVersion ?? "",
+        ContainerRuntime = node.ContainerRuntime ?? "",
+        OsImage = node.OsImage ?? "",
+        Cordoned = node.Cordoned,
+        PodCount = node.PodCount,
+        EtcdHealth = node.EtcdHealth?.ToString() ?? "",
     };
 
     public static SpecItem ToResource(MachineSpec spec) => new()
