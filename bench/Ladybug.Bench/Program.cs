@@ -1,7 +1,7 @@
 namespace Ladybug.Bench;
 
 /// <summary>
-/// Usage: dotnet run --project bench/Ladybug.Bench -c Release -- [logs|scale|provision [N ...]|concurrent [clusters]|catalog|all]
+/// Usage: dotnet run --project bench/Ladybug.Bench -c Release -- [logs|scale|provision [N ...]|concurrent [clusters]|catalog|watch [clusters nodes]|all]
 /// Prints figures; targets: log p95 ≤ 250 ms with no line lost; pages ≤ 500 ms and RSS ≤ 400 MB at 100 × 1,000 nodes;
 /// provisioning wall time ≤ 1.10 × its critical path at 1 control plane + 50 workers (provision runs N = 3, 10, 50 unless told);
 /// 10 clusters at once through Tumblebug's rate limit ≤ 1.5 × one alone, with no 429.
@@ -21,5 +21,10 @@ public static class BenchProgram
         }
         if (what is "concurrent" or "all")
             await ConcurrentProvisionBench.RunAsync(what == "concurrent" && args.Skip(1).FirstOrDefault() is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 10);
+        if (what is "watch" or "all")
+        {
+            var sizes = what == "watch" ? args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList() : [];
+            await WatchBench.RunAsync(sizes.ElementAtOrDefault(0) is > 0 and var c ? c : 100, sizes.ElementAtOrDefault(1) is > 0 and var n2 ? n2 : 50);
+        }
     }
 }

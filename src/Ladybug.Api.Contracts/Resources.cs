@@ -33,6 +33,12 @@ public sealed record ClusterStatus
     /// <summary>A reason code (e.g. InitControlPlaneFailedReason) when the phase is Failed.</summary>
     public string Reason { get; init; } = "";
     public string Message { get; init; } = "";
+    /// <summary>Ladybug's cluster watch, apart from the phase: Healthy, Degraded or Unreachable; empty while not watched.</summary>
+    public string Health { get; init; } = "";
+    /// <summary>Why the cluster is Degraded or Unreachable.</summary>
+    public string HealthReason { get; init; } = "";
+    /// <summary>How the watch reads the cluster: "api", "ssh" (the API endpoint does not answer the console), or empty.</summary>
+    public string WatchMode { get; init; } = "";
     /// <summary>
     /// The API server's serving certificate ("apiserver", the earliest among the control planes) and the admin kubeconfig's
     /// client certificate ("admin"), once read (a Ladybug addition); absent before the first reading.
@@ -71,6 +77,18 @@ public sealed record NodeResource
     public string CspLabel { get; init; } = "";
     public string RegionLabel { get; init; } = "";
     public string ZoneLabel { get; init; } = "";
+    /// <summary>The Kubernetes Node's Ready condition as the cluster watch last saw it: Ready, NotReady or Unknown; empty before.</summary>
+    public string Readiness { get; init; } = "";
+    public string ReadinessReason { get; init; } = "";
+    /// <summary>When the Ready condition last changed (its lastTransitionTime).</summary>
+    public DateTimeOffset? ReadinessSince { get; init; }
+    public string KubeletVersion { get; init; } = "";
+    public string ContainerRuntime { get; init; } = "";
+    public string OsImage { get; init; } = "";
+    public bool Cordoned { get; init; }
+    public int? PodCount { get; init; }
+    /// <summary>Control planes: Healthy or Unhealthy (their etcd static pod's Ready condition); empty for workers.</summary>
+    public string EtcdHealth { get; init; } = "";
 }
 
 public sealed record ClusterList

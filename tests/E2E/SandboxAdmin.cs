@@ -44,5 +44,9 @@ public sealed class SandboxAdmin(Uri address, string stateDirectory) : IDisposab
         return found;
     }
 
+    /// <summary>Powers a VM off or on behind Tumblebug's back (the sandbox's admin API), as from the cloud's own console.</summary>
+    public async Task PowerAsync(SandboxMachineInfo machine, bool on) =>
+        (await _http.PostAsync($"sandbox/machines/{machine.InfraId}/{machine.NodeId}/{(on ? "start" : "stop")}?ns={machine.Namespace}", null)).EnsureSuccessStatusCode();
+
     public void Dispose() => _http.Dispose();
 }

@@ -69,6 +69,9 @@ public sealed class TestConsole : WebApplicationFactory<Program>
         // Seeded clusters name documentation addresses (203.0.113.x): no scheduled certificate reading may dial them.
         builder.UseSetting("Ladybug:Certificates:CheckInterval", "00:00:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Seeded and scripted clusters name endpoints no test serves (203.0.113.x): a console that watches them would
+        // reach off this machine. Tests on the sandbox turn the watch on.
+        builder.UseSetting("Ladybug:Watch:Enabled", "false");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         if (_services is not null) builder.ConfigureTestServices(_services);

@@ -45,13 +45,19 @@ public sealed class Printer(TextWriter output, string format)
     };
 
     public static Table Clusters(IReadOnlyList<ClusterResource> clusters) => new(
-        ["NAME", "PHASE", "VERSION", "CNI", "LB", "NODES", "AGE", "REASON"],
-        [.. clusters.Select(c => (IReadOnlyList<string>)[c.Name, c.Status.Phase, c.K8sVersion, c.NetworkCni, c.Loadbalancer,
-            c.Nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Age(c.CreatedTime), c.Status.Reason])]);
+        ["NAME", "PHASE", "HEALTH", "VERSION", "CNI", "LB", "NODES", "AGE", "REASON"],
+        [.. clusters.Select(c => (IReadOnlyList<string>)[c.Name, c.Status.Phase, Health(c.Status), c.K8sVersion, c.NetworkCni, c.Loadbalancer,
+            c.Nodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Age(c.CreatedTime),
+            c.Status.Reason.Length > 0 ? c.Status.Reason : c.Status.HealthReason])]);
+
+    /// <summary>"Healthy", "Degraded (via SSH)"…: the watch mode matters only when it is not the API.</summary>
+    private static string Health(ClusterStatus status) =>
+        status.WatchMode == "ssh" ? $"{status.Health} (via SSH)" : status.Health;
 
     public static Table Nodes(IReadOnlyList<NodeResource> nodes) => new(
-        ["NAME", "ROLE", "STATUS", "CSP", "REGION", "ZONE", "PUBLIC-IP", "PRIVATE-IP", "SPEC"],
-        [.. nodes.Select(n => (IReadOnlyList<string>)[n.Name, n.Role, n.Status, n.Csp, n.Region, n.Zone, n.PublicIp, n.PrivateIp, n.Spec])]);
+        ["NAME", "ROLE", "STATUS", "READY", "CSP", "REGION", "ZONE", "PUBLIC-IP", "PRIVATE-IP", "SPEC"],
+        [.. nodes.Select(n => (IReadOnlyList<string>)[n.Name, n.Role, n.Status, n.Readiness + (n.Cordoned ? ",SchedulingDisabled" : ""), n.Csp, n.Region, n.Zone,
+            n.PublicIp, n.PrivateIp, n.Spec])]);
 
     public static string Age(DateTimeOffset? since)
     {

@@ -1,5 +1,6 @@
 using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Watch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,13 @@ public static class BootstrapExtensions
         services.AddSingleton<IServingCertificateProbe, TlsServingCertificateProbe>();
         services.AddSingleton<CertificateChecker>();
         services.AddHostedService<CertificateMonitor>();
+
+        // The cluster watch reads nodes over SSH when a cluster's API endpoint does not answer: it lives beside the shell.
+        services.AddOptions<ClusterWatchOptions>().BindConfiguration(ClusterWatchOptions.Section);
+        services.AddSingleton<ClusterWatchRecorder>();
+        services.AddSingleton<SshNodeReader>();
+        services.AddSingleton<ClusterWatchService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterWatchService>());
         return builder;
     }
 }

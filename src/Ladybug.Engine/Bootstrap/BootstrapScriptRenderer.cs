@@ -204,6 +204,8 @@ public sealed partial class BootstrapScriptRenderer
 
     public RenderedScript FetchKubeconfig() => Render(BootstrapStep.FetchKubeconfig, []);
 
+    public RenderedScript GetNodes(TimeSpan timeout) => Render(BootstrapStep.GetNodes, [], timeout: timeout);
+
     public RenderedScript DrainDeleteNode(ClusterFacts cluster, NodeFacts node, TimeSpan drainTimeout) => Render(BootstrapStep.DrainDeleteNode,
     [
         new("node-name", node.Name),

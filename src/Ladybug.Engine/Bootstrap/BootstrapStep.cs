@@ -36,9 +36,12 @@ public sealed record BootstrapStep(string Name, string FailureReason, bool Clust
     // A failed renewal is the job's: the node keeps serving with the certificates it had (the script puts its manifests back).
     public static readonly BootstrapStep RenewCertificates = new("renew-certificates", Clusters.FailureReason.RenewCertificatesFailed, ClusterWide: true);
 
+    /// <summary>Not part of a job: the cluster watch reads the nodes this way when the API endpoint does not answer the console.</summary>
+    public static readonly BootstrapStep GetNodes = new("get-nodes", Clusters.FailureReason.NodesNotReady, ClusterWide: true);
+
     public static IReadOnlyList<BootstrapStep> All { get; } =
         [Prepare, PublicIp, Haproxy, KubeadmInit, Cni, JoinControlPlane, JoinWorker, JoinToken, Label, WaitReady, FetchKubeconfig, DrainDeleteNode, Reset,
-         OverlayAddresses, PodNetwork, RenewCertificates];
+         OverlayAddresses, PodNetwork, RenewCertificates, GetNodes];
 
     public override string ToString() => Name;
 }

@@ -44,6 +44,13 @@ public sealed class Cluster
     public DateTimeOffset? CertificatesCheckedAt { get; set; }
     /// <summary>What the last read could not do (an API server that did not answer), or null.</summary>
     public string? CertificatesCheckMessage { get; set; }
+    /// <summary>What the cluster watch last concluded, apart from the phase; null until a Provisioned cluster was first watched.</summary>
+    public ClusterHealth? Health { get; set; }
+    /// <summary>Why the cluster is Degraded or Unreachable, in words; null when Healthy.</summary>
+    public string? HealthReason { get; set; }
+    public DateTimeOffset? HealthSince { get; set; }
+    /// <summary>How the watch reads the nodes now: through the API endpoint, or kubectl over SSH on a control plane.</summary>
+    public ClusterWatchMode? WatchMode { get; set; }
 
     public List<NodePool> Pools { get; set; } = [];
     public List<Node> Nodes { get; set; } = [];
@@ -153,4 +160,24 @@ public sealed class Node
     public string? KubeletVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+
+    // What the cluster watch last saw of the Kubernetes Node (null until first watched).
+    /// <summary>The Node's Ready condition: True, False or Unknown as Ready, NotReady, Unknown.</summary>
+    public NodeReadiness? Readiness { get; set; }
+    public string? ReadinessReason { get; set; }
+    /// <summary>The Ready condition's lastTransitionTime.</summary>
+    public DateTimeOffset? ReadinessSince { get; set; }
+    public string? OsImage { get; set; }
+    public string? ContainerRuntime { get; set; }
+    /// <summary>status.allocatable as Kubernetes quantities ("2", "3900Mi").</summary>
+    public string? AllocatableCpu { get; set; }
+    public string? AllocatableMemory { get; set; }
+    /// <summary>Pods bound to the node that have not finished.</summary>
+    public int? PodCount { get; set; }
+    /// <summary>spec.unschedulable.</summary>
+    public bool Cordoned { get; set; }
+    /// <summary>The node's topology.* labels as "key=value" lines, sorted.</summary>
+    public string? TopologyLabels { get; set; }
+    /// <summary>Control planes only: whether the node's etcd static pod is Ready.</summary>
+    public EtcdMemberHealth? EtcdHealth { get; set; }
 }

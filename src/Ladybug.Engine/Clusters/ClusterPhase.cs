@@ -30,6 +30,38 @@ public enum NodeStatus
     Deleted,
 }
 
+/// <summary>The cluster watch's verdict, kept apart from the phase (a Provisioned cluster can be Degraded).</summary>
+public enum ClusterHealth
+{
+    Healthy,
+    /// <summary>The API answers but a node is not Ready or an etcd member is not healthy.</summary>
+    Degraded,
+    /// <summary>Neither the API endpoint nor SSH to a control plane answers.</summary>
+    Unreachable,
+}
+
+public enum ClusterWatchMode
+{
+    /// <summary>A list+watch on the API endpoint the kubeconfig names.</summary>
+    Api,
+    /// <summary>The endpoint does not answer the console; kubectl runs over SSH on a control plane now and then.</summary>
+    Ssh,
+}
+
+/// <summary>A Kubernetes Node's Ready condition status: True, False, Unknown.</summary>
+public enum NodeReadiness
+{
+    Ready,
+    NotReady,
+    Unknown,
+}
+
+public enum EtcdMemberHealth
+{
+    Healthy,
+    Unhealthy,
+}
+
 public enum Cni
 {
     Canal,

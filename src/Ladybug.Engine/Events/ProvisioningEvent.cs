@@ -1,5 +1,6 @@
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Watch;
 
 namespace Ladybug.Engine.Events;
 
@@ -22,7 +23,13 @@ public sealed record StepChanged(Guid ClusterId, Guid JobId, long StepId, int Or
     DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int? ExitCode, string? Message) : ProvisioningEvent(ClusterId);
 
 /// <param name="PublicIp">Set when the node's machine answers at another public IP (or SSH port) than before.</param>
-public sealed record NodeChanged(Guid ClusterId, string NodeName, NodeStatus Status, string? Message, string? PublicIp = null) : ProvisioningEvent(ClusterId);
+/// <param name="Facts">Set by the cluster watch: what the Kubernetes API now says of the node (stored before publishing).</param>
+public sealed record NodeChanged(Guid ClusterId, string NodeName, NodeStatus Status, string? Message, string? PublicIp = null, NodeWatchFacts? Facts = null)
+    : ProvisioningEvent(ClusterId);
+
+/// <summary>The cluster watch's verdict or the way it reads the cluster changed (stored before publishing).</summary>
+public sealed record ClusterHealthChanged(Guid ClusterId, ClusterHealth? Health, string? Reason, DateTimeOffset? Since, ClusterWatchMode? WatchMode)
+    : ProvisioningEvent(ClusterId);
 
 public sealed record PhaseChanged(Guid ClusterId, ClusterPhase Phase, string? Reason, string? Message) : ProvisioningEvent(ClusterId);
 

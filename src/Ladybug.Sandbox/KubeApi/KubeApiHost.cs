@@ -51,6 +51,8 @@ internal sealed class KubeApiHost : IAsyncDisposable
         /// <summary>What the objects were last built from; while it holds and no node awaits its grace period, nothing is rebuilt.</summary>
         public string Built { get; set; } = "";
         public bool AwaitingGrace { get; set; }
+        /// <summary>The node list last published for kubectl on the control planes (<see cref="ServedNodes"/>).</summary>
+        public string PublishedNodes { get; set; } = "";
     }
 
     /// <summary>The cluster's documents' write times and its VMs' addresses and power, in one string.</summary>
@@ -121,6 +123,7 @@ internal sealed class KubeApiHost : IAsyncDisposable
             var health = cluster.Nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal).Select(node => Health(state, node, vmsById.GetValueOrDefault(node.Machine), now)).ToList();
             state.AwaitingGrace = health.Any(h => h.DownSince is not null && !h.Unreachable);
             state.Store.Replace(KubeObjects.All(cluster, health, (node, condition, status) => state.Store.Since(node, condition, status, now)));
+            state.PublishedNodes = ServedNodes.Publish(directory, state.Store.List(KubeObjects.Nodes, null).Items, state.PublishedNodes);
 
             foreach (var node in cluster.Nodes.Values.Where(n => n.Role == KubernetesStep.ControlPlane && n.Joined))
             {

@@ -36,5 +36,6 @@ public static class SimulatorCatalog
         .AddStep(new Kubernetes.ResetStep())
         .AddStep(new Kubernetes.OverlayAddressesStep())
         .AddStep(new Kubernetes.PodNetworkStep())
-        .AddStep(new Kubernetes.RenewCertificatesStep());
+        .AddStep(new Kubernetes.RenewCertificatesStep())
+        .AddStep(new Kubernetes.GetNodesStep());
 }

@@ -21,6 +21,7 @@ internal static class McksResourceMapper
         {
             Phase = cluster.Phase.ToString(), Reason = cluster.Reason ?? "", Message = cluster.Message ?? "",
             Certificates = certificates.Of(cluster) is { Count: > 0 } read ? read.Select(ToResource).ToList() : null,
+            Health = cluster.Health?.ToString() ?? "", HealthReason = cluster.HealthReason ?? "", WatchMode = cluster.WatchMode?.ToString().ToLowerInvariant() ?? "",
         },
         Mcis = cluster.InfraId ?? "",
         Namespace = cluster.Namespace,
@@ -58,6 +59,15 @@ internal static class McksResourceMapper
         CspLabel = Label(CspLabelKey, node.Csp),
         RegionLabel = Label(RegionLabelKey, node.Region),
         ZoneLabel = Label(ZoneLabelKey, node.Zone),
+        Readiness = node.Readiness?.ToString() ?? "",
+        ReadinessReason = node.ReadinessReason ?? "",
+        ReadinessSince = node.ReadinessSince?.ToUniversalTime(),
+        KubeletVersion = node.KubeletVersion ?? "",
+        ContainerRuntime = node.ContainerRuntime ?? "",
+        OsImage = node.OsImage ?? "",
+        Cordoned = node.Cordoned,
+        PodCount = node.PodCount,
+        EtcdHealth = node.EtcdHealth?.ToString() ?? "",
     };
 
     public static CertificateStatus ToResource(CertificateState certificate) => new()

@@ -12,12 +12,16 @@ public sealed record CspCount(string Csp, int Nodes);
 public sealed record RecentJob(Guid JobId, string Namespace, string ClusterName, JobKind Kind, JobState State,
     string? CurrentStep, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
 
+/// <summary>Nodes by their Ready condition as the cluster watch last saw it; null readiness means not watched (yet).</summary>
+public sealed record ReadinessCount(NodeReadiness? Readiness, int Nodes);
+
 public sealed record DashboardSummary(int Clusters, int Nodes, IReadOnlyList<PhaseCount> Phases, IReadOnlyList<CspCount> NodesByCsp,
-    IReadOnlyList<MapRegion> Regions, IReadOnlyList<RecentJob> RecentJobs);
+    IReadOnlyList<MapRegion> Regions, IReadOnlyList<RecentJob> RecentJobs, IReadOnlyList<ReadinessCount>? NodesByReadiness = null);
 
 /// <param name="CertificatesExpireAt">The earliest stored end of the cluster's API server and admin certificates, once read.</param>
 public sealed record ClusterRow(Guid Id, string Namespace, string Name, ClusterPhase Phase, string? Reason, string KubernetesVersion,
-    Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt, DateTimeOffset? CertificatesExpireAt = null);
+    Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt, DateTimeOffset? CertificatesExpireAt = null,
+    ClusterHealth? Health = null, string? HealthReason = null, ClusterWatchMode? WatchMode = null);
 
 /// <summary>One page of the cluster list; <paramref name="Phase"/> keeps only clusters in that phase (Deleted ones included when asked for).</summary>
 public sealed record ClusterListQuery(int Page, int PageSize, string? Search = null, string? SortBy = null, bool Descending = true, bool IncludeDeleted = false,
@@ -47,16 +51,21 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             join c in db.Clusters on n.ClusterId equals c.Id
             where n.DeletedAt == null && c.Phase != ClusterPhase.Deleted
             group n by new { n.Csp, n.Region, c.Name } into g
-            select new { g.Key.Csp, g.Key.Region, Cluster = g.Key.Name, Count = g.Count(), Latitude = g.Max(n => n.Latitude), Longitude = g.Max(n => n.Longitude) }
+            select new
+            {
+                g.Key.Csp, g.Key.Region, Cluster = g.Key.Name, Count = g.Count(), Latitude = g.Max(n => n.Latitude), Longitude = g.Max(n => n.Longitude),
+                NotReady = g.Count(n => n.Readiness == NodeReadiness.NotReady || n.Readiness == NodeReadiness.Unknown),
+            }
         ).ToListAsync(cancellationToken);
 
         var regions = placements.GroupBy(p => (p.Csp, p.Region))
             .Select(g =>
             {
                 var byCluster = g.OrderByDescending(p => p.Count).ThenBy(p => p.Cluster, StringComparer.Ordinal).ToList();
-                var items = byCluster.Take(MaxTooltipItems).Select(p => $"{p.Cluster}: {p.Count} node{(p.Count == 1 ? "" : "s")}").ToList();
+                var items = byCluster.Take(MaxTooltipItems)
+                    .Select(p => $"{p.Cluster}: {p.Count} node{(p.Count == 1 ? "" : "s")}{(p.NotReady > 0 ? $", {p.NotReady} not Ready" : "")}").ToList();
                 if (byCluster.Count > MaxTooltipItems) items.Add($"and {byCluster.Count - MaxTooltipItems} more clusters");
-                return new MapRegion(g.Key.Csp, g.Key.Region, "", g.Max(p => p.Latitude), g.Max(p => p.Longitude), g.Sum(p => p.Count), items);
+                return new MapRegion(g.Key.Csp, g.Key.Region, "", g.Max(p => p.Latitude), g.Max(p => p.Longitude), g.Sum(p => p.Count), items, g.Sum(p => p.NotReady));
             })
             .OrderBy(r => r.Csp).ThenBy(r => r.Region).ToList();
         var byCsp = regions.GroupBy(r => r.Csp).Select(g => new CspCount(g.Key, g.Sum(r => r.NodeCount)))
@@ -69,7 +78,16 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             select new RecentJob(j.Id, c.Namespace, c.Name, j.Kind, j.State, j.CurrentStep, j.Error, j.CreatedAt, j.FinishedAt)
         ).Take(RecentJobCount).ToListAsync(cancellationToken);
 
-        return new DashboardSummary(phases.Sum(p => p.Count), regions.Sum(r => r.NodeCount), phases, byCsp, regions, recent);
+        var readiness = await (
+            from n in db.Nodes
+            join c in db.Clusters on n.ClusterId equals c.Id
+            where n.DeletedAt == null && c.Phase != ClusterPhase.Deleted
+            group n by n.Readiness into g
+            select new ReadinessCount(g.Key, g.Count())
+        ).ToListAsync(cancellationToken);
+
+        return new DashboardSummary(phases.Sum(p => p.Count), regions.Sum(r => r.NodeCount), phases, byCsp, regions, recent,
+            readiness.OrderBy(r => r.Readiness is null).ThenBy(r => r.Readiness).ToList());
     }
 
     public async Task<ClusterListPage> ClustersAsync(ClusterListQuery query, CancellationToken cancellationToken = default)
@@ -97,7 +115,7 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             _ => clusters.OrderByDescending(c => c.CreatedAt),
         };
         var page = await clusters.Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
-            .Select(c => new { c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni, c.CreatedAt, c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt })
+            .Select(c => new { c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni, c.CreatedAt, c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt, c.Health, c.HealthReason, c.WatchMode })
             .ToListAsync(cancellationToken);
 
         var ids = page.Select(c => c.Id).ToList();
@@ -110,7 +128,7 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             nodesByCluster[c.Id].Sum(n => n.Count),
             nodesByCluster[c.Id].OrderByDescending(n => n.Count).Select(n => n.Csp).ToList(),
             c.CreatedAt,
-            new[] { c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt }.Min())).ToList();
+            new[] { c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt }.Min(), c.Health, c.HealthReason, c.WatchMode)).ToList();
         return new ClusterListPage(rows, total);
     }
 }

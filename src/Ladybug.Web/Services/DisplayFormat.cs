@@ -53,6 +53,9 @@ public static class StatusStyles
 {
     public static (Color Color, string Icon) For(Enum value) => value switch
     {
+        ClusterHealth.Healthy or NodeReadiness.Ready => (Color.Success, Icons.Material.Filled.Favorite),
+        ClusterHealth.Degraded or NodeReadiness.Unknown => (Color.Warning, Icons.Material.Filled.Warning),
+        ClusterHealth.Unreachable or NodeReadiness.NotReady => (Color.Error, Icons.Material.Filled.LinkOff),
         ClusterPhase.Pending or JobState.Queued or NodeStatus.Pending => (Color.Default, Icons.Material.Outlined.Schedule),
         ClusterPhase.Provisioning or JobState.Running or StepState.Running or NodeStatus.Creating
             or NodeStatus.Bootstrapping or NodeStatus.Joining => (Color.Info, Icons.Material.Filled.Autorenew),

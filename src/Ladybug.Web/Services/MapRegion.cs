@@ -4,7 +4,9 @@ using Ladybug.Engine.Infrastructure;
 namespace Ladybug.Web.Services;
 
 /// <summary>One marker on the node map: the nodes of one CSP in one region, with what to list in its tooltip.</summary>
-public sealed record MapRegion(string Csp, string Region, string Location, double? Latitude, double? Longitude, int NodeCount, IReadOnlyList<string> Items)
+/// <param name="NotReady">Nodes whose Ready condition the cluster watch last saw False or Unknown.</param>
+public sealed record MapRegion(string Csp, string Region, string Location, double? Latitude, double? Longitude, int NodeCount, IReadOnlyList<string> Items,
+    int NotReady = 0)
 {
     public bool HasCoordinates => Latitude is not null && Longitude is not null;
 }
@@ -18,9 +20,15 @@ public static class MapRegions
                 g.Select(n => n.Latitude).FirstOrDefault(l => l is not null),
                 g.Select(n => n.Longitude).FirstOrDefault(l => l is not null),
                 g.Count(),
-                g.OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal)
-                    .Select(n => n.Role == NodeRole.ControlPlane ? $"{n.Name} (control plane)" : n.Name).ToList()))
+                g.OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal).Select(Item).ToList(),
+                g.Count(IsNotReady)))
             .OrderBy(r => r.Csp).ThenBy(r => r.Region).ToList();
+
+    public static bool IsNotReady(Node node) => node.Readiness is NodeReadiness.NotReady or NodeReadiness.Unknown;
+
+    private static string Item(Node node) =>
+        (node.Role == NodeRole.ControlPlane ? $"{node.Name} (control plane)" : node.Name)
+        + (IsNotReady(node) ? $" {node.Readiness}{(node.ReadinessReason is null ? "" : $" ({node.ReadinessReason})")}" : "");
 
     /// <summary>Where a spec's nodes will land, for the wizard's preview (before any node exists).</summary>
     public static IReadOnlyList<MapRegion> FromSpec(ClusterSpec spec, IReadOnlyList<CloudConnection> connections)

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
 using Ladybug.Tests.Unit.Web.Api;
+using Ladybug.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ladybug.Tests.Unit.Cli;
@@ -24,6 +26,24 @@ public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTe
         Assert.StartsWith("NAME", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("alpha ") && l.Contains("Provisioned") && l.Contains("1.23.13"));
         Assert.Contains(lines, l => l.StartsWith("beta ") && l.Contains("Pending"));
+    }
+
+    [Fact]
+    public async Task GetClusterShowsTheWatchedHealthAndWhyItIsDegraded()
+    {
+        var seeded = await ClusterSeeder.ProvisionedAsync(App.Services, Namespace, "sick");
+        await using (var db = await App.Services.GetRequiredService<IDbContextFactory<LadybugDbContext>>().CreateDbContextAsync())
+            await db.Clusters.Where(c => c.Id == seeded.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Health, ClusterHealth.Degraded).SetProperty(c => c.WatchMode, ClusterWatchMode.Ssh)
+                .SetProperty(c => c.HealthReason, "node sick-w1-1 NotReady since 12:03 (KubeletNotReady)"));
+
+        var result = (await Run("get", "cluster")).Succeeded();
+
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^NAME +PHASE +HEALTH +VERSION", lines[0]);
+        var sick = lines.Single(l => l.StartsWith("sick ", StringComparison.Ordinal));
+        Assert.Matches(@"^sick +Provisioned +Degraded \(via SSH\) +1\.23\.13 ", sick);
+        Assert.EndsWith("node sick-w1-1 NotReady since 12:03 (KubeletNotReady)", sick.TrimEnd());
     }
 
     [Fact]

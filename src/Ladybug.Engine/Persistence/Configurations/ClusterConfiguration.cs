@@ -14,6 +14,8 @@ internal sealed class ClusterConfiguration : IEntityTypeConfiguration<Cluster>
         builder.Property(c => c.Phase).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Cni).HasConversion<string>().HasMaxLength(10);
         builder.Property(c => c.LoadBalancer).HasConversion<string>().HasMaxLength(10);
+        builder.Property(c => c.Health).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.WatchMode).HasConversion<string>().HasMaxLength(10);
         // A deleted cluster keeps its history but frees its name.
         builder.HasIndex(c => new { c.Namespace, c.Name }).IsUnique().HasFilter("\"Phase\" <> 'Deleted'");
         builder.HasMany(c => c.Pools).WithOne().HasForeignKey(p => p.ClusterId).OnDelete(DeleteBehavior.Cascade);
@@ -39,6 +41,8 @@ internal sealed class NodeConfiguration : IEntityTypeConfiguration<Node>
         builder.HasKey(n => n.Id);
         builder.Property(n => n.Role).HasConversion<string>().HasMaxLength(20);
         builder.Property(n => n.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(n => n.Readiness).HasConversion<string>().HasMaxLength(10);
+        builder.Property(n => n.EtcdHealth).HasConversion<string>().HasMaxLength(10);
         builder.HasIndex(n => new { n.ClusterId, n.Name });
     }
 }

@@ -123,6 +123,16 @@ namespace Ladybug.Engine.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Health")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HealthReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("HealthSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("InfraId")
                         .HasColumnType("TEXT");
 
@@ -186,6 +196,10 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WatchMode")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Namespace", "Name")
@@ -201,12 +215,24 @@ namespace Ladybug.Engine.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllocatableCpu")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllocatableMemory")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ClusterId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Connection")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("ContainerRuntime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Cordoned")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -217,6 +243,10 @@ namespace Ladybug.Engine.Persistence.Migrations
 
                     b.Property<long?>("DeletedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("EtcdHealth")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("HostKeyFingerprint")
                         .HasColumnType("TEXT");
@@ -234,6 +264,12 @@ namespace Ladybug.Engine.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OsImage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PodCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("PoolId")
                         .HasColumnType("TEXT");
 
@@ -242,6 +278,16 @@ namespace Ladybug.Engine.Persistence.Migrations
 
                     b.Property<string>("PublicIp")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Readiness")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReadinessReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReadinessSince")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Region")
                         .IsRequired()
@@ -272,6 +318,9 @@ namespace Ladybug.Engine.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StatusMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TopologyLabels")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Zone")

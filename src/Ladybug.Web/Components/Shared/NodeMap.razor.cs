@@ -12,6 +12,8 @@ public partial class NodeMap
     private const int MaxTooltipItems = 15;
     /// <summary>Space left between two markers' circles (in degrees), so none hides another.</summary>
     private const double MarkerGap = 0.6;
+    /// <summary>MudBlazor's default error red: a region with a node that is not Ready.</summary>
+    private const string NotReadyColor = "#f44336";
 
     private List<Marker> _markers = [];
     private List<IGrouping<string, MapRegion>> _byCsp = [];
@@ -87,7 +89,8 @@ public partial class NodeMap
 
     private static string Tooltip(MapRegion region)
     {
-        var head = $"{CspPalette.DisplayName(region.Csp)} · {region.Region}{(string.IsNullOrEmpty(region.Location) ? "" : $" ({region.Location})")} · {Nodes(region.NodeCount)}";
+        var head = $"{CspPalette.DisplayName(region.Csp)} · {region.Region}{(string.IsNullOrEmpty(region.Location) ? "" : $" ({region.Location})")} · {Nodes(region.NodeCount)}"
+            + (region.NotReady > 0 ? $" · {region.NotReady} not Ready" : "");
         var items = region.Items.Take(MaxTooltipItems).ToList();
         if (region.Items.Count > MaxTooltipItems) items.Add($"and {region.Items.Count - MaxTooltipItems} more");
         return items.Count == 0 ? head : head + "\n" + string.Join("\n", items);

@@ -45,6 +45,7 @@ internal static class BootstrapFixtures
         yield return renderer.Label(cluster, [.. cluster.ControlPlanes, worker, Worker(2, "azure", "koreacentral", "")]);
         yield return renderer.WaitReady([cluster.Leader.Name, worker.Name], TimeSpan.FromMinutes(10));
         yield return renderer.FetchKubeconfig();
+        yield return renderer.GetNodes(TimeSpan.FromSeconds(20));
         yield return renderer.DrainDeleteNode(cluster, ControlPlane(2), TimeSpan.FromMinutes(5));
         yield return renderer.Reset(cluster);
         yield return renderer.OverlayAddresses(cluster, [cluster.Leader.Name, worker.Name], TimeSpan.FromMinutes(2));

@@ -35,6 +35,8 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         {
             ["Ladybug:DataDir"] = _dataDir,
             ["Ladybug:Engine:LogFlushIntervalMs"] = "5",
+            // Scripted machines answer the provisioning's scripts only; the scripted kubeconfig names no real endpoint.
+            ["Ladybug:Watch:Enabled"] = "false",
         });
         builder.AddLadybugEngine();
         builder.AddLadybugBootstrap();

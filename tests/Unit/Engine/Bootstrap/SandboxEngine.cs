@@ -47,6 +47,13 @@ public sealed class SandboxEngine : IAsyncLifetime
             ["Ladybug:Tumblebug:MaxPollInterval"] = "00:00:00.500",
             ["Ladybug:Ssh:RetryDelay"] = "00:00:00.200",
             ["Ladybug:Ssh:ConnectWindow"] = "00:00:30",
+            // The cluster watch notices a silent endpoint within a few seconds, and reads over SSH often.
+            ["Ladybug:Watch:RequestTimeout"] = "00:00:02",
+            ["Ladybug:Watch:WatchTimeout"] = "00:00:05",
+            ["Ladybug:Watch:RetryDelay"] = "00:00:00.200",
+            ["Ladybug:Watch:MaxRetryDelay"] = "00:00:01",
+            ["Ladybug:Watch:SshInterval"] = "00:00:00.500",
+            ["Ladybug:Watch:SshTimeout"] = "00:00:05",
         });
         builder.AddLadybugEngine();
         builder.AddTumblebugInfrastructure();

@@ -91,7 +91,7 @@ public sealed class NodeSimulatorTests : IDisposable
         var status = await RunAsync("bash -s", "# ladybug-step: kubeadm-upgrade\n");
 
         Assert.Equal(127, status);
-        Assert.Contains("no handler for step 'kubeadm-upgrade' (known: cni, drain-delete-node, facts, fetch-kubeconfig, haproxy, join-control-plane, join-token, join-worker, kubeadm-init, label, overlay-addresses, pod-network, prepare, public-ip, renew-certificates, reset, wait-ready)", _error.ToString());
+        Assert.Contains("no handler for step 'kubeadm-upgrade' (known: cni, drain-delete-node, facts, fetch-kubeconfig, get-nodes, haproxy, join-control-plane, join-token, join-worker, kubeadm-init, label, overlay-addresses, pod-network, prepare, public-ip, renew-certificates, reset, wait-ready)", _error.ToString());
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Net;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ladybug.Tests.Support;
 
@@ -184,6 +186,33 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
         var status = await (await _admin.PostJsonAsync($"{Clusters(McksApiFixture.NewNamespace())}?wait=soon", McksSampleBody("w"))).ReadStatusAsync(HttpStatusCode.BadRequest);
 
         Assert.Contains("wait", status.Errors!.Keys);
+    }
+
+    [Fact]
+    public async Task GetReturnsTheWatchedHealthApartFromThePhaseAndEachNodesReadiness()
+    {
+        var ns = McksApiFixture.NewNamespace();
+        var seeded = await ClusterSeeder.ProvisionedAsync(fixture.Services, ns, "watched");
+        var since = new DateTimeOffset(2026, 12, 6, 12, 3, 0, TimeSpan.Zero);
+        await using (var db = await fixture.Services.GetRequiredService<IDbContextFactory<LadybugDbContext>>().CreateDbContextAsync())
+        {
+            var cluster = await db.Clusters.Include(c => c.Nodes).SingleAsync(c => c.Id == seeded.Id);
+            (cluster.Health, cluster.HealthReason, cluster.WatchMode) = (ClusterHealth.Degraded, "node watched-w1-1 Unknown since 12:03 (NodeStatusUnknown)", ClusterWatchMode.Ssh);
+            var worker = cluster.Nodes.Single(n => n.Role == NodeRole.Worker);
+            (worker.Readiness, worker.ReadinessReason, worker.ReadinessSince, worker.KubeletVersion, worker.Cordoned) =
+                (NodeReadiness.Unknown, "NodeStatusUnknown", since, "v1.23.17", true);
+            cluster.Nodes.Single(n => n.Role == NodeRole.ControlPlane).EtcdHealth = EtcdMemberHealth.Healthy;
+            await db.SaveChangesAsync();
+        }
+
+        var resource = await (await _admin.GetAsync($"{Clusters(ns)}/watched")).ReadAsync<ClusterResource>(HttpStatusCode.OK);
+
+        Assert.Equal(("Provisioned", "Degraded", "node watched-w1-1 Unknown since 12:03 (NodeStatusUnknown)", "ssh"),
+            (resource.Status.Phase, resource.Status.Health, resource.Status.HealthReason, resource.Status.WatchMode));
+        var node = resource.Nodes.Single(n => n.Role == "worker");
+        Assert.Equal(("Unknown", "NodeStatusUnknown", since, "v1.23.17", true, ""),
+            (node.Readiness, node.ReadinessReason, node.ReadinessSince, node.KubeletVersion, node.Cordoned, node.EtcdHealth));
+        Assert.Equal("Healthy", resource.Nodes.Single(n => n.Role == "control-plane").EtcdHealth);
     }
 
     [Fact]

@@ -135,8 +135,17 @@ public partial class ClusterDetail
                     known.Status = node.Status;
                     known.StatusMessage = node.Message;
                     known.PublicIp = node.PublicIp ?? known.PublicIp;
+                    // The watch's facts: readiness on the map and in the table change with them.
+                    if (node.Facts is { } facts)
+                    {
+                        facts.ApplyTo(known);
+                        _regions = MapRegions.FromNodes(_nodes);
+                    }
                     _nodes = [.. _nodes];
                 }
+                break;
+            case ClusterHealthChanged health when _cluster is not null:
+                (_cluster.Health, _cluster.HealthReason, _cluster.HealthSince, _cluster.WatchMode) = (health.Health, health.Reason, health.Since, health.WatchMode);
                 break;
         }
         StateHasChanged();

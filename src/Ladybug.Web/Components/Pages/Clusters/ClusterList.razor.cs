@@ -84,7 +84,7 @@ public partial class ClusterList : IDisposable
         _refresh = new RefreshThrottle(TimeSpan.FromSeconds(1), () => InvokeAsync(async () => { await Reload(); StateHasChanged(); }));
         _subscription = Events.Subscribe(null, e =>
         {
-            if (e is PhaseChanged or JobChanged or NodeChanged or CertificatesChecked) _refresh.Request();
+            if (e is PhaseChanged or JobChanged or NodeChanged or CertificatesChecked or ClusterHealthChanged) _refresh.Request();
             return ValueTask.CompletedTask;
         });
     }
