@@ -29,10 +29,8 @@ public static class EngineExtensions
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(ladybug.KeysPath);
         else Directory.CreateDirectory(ladybug.KeysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        services.AddDbContextFactory<LadybugDbContext>(options =>
-            options.UseSqlite($"Data Source={ladybug.DatabasePath};Default Timeout=30",
-                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-                .AddInterceptors(new SqliteConnectionSettings()));
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddLadybugDatabase(builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions(), ladybug);
         services.AddDataProtection()
             .SetApplicationName("Ladybug")
             .PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));
@@ -47,6 +45,7 @@ public static class EngineExtensions
         services.AddSingleton<BatchedJobLog>();
         services.AddSingleton<IJobLog>(sp => sp.GetRequiredService<BatchedJobLog>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedJobLog>());
+        services.AddSingleton<JobLeases>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
