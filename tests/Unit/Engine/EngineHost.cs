@@ -68,6 +68,13 @@ public sealed class EngineHost : IAsyncDisposable
         return next;
     }
 
+    /// <summary>
+    /// Starts another engine on this one's data dir while this one keeps running: a second replica on the same
+    /// database (and key ring). It never owns the dir; <paramref name="settings"/> should give it its own ReplicaId.
+    /// </summary>
+    public Task<EngineHost> StartReplicaAsync(Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string?> settings) =>
+        StartOnAsync(DataDir, ownsDataDir: false, configureServices, settings, _configureBuilder);
+
     private static async Task<EngineHost> StartOnAsync(string dataDir, bool ownsDataDir, Action<IServiceCollection>? configureServices,
         IReadOnlyDictionary<string, string?>? settings, Action<IHostApplicationBuilder>? configureBuilder)
     {
