@@ -59,6 +59,10 @@ public sealed class EngineHost : IAsyncDisposable
     public static Task<EngineHost> StartAsync(Action<IHostApplicationBuilder> configureBuilder, IReadOnlyDictionary<string, string?> settings) =>
         StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices: null, settings, configureBuilder);
 
+    /// <summary>As <see cref="StartAsync(Action{IHostApplicationBuilder}, IReadOnlyDictionary{string, string?})"/>, plus services for this host only (a replica started from it does not get them).</summary>
+    public static Task<EngineHost> StartAsync(Action<IHostApplicationBuilder> configureBuilder, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> configureServices) =>
+        StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices, settings, configureBuilder);
+
     /// <summary>Stops this engine (if running) and starts a new one on the same data dir, which the new host then owns.</summary>
     public async Task<EngineHost> RestartAsync(Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
