@@ -29,11 +29,14 @@ public static class EngineExtensions
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(ladybug.KeysPath);
         else Directory.CreateDirectory(ladybug.KeysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
-        services.AddLadybugDatabase(builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions(), ladybug);
-        services.AddDataProtection()
-            .SetApplicationName("Ladybug")
-            .PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));
+        services.AddLadybugDatabase(database, ladybug);
+        var dataProtection = services.AddDataProtection().SetApplicationName("Ladybug");
+        // Replicas on PostgreSQL share one key ring in the database, so a secret sealed on one unseals on every
+        // other; whoever can read the database can then unseal, as whoever can read the key dir could before.
+        if (database.Provider == DatabaseProvider.Postgres) dataProtection.PersistKeysToDbContext<PostgresLadybugDbContext>();
+        else dataProtection.PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));
 
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<ISecretSealer, DataProtectionSecretSealer>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -7,10 +8,13 @@ namespace Ladybug.Engine.Persistence;
 /// <summary>
 /// The same model on PostgreSQL. A type of its own because EF Core picks migrations by context type: the SQLite
 /// migrations (Persistence/Migrations) belong to <see cref="LadybugDbContext"/>, the PostgreSQL ones
-/// (Persistence/PostgresMigrations) to this type, each with its own model snapshot.
+/// (Persistence/PostgresMigrations) to this type, each with its own model snapshot. It also holds the Data
+/// Protection key ring that every replica shares.
 /// </summary>
-public sealed class PostgresLadybugDbContext(DbContextOptions<PostgresLadybugDbContext> options) : LadybugDbContext(options)
+public sealed class PostgresLadybugDbContext(DbContextOptions<PostgresLadybugDbContext> options) : LadybugDbContext(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // PostgreSQL orders timestamptz natively, so no ticks conversion; Npgsql refuses a non-zero offset for

@@ -46,4 +46,20 @@ public sealed class PostgresReplicaTests(EmbeddedPostgres postgres) : IClassFixt
         var outcome = await ReplicaTakeOver.RunAsync(await NewDatabaseAsync(), killSwitchOnPostgres: true, unsafeStep: "init");
         ReplicaTakeOver.AssertInterruptedAndRolledBackOnB(outcome);
     }
+
+    [PostgresFact]
+    public async Task ASecretSealedOnOneReplicaUnsealsOnAnotherThatSharesOnlyTheDatabase()
+    {
+        var database = await NewDatabaseAsync();
+        // Separate data dirs: no key directory in common, only the database.
+        await using var a = await EngineHost.StartAsync(settings: ReplicaTakeOver.Replica("replica-a", database));
+        await using var b = await EngineHost.StartAsync(settings: ReplicaTakeOver.Replica("replica-b", database));
+        Assert.NotEqual(a.DataDir, b.DataDir);
+
+        var sealedOnA = a.Sealer.Seal("kubeconfig of cluster one");
+        var sealedOnB = b.Sealer.Seal("kubeconfig of cluster two");
+
+        Assert.Equal("kubeconfig of cluster one", b.Sealer.Unseal(sealedOnA));
+        Assert.Equal("kubeconfig of cluster two", a.Sealer.Unseal(sealedOnB));
+    }
 }

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Ladybug.Engine.Persistence.PostgresMigrations
 {
     [DbContext(typeof(PostgresLadybugDbContext))]
-    [Migration("20261206122805_Initial")]
+    [Migration("20261206124935_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -509,6 +509,25 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                         .IsUnique();
 
                     b.ToTable("LogLines");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Ladybug.Engine.Clusters.Node", b =>
