@@ -30,13 +30,14 @@ public static class EngineExtensions
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(ladybug.KeysPath);
         else Directory.CreateDirectory(ladybug.KeysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        services.AddDbContextFactory<LadybugDbContext>(options =>
-            options.UseSqlite($"Data Source={ladybug.DatabasePath};Default Timeout=30",
-                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-                .AddInterceptors(new SqliteConnectionSettings()));
-        services.AddDataProtection()
-            .SetApplicationName("Ladybug")
-            .PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddLadybugDatabase(database, ladybug);
+        var dataProtection = services.AddDataProtection().SetApplicationName("Ladybug");
+        // Replicas on PostgreSQL share one key ring in the database, so a secret sealed on one unseals on every
+        // other; whoever can read the database can then unseal, as whoever can read the key dir could before.
+        if (database.Provider == DatabaseProvider.Postgres) dataProtection.PersistKeysToDbContext<PostgresLadybugDbContext>();
+        else dataProtection.PersistKeysToFileSystem(new DirectoryInfo(ladybug.KeysPath));
 
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<ISecretSealer, DataProtectionSecretSealer>();
@@ -48,6 +49,7 @@ public static class EngineExtensions
         services.AddSingleton<BatchedJobLog>();
         services.AddSingleton<IJobLog>(sp => sp.GetRequiredService<BatchedJobLog>());
         services.AddHostedService(sp => sp.GetRequiredService<BatchedJobLog>());
+        services.AddSingleton<JobLeases>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());

@@ -33,4 +33,10 @@ public sealed class EngineOptions
     public int LogRetryMaxDelayMs { get; set; } = 5_000;
     /// <summary>Attempts to store what is left when the console stops; after these the lines are lost and logged as such.</summary>
     public int LogAttemptsOnStop { get; set; } = 5;
+    /// <summary>This replica's name in job leases; empty means machine name and process id.</summary>
+    public string? ReplicaId { get; set; }
+    /// <summary>How long a replica's claim on a running job lasts without renewal; then another replica may take the job over.</summary>
+    public int JobLeaseMs { get; set; } = 30_000;
+    /// <summary>How often a replica renews the leases of its running jobs and looks for jobs it may claim.</summary>
+    public int JobLeaseRenewMs { get; set; } = 10_000;
 }

@@ -56,6 +56,10 @@ public sealed class Job
     /// </summary>
     public string? CreateCallId { get; set; }
     public string? Error { get; set; }
+    /// <summary>The replica that holds this job's lease (see <see cref="JobLeases"/>); after the job ends, the one that ran it last.</summary>
+    public string? Owner { get; set; }
+    /// <summary>When <see cref="Owner"/>'s claim lapses unless renewed; after that any replica may take the job over.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }

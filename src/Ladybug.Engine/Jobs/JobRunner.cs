@@ -23,7 +23,9 @@ public interface IJobQueue
 /// Runs jobs from a bounded channel. Several clusters run at once; one cluster's jobs run one at a
 /// time in the order they were queued. Each plan step's start and end is stored before the next runs,
 /// so after a restart a job resumes at the step that was running (when that step is repeatable) or
-/// fails as Interrupted and is rolled back.
+/// fails as Interrupted and is rolled back. With several replicas on one database, a job runs on the replica that
+/// holds its lease (<see cref="JobLeases"/>); a job whose replica died is taken over, by the same rules, once its
+/// lease lapses.
 /// </summary>
 internal sealed class JobRunner(
     IDbContextFactory<LadybugDbContext> dbFactory,
@@ -33,6 +35,7 @@ internal sealed class JobRunner(
     TimeProvider time,
     IOptions<EngineOptions> options,
     GroupCommit groupCommit,
+    JobLeases leases,
     ILogger<JobRunner> logger) : BackgroundService, IJobQueue
 {
     private readonly Channel<Guid> _queue = Channel.CreateBounded<Guid>(
@@ -42,6 +45,7 @@ internal sealed class JobRunner(
     private readonly Dictionary<Guid, Queue<Guid>> _waitingByCluster = [];
     private readonly Dictionary<Guid, CancellationTokenSource> _running = [];
     private readonly List<Task> _tasks = [];
+    private readonly TimeSpan _renewInterval = TimeSpan.FromMilliseconds(Math.Max(1, options.Value.JobLeaseRenewMs));
     private CancellationToken _stopping;
 
     public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken = default) =>
@@ -61,33 +65,63 @@ internal sealed class JobRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        var scanning = Task.CompletedTask;
         try
         {
             // Dispatched directly, not through the bounded channel: more jobs may be unfinished than it holds,
             // and nothing reads it until this loop is done.
             foreach (var jobId in await UnfinishedJobsAsync(stoppingToken))
                 await DispatchAsync(jobId, stoppingToken);
+            scanning = ScanForClaimableJobsAsync(stoppingToken);
             await foreach (var jobId in _queue.Reader.ReadAllAsync(stoppingToken))
                 await DispatchAsync(jobId, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        await scanning;
         Task[] running;
         lock (_gate) running = [.. _tasks];
         await Task.WhenAll(running);
     }
 
-    /// <summary>On start-up the database, not memory, says what still has to run, oldest first.</summary>
+    /// <summary>
+    /// On start-up the database, not memory, says what still has to run, oldest first: every unfinished job that no
+    /// other live replica holds.
+    /// </summary>
     private async Task<IReadOnlyList<Guid>> UnfinishedJobsAsync(CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var unfinished = await db.Jobs.AsNoTracking()
-            .Where(j => j.State == JobState.Queued || j.State == JobState.Running)
-            .OrderBy(j => j.CreatedAt).Select(j => new { j.Id, j.State }).ToListAsync(cancellationToken);
+        var unfinished = await leases.ClaimableAsync(cancellationToken);
         foreach (var job in unfinished.Where(j => j.State == JobState.Running))
             logger.LogWarning("Job {JobId} was running when the console stopped; resuming or rolling back", job.Id);
         return [.. unfinished.Select(j => j.Id)];
+    }
+
+    /// <summary>
+    /// Picks up what no wake-up announces here: jobs queued on a replica that died before claiming them, jobs
+    /// whose replica's lease lapsed, and jobs that waited for their cluster's older job on another replica.
+    /// </summary>
+    private async Task ScanForClaimableJobsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_renewInterval, time, stoppingToken);
+                try
+                {
+                    foreach (var (jobId, _) in await leases.ClaimableAsync(stoppingToken))
+                        await DispatchAsync(jobId, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Could not look for jobs to claim; trying again in {Interval}", _renewInterval);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Starts the job now, or queues it behind the job its cluster is running.</summary>
@@ -124,7 +158,10 @@ internal sealed class JobRunner(
     // Called under _gate.
     private void Start(Guid clusterId, Guid jobId)
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        // stop: the console stops or the lease is lost, and the job is left for whoever runs it next.
+        // cts: a user's cancel as well, which the job records and rolls back.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         _running[jobId] = cts;
         Task task = null!;
         task = Task.Run(async () =>
@@ -134,14 +171,14 @@ internal sealed class JobRunner(
                 await _slots.WaitAsync(_stopping);
                 try
                 {
-                    await RunAsync(jobId, cts.Token);
+                    await ClaimAndRunAsync(jobId, cts, stop);
                 }
                 finally
                 {
                     _slots.Release();
                 }
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
             catch (Exception ex)
@@ -155,6 +192,7 @@ internal sealed class JobRunner(
                     _running.Remove(jobId);
                     _tasks.Remove(task);
                     cts.Dispose();
+                    stop.Dispose();
                     var waiting = _waitingByCluster[clusterId];
                     if (!_stopping.IsCancellationRequested && waiting.TryDequeue(out var next))
                         Start(clusterId, next);
@@ -166,16 +204,91 @@ internal sealed class JobRunner(
         _tasks.Add(task);
     }
 
-    private async Task RunAsync(Guid jobId, CancellationToken cancellationToken)
+    private async Task ClaimAndRunAsync(Guid jobId, CancellationTokenSource cancel, CancellationTokenSource stop)
+    {
+        // Not claimed: another replica holds it, or its cluster's older job is unfinished; a later scan retries.
+        if (!await leases.TryClaimAsync(jobId, _stopping)) return;
+        using var finished = new CancellationTokenSource();
+        var keeping = KeepLeaseAsync(jobId, cancel, stop, finished.Token);
+        try
+        {
+            await RunAsync(jobId, cancel.Token, stop.Token);
+        }
+        finally
+        {
+            await finished.CancelAsync();
+            await keeping;
+            if (_stopping.IsCancellationRequested)
+                await ReleaseAsync(jobId);
+        }
+    }
+
+    /// <summary>
+    /// Renews the job's lease while it runs, and passes on a cancel asked on another replica. A lease that could not
+    /// be renewed before it lapsed, or that another replica took over, stops the job here without recording
+    /// anything: from then on its state belongs to the replica that claims it.
+    /// </summary>
+    private async Task KeepLeaseAsync(Guid jobId, CancellationTokenSource cancel, CancellationTokenSource stop, CancellationToken finished)
+    {
+        var heldUntil = time.GetUtcNow() + leases.Lease;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_renewInterval, time, finished);
+                var renewedAt = time.GetUtcNow();
+                try
+                {
+                    if (!await leases.RenewAsync(jobId, finished))
+                    {
+                        logger.LogError("Job {JobId} was taken over by another replica; this replica stops running it", jobId);
+                        await stop.CancelAsync();
+                        return;
+                    }
+                    heldUntil = renewedAt + leases.Lease;
+                    if (!cancel.IsCancellationRequested && await leases.CancelRequestedAsync(jobId, finished))
+                        await cancel.CancelAsync();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    if (time.GetUtcNow() >= heldUntil)
+                    {
+                        logger.LogError(ex, "The lease of job {JobId} lapsed: the database refused its renewal; this replica stops running it", jobId);
+                        await stop.CancelAsync();
+                        return;
+                    }
+                    logger.LogWarning(ex, "Could not renew the lease of job {JobId}; retrying", jobId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (finished.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReleaseAsync(Guid jobId)
+    {
+        try
+        {
+            await leases.ReleaseAsync(jobId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Its lease lapses anyway; the job only waits that long for another replica.
+            logger.LogWarning(ex, "Could not release the lease of job {JobId} while stopping", jobId);
+        }
+    }
+
+    private async Task RunAsync(Guid jobId, CancellationToken cancellationToken, CancellationToken stopping)
     {
         await using var scope = scopes.CreateAsyncScope();
         Job job;
         List<JobStep> previousSteps;
-        await using (var db = await dbFactory.CreateDbContextAsync(_stopping))
+        await using (var db = await dbFactory.CreateDbContextAsync(stopping))
         {
-            job = await db.Jobs.SingleAsync(j => j.Id == jobId, _stopping);
+            job = await db.Jobs.SingleAsync(j => j.Id == jobId, stopping);
             if (job.IsFinished) return;
-            previousSteps = await db.JobSteps.Where(s => s.JobId == jobId).OrderBy(s => s.Id).ToListAsync(_stopping);
+            previousSteps = await db.JobSteps.Where(s => s.JobId == jobId).OrderBy(s => s.Id).ToListAsync(stopping);
         }
 
         var context = new JobContext(job, dbFactory, log, events, time, scope.ServiceProvider, groupCommit);
@@ -233,14 +346,14 @@ internal sealed class JobRunner(
             await SaveJobAsync(job);
             PublishJob(job);
 
-            var record = await context.StartStepAsync(planStep.Name, null, _stopping);
+            var record = await context.StartStepAsync(planStep.Name, null, stopping);
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await planStep.Run(context, cancellationToken);
                 await context.FinishStepAsync(record, StepState.Succeeded, null, null);
             }
-            catch (Exception) when (_stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
                 // The console is stopping, and a step may fail in any way when its work is cut off (an SSH
                 // error rather than a cancellation): leave the job and the step Running so the next start
@@ -332,6 +445,9 @@ internal sealed class JobRunner(
         db.Entry(job).State = EntityState.Modified;
         // CancelRequested is written only by CancelAsync; never overwrite it with a stale copy.
         db.Entry(job).Property(j => j.CancelRequested).IsModified = false;
+        // The lease is JobLeases' alone: a stale copy would hand the job back or extend a lease it no longer holds.
+        db.Entry(job).Property(j => j.Owner).IsModified = false;
+        db.Entry(job).Property(j => j.LeaseExpiresAt).IsModified = false;
         await db.SaveChangesAsync(CancellationToken.None);
     }
 

@@ -6,8 +6,17 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Ladybug.Engine.Persistence;
 
-public sealed class LadybugDbContext(DbContextOptions<LadybugDbContext> options) : DbContext(options)
+public class LadybugDbContext : DbContext
 {
+    public LadybugDbContext(DbContextOptions<LadybugDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>For <see cref="PostgresLadybugDbContext"/>, which needs options of its own type.</summary>
+    protected LadybugDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     public DbSet<Cluster> Clusters => Set<Cluster>();
     public DbSet<NodePool> NodePools => Set<NodePool>();
     public DbSet<Node> Nodes => Set<Node>();

@@ -59,6 +59,10 @@ public sealed class EngineHost : IAsyncDisposable
     public static Task<EngineHost> StartAsync(Action<IHostApplicationBuilder> configureBuilder, IReadOnlyDictionary<string, string?> settings) =>
         StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices: null, settings, configureBuilder);
 
+    /// <summary>As <see cref="StartAsync(Action{IHostApplicationBuilder}, IReadOnlyDictionary{string, string?})"/>, plus services for this host only (a replica started from it does not get them).</summary>
+    public static Task<EngineHost> StartAsync(Action<IHostApplicationBuilder> configureBuilder, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> configureServices) =>
+        StartOnAsync(NewDataDir(), ownsDataDir: true, configureServices, settings, configureBuilder);
+
     /// <summary>Stops this engine (if running) and starts a new one on the same data dir, which the new host then owns.</summary>
     public async Task<EngineHost> RestartAsync(Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -67,6 +71,13 @@ public sealed class EngineHost : IAsyncDisposable
         _ownsDataDir = false;
         return next;
     }
+
+    /// <summary>
+    /// Starts another engine on this one's data dir while this one keeps running: a second replica on the same
+    /// database (and key ring). It never owns the dir; <paramref name="settings"/> should give it its own ReplicaId.
+    /// </summary>
+    public Task<EngineHost> StartReplicaAsync(Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string?> settings) =>
+        StartOnAsync(DataDir, ownsDataDir: false, configureServices, settings, _configureBuilder);
 
     private static async Task<EngineHost> StartOnAsync(string dataDir, bool ownsDataDir, Action<IServiceCollection>? configureServices,
         IReadOnlyDictionary<string, string?>? settings, Action<IHostApplicationBuilder>? configureBuilder)

@@ -12,6 +12,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Kind).HasConversion<string>().HasMaxLength(20);
         builder.Property(j => j.State).HasConversion<string>().HasMaxLength(20);
         builder.Property(j => j.CreateCallId).HasMaxLength(200);
+        builder.Property(j => j.Owner).HasMaxLength(200);
         builder.HasIndex(j => new { j.ClusterId, j.CreatedAt });
         builder.HasIndex(j => j.State);
         builder.HasMany(j => j.Steps).WithOne().HasForeignKey(s => s.JobId).OnDelete(DeleteBehavior.Cascade);
