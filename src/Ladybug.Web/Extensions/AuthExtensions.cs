@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Ladybug.Web.Extensions;
 
@@ -61,6 +62,8 @@ public static class AuthExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(LadybugAuthentication.Scheme).RequireAuthenticatedUser().Build());
         builder.Services.AddCascadingAuthenticationState();
+        // Before Blazor registers its own (TryAdd): open pages recheck their session every minute.
+        builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingSessionState>();
         builder.Services.AddHostedService<AdministratorSeeder>();
         return builder;
     }
