@@ -26,6 +26,7 @@ public static class LadybugCli
         root.Subcommands.Add(ClusterOutputCommands.Kubeconfig(options, env));
         root.Subcommands.Add(ClusterOutputCommands.Logs(options, env));
         root.Subcommands.Add(ConfigCommands.Build(options, env));
+        root.Subcommands.Add(AccountCommands.Unlock(options, env));
         root.Subcommands.Add(Healthy(options, env));
         root.Subcommands.Add(VersionCommand(env));
         return root;

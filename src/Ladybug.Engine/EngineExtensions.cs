@@ -24,7 +24,7 @@ public static class EngineExtensions
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section);
 
         var ladybug = builder.Configuration.GetSection(LadybugOptions.Section).Get<LadybugOptions>() ?? new LadybugOptions();
-        Directory.CreateDirectory(ladybug.DataDir);
+        DataDirectoryPermissions.CreateOwnerOnly(ladybug);
         // The key ring is what unseals every stored secret: readable by the console's user only. It is not wrapped
         // by a further key (Data Protection's "XML encryptor"): on Linux that key would sit beside it on the same disk.
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(ladybug.KeysPath);
@@ -44,6 +44,7 @@ public static class EngineExtensions
         services.AddSingleton<IProvisioningEvents, ProvisioningEventBroadcaster>();
 
         // Order matters: hosted services start in registration order, so the database is ready first.
+        services.AddHostedService<DataDirectoryPermissions>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<GroupCommit>();
         services.AddSingleton<BatchedJobLog>();
@@ -55,6 +56,7 @@ public static class EngineExtensions
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
 
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);
         services.AddSingleton<AccountService>();
         services.AddSingleton<ClusterService>();
         services.AddSingleton<ClusterQueries>();

@@ -1,3 +1,4 @@
+using Ladybug.Sandbox.Emulator;
 using Ladybug.Sandbox.Machines;
 using Ladybug.Sandbox.Simulator;
 using Ladybug.Sandbox.Simulator.Network;
@@ -20,11 +21,27 @@ public sealed record AgedCertificates(IReadOnlyList<string> ControlPlanes, DateT
 
 /// <summary>
 /// The sandbox's own controls, outside Tumblebug's paths: faults can be changed while it runs (the E2E suite does
-/// this against a running console), the calls it served can be counted, and its VMs listed.
+/// this against a running console), the calls it served can be counted, and its VMs listed. They need the emulator's
+/// own Basic credentials like Tumblebug's paths do: faults and VM power are as powerful as the cloud itself, and the
+/// loopback port is reachable by every local user.
 /// </summary>
 internal static class SandboxAdminApi
 {
     public const string BasePath = "/sandbox";
+
+    /// <summary>Before routing and body binding, so an anonymous caller learns nothing, not even that its body was malformed.</summary>
+    public static IApplicationBuilder UseSandboxAdminCredentials(this IApplicationBuilder app, SandboxOptions options) =>
+        app.Use(async (http, next) =>
+        {
+            if (!http.Request.Path.StartsWithSegments(BasePath) || EmulatorCredentials.Match(http.Request, options))
+            {
+                await next(http);
+                return;
+            }
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"ladybug-sandbox\"";
+            await Results.Json(new { message = "The sandbox's admin API needs the emulator's Basic credentials (Ladybug:Sandbox:User/Password)." },
+                statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(http);
+        });
 
     public static IEndpointRouteBuilder MapSandboxAdmin(this IEndpointRouteBuilder app)
     {

@@ -94,6 +94,7 @@ public sealed class SandboxCloud : IAsyncDisposable
                 .AddSingleton(new EmulatorServices(state, catalog, provisioner, machines, control, new InitializationClock(options.InitializationDelay), ledger) { Termination = termination });
             var app = builder.Build();
             app.UseMiddleware<TumblebugGate>();
+            app.UseSandboxAdminCredentials(options);
             app.MapTumblebugEmulator();
             app.MapSandboxAdmin();
             await app.StartAsync(cancellationToken);

@@ -16,6 +16,7 @@ builder.AddMcksApi();
 
 var app = builder.Build();
 
+app.UseLadybugSecurity();
 app.UseLadybugConsole();
 app.UseMcksApi();
 app.UseLadybugAuth();

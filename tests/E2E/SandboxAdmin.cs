@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using Ladybug.Sandbox;
 
 namespace Ladybug.Tests.E2E;
@@ -7,9 +9,15 @@ namespace Ladybug.Tests.E2E;
 /// The sandbox cloud's own controls, as a test sees them from outside the console: faults changed while it runs,
 /// and the VMs it holds with their sshd processes.
 /// </summary>
-public sealed class SandboxAdmin(Uri address, string stateDirectory) : IDisposable
+public sealed class SandboxAdmin(Uri address, string stateDirectory, string user, string password) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = address,
+        Timeout = TimeSpan.FromSeconds(10),
+        // The admin API asks for the emulator's own Basic credentials, like its Tumblebug paths.
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))) },
+    };
 
     public async Task<IReadOnlyList<SandboxMachineInfo>> MachinesAsync() =>
         await _http.GetFromJsonAsync<List<SandboxMachineInfo>>("sandbox/machines") ?? [];

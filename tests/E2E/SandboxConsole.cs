@@ -44,6 +44,9 @@ public class SandboxConsole : IAsyncLifetime
         ["Ladybug:Sandbox:Timing:InfraTerminatePollInterval"] = Format(TimeSpan.FromMilliseconds(200)),
         ["Ladybug:Tumblebug:DeleteRetryDelay"] = Format(TimeSpan.FromMilliseconds(200)),
         ["Ladybug:Engine:LogFlushIntervalMs"] = "20",
+        // The emulator's credentials, for its Tumblebug paths (the console) and its admin paths (Sandbox).
+        ["Ladybug:Sandbox:User"] = "e2e",
+        ["Ladybug:Sandbox:Password"] = "e2e-sandbox-secret",
         ["Ladybug:Bootstrap:WaitReadyTimeout"] = Format(TimeSpan.FromSeconds(60)),
     };
 
@@ -55,7 +58,7 @@ public class SandboxConsole : IAsyncLifetime
         var stateDir = Path.Combine(dataDir, "sandbox");
         Settings["Ladybug:Sandbox:StateDir"] = stateDir;
         _host = await ConsoleHost.StartAsync(Settings, dataDir);
-        Sandbox = new SandboxAdmin(sandboxUrl, stateDir);
+        Sandbox = new SandboxAdmin(sandboxUrl, stateDir, Settings["Ladybug:Sandbox:User"], Settings["Ladybug:Sandbox:Password"]);
     }
 
     public async Task DisposeAsync()

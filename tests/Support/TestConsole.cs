@@ -72,6 +72,12 @@ public sealed class TestConsole : WebApplicationFactory<Program>
         // Seeded and scripted clusters name endpoints no test serves (203.0.113.x): a console that watches them would
         // reach off this machine. Tests on the sandbox turn the watch on.
         builder.UseSetting("Ladybug:Watch:Enabled", "false");
+        // Many tests share one console and one client address, and some send wrong passwords on purpose: the sign-in
+        // throttles and the lockout would turn their 401s into 429s. Security tests switch them back on in their settings.
+        builder.UseSetting("Ladybug:SignIn:LockoutFailures", "0");
+        builder.UseSetting("Ladybug:SignIn:FailuresPerMinutePerAddress", "0");
+        builder.UseSetting("Ladybug:SignIn:FailuresPerMinutePerUser", "0");
+        builder.UseSetting("Ladybug:SignIn:FormPostsPerMinutePerAddress", "0");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         if (_services is not null) builder.ConfigureTestServices(_services);

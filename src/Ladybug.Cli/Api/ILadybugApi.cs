@@ -41,4 +41,8 @@ public interface ILadybugApi
 
     [Delete("/mcks/ns/{ns}/clusters/{cluster}/nodes/{node}")]
     Task<IApiResponse<ApiStatus>> RemoveNodeAsync(string ns, string cluster, string node, bool? wait, CancellationToken cancellationToken);
+
+    /// <summary>Lifts the lock repeated wrong passwords put on an account: 204, or 404 when it was not locked.</summary>
+    [Post("/api/accounts/{user}/unlock")]
+    Task<IApiResponse> UnlockAccountAsync(string user, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
+using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -39,7 +40,45 @@ internal sealed partial class ClusterProvisioner
                 (cluster.InfraId is null ? "" : $"\nMachines may remain in {cluster.InfraNamespace}/{cluster.InfraId}."), false),
         };
         await context.SetPhaseAsync(ClusterPhase.Failed, reason, message, cancellationToken);
+        if (context.Job.Kind is JobKind.Rollback or JobKind.DeleteCluster)
+            await ShowUndeletedNodesAsync(context, cluster, failure, cancellationToken);
         return rollback;
+    }
+
+    /// <summary>
+    /// A delete or rollback that failed left its nodes Deleting, which a Failed cluster never resolves: each is shown as it
+    /// is instead — Deleted when the cloud no longer has its machine, Failed (saying its machine remains, or may) otherwise.
+    /// </summary>
+    private async Task ShowUndeletedNodesAsync(JobContext context, Cluster cluster, JobFailure failure, CancellationToken cancellationToken)
+    {
+        List<string> deleting;
+        await using (var db = await context.OpenDbAsync(cancellationToken))
+            deleting = await db.Nodes.Where(n => n.ClusterId == context.ClusterId && n.Status == NodeStatus.Deleting && n.DeletedAt == null)
+                .Select(n => n.Name).ToListAsync(cancellationToken);
+        if (deleting.Count == 0) return;
+        HashSet<string>? remaining = null;
+        if (cluster is { InfraNamespace: { } ns, InfraId: { } groupId })
+        {
+            try
+            {
+                remaining = (await infrastructure.GetMachinesAsync(ns, groupId, cancellationToken)).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            }
+            catch (InfrastructureException ex) when (ex.NotFound)
+            {
+                remaining = [];
+            }
+            catch (InfrastructureException ex)
+            {
+                logger.LogWarning("Could not ask the cloud which machines of {Group} remain after a failed {Kind}: {Message}", groupId, context.Job.Kind, ex.Message);
+            }
+        }
+        var gone = remaining is null ? [] : deleting.Where(n => !remaining.Contains(n)).ToList();
+        var kept = deleting.Except(gone).ToList();
+        if (gone.Count > 0) await MarkNodesDeletedAsync(context, gone, cancellationToken);
+        if (kept.Count > 0)
+            await context.SetNodeStatusAsync(kept, NodeStatus.Failed, remaining is null
+                ? $"Deleting its machine failed ({failure.Reason}) and the cloud could not say whether it remains; delete the cluster to retry."
+                : $"Its machine remains: deleting it failed ({failure.Reason}); delete the cluster to retry.", cancellationToken);
     }
 
     /// <summary>Undoes what the failed job left behind, as far as the cluster did not ask to keep it.</summary>
@@ -54,8 +93,10 @@ internal sealed partial class ClusterProvisioner
         switch (failed.Kind)
         {
             case JobKind.Create:
-                await DeleteAllMachinesAsync(context, cancellationToken);
-                await AppendToMessageAsync(context, "The machines were deleted.", cancellationToken);
+                var recorded = await DeleteRecordedMachinesAsync(context, cancellationToken);
+                // Say only what is known: with no group recorded there was nothing to delete, not "machines deleted".
+                await AppendToMessageAsync(context, recorded ? "The machines were deleted."
+                    : "No machines were recorded for it, so none were deleted.", cancellationToken);
                 break;
             case JobKind.AddNodes:
                 await RemoveAddedNodesAsync(context, failed, cancellationToken);
@@ -100,10 +141,15 @@ internal sealed partial class ClusterProvisioner
     }
 
     /// <summary>Deleting a cluster: every machine and per-cluster resource goes; the rows stay as history.</summary>
-    public async Task DeleteAllMachinesAsync(JobContext context, CancellationToken cancellationToken)
+    public Task DeleteAllMachinesAsync(JobContext context, CancellationToken cancellationToken) =>
+        DeleteRecordedMachinesAsync(context, cancellationToken);
+
+    /// <summary>Deletes every machine; whether the cluster had a recorded machine group to delete at all.</summary>
+    private async Task<bool> DeleteRecordedMachinesAsync(JobContext context, CancellationToken cancellationToken)
     {
         var state = await ReadRecordedStateAsync(context, cancellationToken);
         await context.SetNodeStatusAsync([.. state.Nodes.Select(n => n.Name)], NodeStatus.Deleting, null, cancellationToken);
+        var recorded = state.Cluster is { InfraNamespace: not null, InfraId: not null };
         if (state.Cluster is { InfraNamespace: { } ns, InfraId: { } groupId })
         {
             context.Info($"Deleting every machine of {ns}/{groupId}");
@@ -111,6 +157,7 @@ internal sealed partial class ClusterProvisioner
                 () => infrastructure.DeleteAllAsync(ns, groupId, cancellationToken));
         }
         await MarkNodesDeletedAsync(context, state.Nodes.Select(n => n.Name).ToList(), cancellationToken);
+        return recorded;
     }
 
     /// <summary>The last step of a delete: the cluster becomes Deleted (its name is free again) and its kubeconfig is dropped.</summary>
@@ -130,6 +177,8 @@ internal sealed partial class ClusterProvisioner
         await using (var db = await context.OpenDbAsync(cancellationToken))
         {
             cluster = await db.Clusters.SingleAsync(c => c.Id == context.ClusterId, cancellationToken);
+            // A rollback resumed after a restart may reach here twice; the message says it once.
+            if (cluster.Message?.EndsWith(text, StringComparison.Ordinal) == true) return;
             cluster.Message = string.IsNullOrEmpty(cluster.Message) ? text : $"{cluster.Message}\n{text}";
             cluster.UpdatedAt = context.Time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);

@@ -3,6 +3,7 @@ using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Ladybug.Engine.Clusters;
 
@@ -15,8 +16,15 @@ public sealed class ClusterService(
     IJobQueue queue,
     IProvisioningEvents events,
     TimeProvider time,
-    IEnumerable<IClusterSpecCheck> checks)
+    IEnumerable<IClusterSpecCheck> checks,
+    ILogger<ClusterService> logger)
 {
+    /// <summary>
+    /// Creates check the name and insert one at a time, so two creates of one name in this console never both reach the
+    /// unique index: the loser gets the ordinary 400, not a failed INSERT that EF Core logs as an error with its stack.
+    /// </summary>
+    private readonly SemaphoreSlim _naming = new(1, 1);
+
     /// <summary>The validator's rules, plus the ones that need stored data (unique name) or the cloud (known connections).</summary>
     public async Task<ValidationErrors> ValidateAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
     {
@@ -42,25 +50,33 @@ public sealed class ClusterService(
         var now = time.GetUtcNow();
         var cluster = Cluster.FromSpec(spec, now);
         var job = new Job { ClusterId = cluster.Id, Kind = JobKind.Create, CreatedAt = now };
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        await _naming.WaitAsync(cancellationToken);
+        try
         {
+            // Validated above, but another create of the same name may have been stored since.
+            if (await NameTakenAsync(spec.Namespace, spec.Name, cancellationToken))
+            {
+                logger.LogInformation("Create of cluster {Namespace}/{Name} refused: another create of that name was stored first", spec.Namespace, spec.Name);
+                throw NameTaken(spec);
+            }
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.Clusters.Add(cluster);
             db.Jobs.Add(job);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                if (!await NameTakenAsync(spec.Namespace, spec.Name, CancellationToken.None)) throw;
-                // Lost a race with another create of the same name: the unique index decided.
-                var duplicate = new ValidationErrors();
-                duplicate.Add("name", $"A cluster named '{spec.Name}' already exists in namespace '{spec.Namespace}'.");
-                throw new ClusterValidationException(duplicate);
-            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            _naming.Release();
         }
         await EnqueueAsync(job, cancellationToken);
         return cluster;
+    }
+
+    private static ClusterValidationException NameTaken(ClusterSpec spec)
+    {
+        var duplicate = new ValidationErrors();
+        duplicate.Add("name", $"A cluster named '{spec.Name}' already exists in namespace '{spec.Namespace}'.");
+        return new ClusterValidationException(duplicate);
     }
 
     /// <summary>Adds worker pools to a provisioned cluster.</summary>

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -65,7 +62,7 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
                 // the outcome under the request id all the same (middlewares/responseBodyDump.go:14-80 @v0.13.0).
                 http.RequestAborted = lifetime.ApplicationStopping;
             }
-            if (!PublicPaths.Contains(path, StringComparer.Ordinal) && !Authorized(http.Request))
+            if (!PublicPaths.Contains(path, StringComparer.Ordinal) && !EmulatorCredentials.Match(http.Request, options))
             {
                 http.Response.Headers.WWWAuthenticate = "basic realm=Restricted";
                 await WriteAsync(http, TumblebugEmulatorApi.Error(StatusCodes.Status401Unauthorized, "Unauthorized"));
@@ -125,24 +122,6 @@ internal sealed class TumblebugGate(RequestDelegate next, SandboxOptions options
         {
             request.Body.Position = 0;
         }
-    }
-
-    private bool Authorized(HttpRequest request)
-    {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
-            || !header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
-            return false;
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        var expected = $"{options.User}:{options.Password}";
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(decoded), Encoding.UTF8.GetBytes(expected));
     }
 
     private static Task WriteAsync(HttpContext http, IResult result) => result.ExecuteAsync(http);

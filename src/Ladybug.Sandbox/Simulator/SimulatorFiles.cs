@@ -66,12 +66,18 @@ public static class SimulatorFileStore
     public static T? Read<T>(string path) where T : class =>
         File.Exists(path) ? JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) : null;
 
-    /// <summary>Writes to a temporary file and renames it, so a reader never sees half a document.</summary>
+    /// <summary>
+    /// Writes to a temporary file and renames it, so a reader never sees half a document. Owner-only (600): documents
+    /// such as kubernetes.json hold a cluster's CA key, and the sandbox and its simulator run as one user.
+    /// </summary>
     public static void Write<T>(string path, T value)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(value, Json));
+        var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(temp, file))
+            JsonSerializer.Serialize(stream, value, Json);
         File.Move(temp, path, overwrite: true);
     }
 

@@ -30,6 +30,11 @@ internal sealed class McksErrorFilter(ILogger<McksErrorFilter> logger) : IEndpoi
                 ? McksResults.NotFound(ex.Message)
                 : McksResults.Status(StatusCodes.Status502BadGateway, $"The cloud broker failed: {ex.Message}");
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The server stopped reading the body (e.g. 413 past Ladybug:Security:MaxRequestBodyBytes): the client's fault, not ours.
+            return McksResults.Status(ex.StatusCode, ex.Message);
+        }
         catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             throw;

@@ -17,7 +17,7 @@ internal sealed class McksStatusBodies(RequestDelegate next)
         var response = context.Response;
         if (response.HasStarted || response.StatusCode < 400 || response.ContentLength > 0 || response.ContentType is not null)
             return;
-        var message = response.StatusCode == StatusCodes.Status401Unauthorized
+        var message = response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests
             ? await SignInMessageAsync(context)
             : ReasonPhrases.GetReasonPhrase(response.StatusCode);
         await McksResults.Status(response.StatusCode, message).ExecuteAsync(context);

@@ -1,8 +1,11 @@
 using Ladybug.Engine.Accounts;
 using Ladybug.Web.Auth;
+using Ladybug.Web.Security;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Ladybug.Web.Extensions;
 
@@ -15,6 +18,13 @@ public static class AuthExtensions
     /// </summary>
     public static IHostApplicationBuilder AddLadybugAuth(this IHostApplicationBuilder builder)
     {
+        var signIn = builder.Configuration.GetSection(SignInOptions.Section).Get<SignInOptions>() ?? new SignInOptions();
+        var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<BasicCredentialCache>();
+        builder.Services.AddSignInRateLimits(signIn);
+        builder.Services.AddLadybugForwardedHeaders(security);
         builder.Services.AddAuthentication(LadybugAuthentication.Scheme)
             .AddPolicyScheme(LadybugAuthentication.Scheme, "Cookie, Basic or Bearer", options =>
             {
@@ -29,11 +39,14 @@ public static class AuthExtensions
             .AddCookie(LadybugAuthentication.Cookie, options =>
             {
                 options.LoginPath = LadybugAuthentication.LoginPath;
-                options.Cookie.Name = "ladybug.auth";
+                options.Cookie.Name = LadybugAuthentication.CookieName;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the request came over HTTPS (through a known proxy's X-Forwarded-Proto too); always with HSTS on.
+                options.Cookie.SecurePolicy = security.Hsts ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 options.SlidingExpiration = true;
-                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.ExpireTimeSpan = signIn.SessionIdleTimeout;
+                options.Events.OnValidatePrincipal = CookieSessions.ValidatePrincipalAsync;
                 options.Events.OnRedirectToLogin = context =>
                 {
                     if (LadybugAuthentication.IsMachinePath(context.Request.Path))
@@ -49,14 +62,35 @@ public static class AuthExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(LadybugAuthentication.Scheme).RequireAuthenticatedUser().Build());
         builder.Services.AddCascadingAuthenticationState();
+        // Before Blazor registers its own (TryAdd): open pages recheck their session every minute.
+        builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingSessionState>();
         builder.Services.AddHostedService<AdministratorSeeder>();
         return builder;
     }
 
+    /// <summary>
+    /// First in the pipeline: the client's real address and scheme from a known proxy, HSTS when switched on, the
+    /// security headers and the request body cap, before anything reads a body or writes an answer.
+    /// </summary>
+    public static WebApplication UseLadybugSecurity(this WebApplication app)
+    {
+        var security = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        if (security.KnownProxies.Concat(security.KnownNetworks).Any(p => !string.IsNullOrWhiteSpace(p)))
+            app.UseForwardedHeaders();
+        if (security.Hsts)
+            app.UseHsts();
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<RequestBodyLimit>();
+        return app;
+    }
+
     public static WebApplication UseLadybugAuth(this WebApplication app)
     {
+        // Before authentication: a throttled sign-in post costs no password hash.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<CrossSiteRequestGuard>();
         // Antiforgery validates forms (sign-in, sign-out) and must run after authentication.
         app.UseAntiforgery();
         return app;

@@ -37,7 +37,8 @@ public static class ConsoleExtensions
     public static WebApplication MapLadybugConsole(this WebApplication app)
     {
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor's own frame-ancestors policy is 'self'; no page of the console is meant to be framed (SecurityHeaders).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = "'none'");
         return app;
     }
 

@@ -114,7 +114,7 @@ public sealed class SandboxFaultTests
     {
         await using var cloud = await TestSandbox.StartAsync();
         await using var client = TumblebugTestClient.For(cloud);
-        using var admin = new HttpClient { BaseAddress = cloud.Address };
+        using var admin = TestSandbox.AdminClient(cloud);
 
         var put = await admin.PutAsJsonAsync("sandbox/faults", new SandboxFaults { FailCreateOnConnections = ["aws-ap-northeast-1"] });
         var error = await Assert.ThrowsAsync<InfrastructureException>(() =>

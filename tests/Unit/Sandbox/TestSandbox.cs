@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Net.Sockets;
 using Ladybug.Sandbox;
 
@@ -34,6 +36,15 @@ internal static class TestSandbox
         };
         configure?.Invoke(options);
         return await SandboxCloud.StartAsync(options);
+    }
+
+    /// <summary>A client of the sandbox's admin API (/sandbox/*) with the emulator's credentials.</summary>
+    public static HttpClient AdminClient(SandboxCloud cloud)
+    {
+        var client = new HttpClient { BaseAddress = cloud.Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{cloud.User}:{cloud.Password}")));
+        return client;
     }
 
     /// <summary>Every process whose command line mentions <paramref name="directory"/> (each VM's sshd names its own config there).</summary>

@@ -11,6 +11,17 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Name).HasMaxLength(100).IsRequired();
         builder.HasIndex(u => u.Name).IsUnique();
+        builder.Property(u => u.SecurityStamp).HasMaxLength(64).IsRequired();
+    }
+}
+
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> builder)
+    {
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.UserName).HasMaxLength(100).IsRequired();
+        builder.HasIndex(s => s.UserName);
     }
 }
 

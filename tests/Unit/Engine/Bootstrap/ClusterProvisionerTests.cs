@@ -180,6 +180,24 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenTheRollbackFailsTooTheNodesShowTheirMachinesRemainInsteadOfStayingDeleting()
+    {
+        _machines.Fail("w1-2", "join-worker");
+        _infrastructure.DeleteAllFails = true;
+        var created = await Clusters.CreateAsync(Spec());
+        var cluster = await WaitForAsync(created.Id, (c, jobs) => jobs.Any(j => j.Kind == JobKind.Rollback && j.IsFinished));
+
+        Assert.Equal(ClusterPhase.Failed, cluster.Phase);
+        Assert.Contains("The rollback failed too", cluster.Message);
+        Assert.DoesNotContain("The machines were deleted.", cluster.Message);
+        Assert.All(await AllNodesAsync(created.Id), n =>
+        {
+            Assert.Equal(NodeStatus.Failed, n.Status);
+            Assert.Contains("Its machine remains", n.StatusMessage);
+        });
+    }
+
+    [Fact]
     public async Task AClusterThatAskedToKeepItsMachinesKeepsThemAfterAFailure()
     {
         _machines.Fail("cp-1", "kubeadm-init");

@@ -120,6 +120,9 @@ internal sealed class InstantInfrastructure : IInfrastructure
     /// <summary>While set, reading a group's machines fails as a broker that is down does.</summary>
     public bool MachinesUnreadable { get; set; }
 
+    /// <summary>While set, deleting a whole group fails and its machines stay (Tumblebug answering 500 while VMs terminate).</summary>
+    public bool DeleteAllFails { get; set; }
+
     /// <summary>The machine answers at another public IP and SSH port from now on (stopped and started again, say).</summary>
     public void Move(string machineId, string publicIp, int sshPort) =>
         _machines[machineId] = _machines[machineId] with { PublicIp = publicIp, SshPort = sshPort };
@@ -174,6 +177,7 @@ internal sealed class InstantInfrastructure : IInfrastructure
 
     public Task DeleteAllAsync(string ns, string groupId, CancellationToken cancellationToken)
     {
+        if (DeleteAllFails) throw new InfrastructureException($"Deleting {ns}/{groupId} failed: Tumblebug answered 500.");
         _machines.Clear();
         DeletedGroups.Enqueue($"{ns}/{groupId}");
         return Task.CompletedTask;

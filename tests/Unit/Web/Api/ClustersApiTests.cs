@@ -151,14 +151,16 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
     }
 
     [Fact]
-    public async Task CreateAcceptsABodySentWithoutAJsonContentTypeLikeCurlData()
+    public async Task CreateRefusesABodySentWithoutAJsonContentTypeLikeCurlData()
     {
+        // A cross-site form can send exactly this; scripts add -H 'Content-Type: application/json' (issue 16, item 3).
         var content = new StringContent(McksSampleBody("form-typed"));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
 
         var response = await _admin.PostAsync(Clusters(McksApiFixture.NewNamespace()), content);
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var status = await response.ReadStatusAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("application/json", status.Message);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class RoutesTests : ComponentTest
     [InlineData("/clusters/default/edge")]
     [InlineData("/connections")]
     [InlineData("/account/tokens")]
+    [InlineData("/account/users")]
     public void SignedOutVisitorIsSentToSignInWithTheWayBack(string path)
     {
         var navigation = Services.GetRequiredService<NavigationManager>();
