@@ -71,6 +71,15 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastFailedSignInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -80,6 +89,11 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -88,14 +102,47 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("Ladybug.Engine.Accounts.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserName");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("Ladybug.Engine.Clusters.Cluster", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AdminCertificateExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ApiEndpoint")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ApiServerCertificateExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CertificatesCheckMessage")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("CertificatesCheckedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Cni")
                         .IsRequired()
@@ -115,6 +162,16 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.Property<string>("DnsDomain")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Health")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("HealthReason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("HealthSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("InfraId")
                         .HasColumnType("text");
@@ -179,6 +236,10 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("WatchMode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Namespace", "Name")
@@ -194,12 +255,24 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AllocatableCpu")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AllocatableMemory")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("ClusterId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Connection")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ContainerRuntime")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Cordoned")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -210,6 +283,10 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
 
                     b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EtcdHealth")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
 
                     b.Property<string>("HostKeyFingerprint")
                         .HasColumnType("text");
@@ -227,6 +304,12 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("OsImage")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("PodCount")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("PoolId")
                         .HasColumnType("uuid");
 
@@ -235,6 +318,16 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
 
                     b.Property<string>("PublicIp")
                         .HasColumnType("text");
+
+                    b.Property<string>("Readiness")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("ReadinessReason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ReadinessSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Region")
                         .IsRequired()
@@ -265,6 +358,9 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                         .HasColumnType("character varying(20)");
 
                     b.Property<string>("StatusMessage")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TopologyLabels")
                         .HasColumnType("text");
 
                     b.Property<string>("Zone")

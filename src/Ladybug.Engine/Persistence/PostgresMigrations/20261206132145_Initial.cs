@@ -74,7 +74,15 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     InfraId = table.Column<string>(type: "text", nullable: true),
                     LeaderNodeName = table.Column<string>(type: "text", nullable: true),
                     ApiEndpoint = table.Column<string>(type: "text", nullable: true),
-                    SealedKubeconfig = table.Column<string>(type: "text", nullable: true)
+                    SealedKubeconfig = table.Column<string>(type: "text", nullable: true),
+                    AdminCertificateExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ApiServerCertificateExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CertificatesCheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CertificatesCheckMessage = table.Column<string>(type: "text", nullable: true),
+                    Health = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    HealthReason = table.Column<string>(type: "text", nullable: true),
+                    HealthSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    WatchMode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -147,11 +155,28 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     PasswordHash = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    FailedSignIns = table.Column<int>(type: "integer", nullable: false),
+                    LastFailedSignInAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "UserSessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserSessions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -206,7 +231,18 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     HostKeyFingerprint = table.Column<string>(type: "text", nullable: true),
                     KubeletVersion = table.Column<string>(type: "text", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Readiness = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    ReadinessReason = table.Column<string>(type: "text", nullable: true),
+                    ReadinessSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    OsImage = table.Column<string>(type: "text", nullable: true),
+                    ContainerRuntime = table.Column<string>(type: "text", nullable: true),
+                    AllocatableCpu = table.Column<string>(type: "text", nullable: true),
+                    AllocatableMemory = table.Column<string>(type: "text", nullable: true),
+                    PodCount = table.Column<int>(type: "integer", nullable: true),
+                    Cordoned = table.Column<bool>(type: "boolean", nullable: false),
+                    TopologyLabels = table.Column<string>(type: "text", nullable: true),
+                    EtcdHealth = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -301,6 +337,11 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                 table: "Users",
                 column: "Name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserSessions_UserName",
+                table: "UserSessions",
+                column: "UserName");
         }
 
         /// <inheritdoc />
@@ -329,6 +370,9 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
 
             migrationBuilder.DropTable(
                 name: "Users");
+
+            migrationBuilder.DropTable(
+                name: "UserSessions");
 
             migrationBuilder.DropTable(
                 name: "Jobs");
