@@ -319,7 +319,7 @@ internal static class WatchBench
             cluster.Publish();
             var port = FreePort();
             var api = new KubeApiEndpoints(cluster._store, () => "1.30.14", "127.0.0.1", TimeProvider.System);
-            cluster._server = await KubeApiServer.StartAsync(new IPEndPoint(IPAddress.Loopback, port), pki.Serving, pki.CaCopy(), api, _ => true,
+            cluster._server = await KubeApiServer.StartAsync(new IPEndPoint(IPAddress.Loopback, port), pki.Serving, pki.CaCopy(), api, _ => true, () => 0,
                 NullLoggerFactory.Instance, CancellationToken.None);
             cluster.Server = $"https://127.0.0.1:{port}";
             return cluster;

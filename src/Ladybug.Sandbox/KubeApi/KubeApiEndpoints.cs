@@ -22,7 +22,8 @@ internal sealed class KubeApiEndpoints(ClusterApiStore store, Func<string> versi
         (KubeObjects.Pods, "pod", true, "Pod", "po"),
     ];
 
-    public async Task HandleAsync(HttpContext http, string user, bool authenticated)
+    /// <param name="alive">False once the VM this connection reached powered off: nothing more is sent on it.</param>
+    public async Task HandleAsync(HttpContext http, string user, bool authenticated, Func<bool> alive)
     {
         var path = http.Request.Path.Value ?? "/";
         if (path.Length > 1) path = path.TrimEnd('/');
@@ -65,19 +66,19 @@ internal sealed class KubeApiEndpoints(ClusterApiStore store, Func<string> versi
                 await JsonAsync(http, ResourceList());
                 return;
             case ["api", "v1", var resource] when IsResource(resource, namespaced: false):
-                await CollectionAsync(http, resource, null);
+                await CollectionAsync(http, resource, null, alive);
                 return;
             case ["api", "v1", var resource, var name] when IsResource(resource, namespaced: false):
                 await ItemAsync(http, resource, "", name);
                 return;
             case ["api", "v1", "namespaces", var ns, var resource] when IsResource(resource, namespaced: true):
-                await CollectionAsync(http, resource, ns);
+                await CollectionAsync(http, resource, ns, alive);
                 return;
             case ["api", "v1", "namespaces", var ns, var resource, var name] when IsResource(resource, namespaced: true):
                 await ItemAsync(http, resource, ns, name);
                 return;
             case ["api", "v1", var resource] when IsResource(resource, namespaced: true):
-                await CollectionAsync(http, resource, null);
+                await CollectionAsync(http, resource, null, alive);
                 return;
             default:
                 await StatusAsync(http, 404, "NotFound", "the server could not find the requested resource");
@@ -139,7 +140,7 @@ internal sealed class KubeApiEndpoints(ClusterApiStore store, Func<string> versi
             : item, KubeTables.Wanted(accept) ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json");
     }
 
-    private async Task CollectionAsync(HttpContext http, string resource, string? ns)
+    private async Task CollectionAsync(HttpContext http, string resource, string? ns, Func<bool> alive)
     {
         var query = http.Request.Query;
         Func<JsonObject, bool> labels, fields;
@@ -157,7 +158,7 @@ internal sealed class KubeApiEndpoints(ClusterApiStore store, Func<string> versi
         var table = KubeTables.Wanted(http.Request.Headers.Accept.ToString());
         if (query["watch"] is { Count: > 0 } watch && watch.ToString() is "1" or "true")
         {
-            await WatchAsync(http, resource, ns, Matches, table);
+            await WatchAsync(http, resource, ns, Matches, table, alive);
             return;
         }
         var (items, listVersion) = store.List(resource, ns);
@@ -182,7 +183,7 @@ internal sealed class KubeApiEndpoints(ClusterApiStore store, Func<string> versi
     /// ends it or the client goes away. A resourceVersion the store has forgotten gets an ERROR event with a 410 Status
     /// ("too old resource version"), as kube-apiserver sends it (k8s.io/apiserver pkg/endpoints/handlers/watch.go).
     /// </summary>
-    private async Task WatchAsync(HttpContext http, string resource, string? ns, Func<JsonObject, bool> matches, bool table)
+    private async Task WatchAsync(HttpContext http, string resource, string? ns, Func<JsonObject, bool> matches, bool table, Func<bool> alive)
     {
         var query = http.Request.Query;
         var rv = query["resourceVersion"].ToString();
@@ -221,6 +222,7 @@ internal sealed class KubeApiEndpoints(ClusterApiStore store, Func<string> versi
                     ? KubeTables.Table(resource, [change.Object], change.ResourceVersion, query["includeObject"], time.GetUtcNow())
                     : change.Object;
                 var line = new JsonObject { ["type"] = change.Type, ["object"] = item.DeepClone() }.ToJsonString(Wire) + "\n";
+                if (!alive()) break;
                 await http.Response.WriteAsync(line, Encoding.UTF8, ends.Token);
                 await http.Response.Body.FlushAsync(ends.Token);
             }
@@ -233,6 +235,8 @@ internal sealed class KubeApiEndpoints(ClusterApiStore store, Func<string> versi
         {
             close();
         }
+        // A powered-off API server ends nothing, not even at timeoutSeconds: the client waits for its own timeout.
+        if (!alive()) await KubeApiServer.SilenceAsync(http.RequestAborted);
     }
 
     private static Func<JsonObject, bool> FieldSelector(string resource, string? selector)

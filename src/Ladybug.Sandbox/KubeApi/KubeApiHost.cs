@@ -188,7 +188,7 @@ internal sealed class KubeApiHost : IAsyncDisposable
             var caCopy = X509CertificateLoader.LoadCertificate(ca.RawData);
             var serving = ApiServerCertificates.Serving(cluster, node);
             var api = new KubeApiEndpoints(state.Store, () => state.Version, node.InternalIp.Length > 0 ? node.InternalIp : address, _time);
-            var server = await KubeApiServer.StartAsync(endpoint, serving, caCopy, api, source => Admits(state, vm, source), _loggerFactory, cancellationToken);
+            var server = await KubeApiServer.StartAsync(endpoint, serving, caCopy, api, source => Admits(state, vm, source), () => vm.StoppedAt is null ? vm.Boots : null, _loggerFactory, cancellationToken);
             _servers[address] = (server, state.Cluster.Directory, want);
             _unbindable.Remove(address);
             _logger.LogInformation("Kubernetes API of {Node} ({Cluster}) answers on https://{Endpoint}", node.Name, cluster.Name, endpoint);

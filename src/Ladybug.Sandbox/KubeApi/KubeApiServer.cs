@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -19,9 +20,14 @@ namespace Ladybug.Sandbox.KubeApi;
 /// (kubeadm leaves --anonymous-auth at its default, true, and kube-apiserver falls back to anonymous only when no
 /// authenticator failed: kubernetes pkg/kubeapiserver/authenticator/config.go union.NewFailOnError).
 /// A connection its security group drops is held unanswered until the client gives up, as a dropped SYN would be.
+/// A connection made before the VM powered off goes silent, a watch included, and stays so after it boots again: a
+/// powered-off host sends nothing (no FIN, no RST), and a rebooted one has forgotten the connection, so a client that
+/// only reads, as a watch does, waits until its own timeout (TCP: RFC 9293 3.10.7.1, state is lost with the host).
 /// </summary>
 internal sealed class KubeApiServer : IAsyncDisposable
 {
+    private const string BootKey = "ladybug.boot";
+
     private readonly WebApplication _app;
 
     private KubeApiServer(WebApplication app, IPEndPoint endpoint)
@@ -33,7 +39,7 @@ internal sealed class KubeApiServer : IAsyncDisposable
     public IPEndPoint Endpoint { get; }
 
     public static async Task<KubeApiServer> StartAsync(IPEndPoint endpoint, X509Certificate2 serving, X509Certificate2 ca, KubeApiEndpoints api,
-        Func<IPAddress, bool> admits, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        Func<IPAddress, bool> admits, Func<int?> runningBoot, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(KubeApiServer).Assembly.GetName().Name });
         builder.Services.AddSingleton(loggerFactory);
@@ -48,6 +54,7 @@ internal sealed class KubeApiServer : IAsyncDisposable
                     await DropAsync(connection);
                     return;
                 }
+                connection.Items[BootKey] = runningBoot();
                 await next(connection);
             });
             listen.UseHttps(new HttpsConnectionAdapterOptions
@@ -61,6 +68,13 @@ internal sealed class KubeApiServer : IAsyncDisposable
         var app = builder.Build();
         app.Run(async http =>
         {
+            var bootAtConnect = http.Features.Get<IConnectionItemsFeature>()?.Items[BootKey] as int?;
+            bool Alive() => runningBoot() is { } boot && boot == bootAtConnect;
+            if (!Alive())
+            {
+                await SilenceAsync(http.RequestAborted);
+                return;
+            }
             var client = http.Connection.ClientCertificate;
             if (client is not null)
             {
@@ -77,10 +91,10 @@ internal sealed class KubeApiServer : IAsyncDisposable
                     await KubeApiEndpoints.StatusAsync(http, StatusCodes.Status403Forbidden, "Forbidden", $"forbidden: User \"{identity.User}\" cannot get path \"{http.Request.Path}\"");
                     return;
                 }
-                await api.HandleAsync(http, identity.User, authenticated: true);
+                await api.HandleAsync(http, identity.User, authenticated: true, Alive);
                 return;
             }
-            await api.HandleAsync(http, "system:anonymous", authenticated: false);
+            await api.HandleAsync(http, "system:anonymous", authenticated: false, Alive);
         });
         await app.StartAsync(cancellationToken);
         return new KubeApiServer(app, endpoint);
@@ -97,6 +111,18 @@ internal sealed class KubeApiServer : IAsyncDisposable
         {
         }
         await _app.DisposeAsync();
+    }
+
+    /// <summary>Sends nothing more until the client gives up, as a host that powered off.</summary>
+    internal static async Task SilenceAsync(CancellationToken clientGone)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, clientGone);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Reads and discards until the client hangs up: nothing ever answers, as behind a dropping firewall.</summary>

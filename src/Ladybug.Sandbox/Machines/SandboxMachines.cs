@@ -23,6 +23,8 @@ public sealed class VirtualMachine
     public int? SshdProcessId => Sshd is { HasExited: false } running ? running.Id : null;
     /// <summary>When the sandbox admin stopped the VM (null while it runs): its processes, kubelet and API server included, are down.</summary>
     public DateTimeOffset? StoppedAt { get; internal set; }
+    /// <summary>How many times the VM was powered on again after a stop: a connection made before the last stop died with it.</summary>
+    public int Boots { get; internal set; }
     internal Process? Sshd { get; set; }
 }
 
@@ -195,6 +197,7 @@ public sealed class SandboxMachines : IAsyncDisposable
     {
         if (vm.StoppedAt is null) return;
         await StartAsync(vm, cancellationToken);
+        vm.Boots++;
         vm.StoppedAt = null;
     }
 

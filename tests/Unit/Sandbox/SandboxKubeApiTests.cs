@@ -169,6 +169,52 @@ public sealed class SandboxKubeApiTests(KubeApiCluster cluster) : IClassFixture<
         await reading;
     }
 
+    [Fact]
+    public async Task AWatchOnAControlPlaneThatPowersOffGoesSilentAndStaysSoAfterItBoots()
+    {
+        using var client = Client(cluster.Kubeconfig);
+        var list = await client.CoreV1.ListNodeAsync();
+        var leader = cluster.Machine(cluster.Leader.Name);
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var before = Channel.CreateUnbounded<(WatchEventType Type, V1Node Node)>();
+        var reading = ReadAsync(client, list.Metadata.ResourceVersion, before.Writer, watching.Token);
+
+        // Powered off past the node monitor grace period (the leader's node goes Unknown), then on again (Ready).
+        Assert.True(await cluster.Engine.Sandbox.StopMachineAsync(leader.InfraId, leader.NodeId));
+        await Task.Delay(TimeSpan.FromSeconds(4.5), watching.Token);
+        Assert.True(await cluster.Engine.Sandbox.StartMachineAsync(leader.InfraId, leader.NodeId));
+
+        // A new connection to the booted API server replays both changes from the same resourceVersion...
+        var after = Channel.CreateUnbounded<(WatchEventType Type, V1Node Node)>();
+        using var fresh = Client(cluster.Kubeconfig);
+        var rereading = ReadAsync(fresh, list.Metadata.ResourceVersion, after.Writer, watching.Token);
+        var seen = new List<string>();
+        while (!seen.Contains("True"))
+        {
+            var (_, node) = await after.Reader.ReadAsync(watching.Token);
+            if (node.Metadata.Name == cluster.Leader.Name) seen.Add(Ready(node).Status);
+        }
+        Assert.Contains("Unknown", seen);
+        // ...while the connection made before the power-off received none of them: the host that had it is gone.
+        Assert.False(before.Reader.TryRead(out var leaked), $"a watch on the powered-off API server received {leaked.Type} {leaked.Node?.Metadata.Name}");
+
+        await watching.CancelAsync();
+        await Task.WhenAll(reading, rereading);
+    }
+
+    private static Task ReadAsync(Kubernetes client, string resourceVersion, ChannelWriter<(WatchEventType, V1Node)> events, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in client.CoreV1.WatchListNodeAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken))
+                    await events.WriteAsync(change, cancellationToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+            {
+            }
+        }, CancellationToken.None);
+
     private static string NodeStatusOf(string kubectlOutput, string name) =>
         Words(kubectlOutput.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)))[1];
 

@@ -134,7 +134,7 @@ public sealed class ClusterWatchRelistTests : IAsyncLifetime
     {
         var api = new KubeApiEndpoints(_store, () => "1.30.14", "127.0.0.1", TimeProvider.System);
         _server = await KubeApiServer.StartAsync(new IPEndPoint(IPAddress.Loopback, _port), _serving, X509CertificateLoader.LoadCertificate(_caWithKey.RawData),
-            api, _ => true, NullLoggerFactory.Instance, CancellationToken.None);
+            api, _ => true, () => 0, NullLoggerFactory.Instance, CancellationToken.None);
     }
 
     private async Task<Guid> RegisterAsync()
