@@ -66,6 +66,9 @@ public static class Wizard
     public static async Task PickAsync(IPage page, string testId, string option)
     {
         var field = page.GetByTestId(testId);
+        // The next wizard step may still be rendering: count the field's autocomplete only once the field is there, or
+        // a search picker is taken for a select and clicked open on its first 50 of ~190 connections.
+        await Assertions.Expect(field).ToBeVisibleAsync();
         // A picker waiting for its options (specs load per connection) is disabled and ignores clicks.
         await Assertions.Expect(field.Locator(".mud-disabled")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         if (await field.Locator(".mud-autocomplete").CountAsync() > 0)
