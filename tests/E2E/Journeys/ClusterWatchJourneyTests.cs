@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Ladybug.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Ladybug.Tests.E2E.Journeys;
@@ -35,7 +35,7 @@ public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : ICla
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-kubeconfig").ClickAsync());
         var kubeconfig = await download.PathAsync();
-        var table = Rows(await KubectlAsync(kubeconfig, "get", "nodes", "-L", $"{CspLabel},{RegionLabel}"));
+        var table = Rows(await Kubectl.RunAsync(kubeconfig, "get", "nodes", "-L", $"{CspLabel},{RegionLabel}"));
         Assert.Equal(["NAME", "STATUS", "ROLES", "AGE", "VERSION", "CSP", "REGION"], table[0]);
         Assert.Equal(["cp-1 Ready aws ap-northeast-1", "w1-1 Ready gcp europe-west2", "w1-2 Ready gcp europe-west2"],
             table.Skip(1).Select(r => $"{r[0]} {r[1]} {r[5]} {r[6]}").Order().ToArray());
@@ -52,7 +52,7 @@ public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : ICla
             Assert.Equal("Degraded", degraded.Status.Health);
             Assert.Matches(@"^node w1-2 Unknown since \d\d:\d\d \(NodeStatusUnknown\)$", degraded.Status.HealthReason);
             Assert.Equal(("Unknown", "NodeStatusUnknown"), degraded.Nodes.Where(n => n.Name == "w1-2").Select(n => (n.Readiness, n.ReadinessReason)).Single());
-            Assert.Equal("NotReady", Rows(await KubectlAsync(kubeconfig, "get", "nodes", "w1-2"))[1][1]);
+            Assert.Equal("NotReady", Rows(await Kubectl.RunAsync(kubeconfig, "get", "nodes", "w1-2"))[1][1]);
             await ClusterPage.OpenTabAsync(page, "Map");
             var london = page.Locator("[data-testid=map-marker][data-region=europe-west2]");
             await Assertions.Expect(london).ToHaveAttributeAsync("data-not-ready", "1");
@@ -73,29 +73,6 @@ public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : ICla
 
     private static List<string[]> Rows(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
-
-    private static async Task<string> KubectlAsync(string kubeconfig, params string[] arguments)
-    {
-        var kubectl = new[] { "/usr/bin/kubectl", "/usr/local/bin/kubectl" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("kubectl is not installed (./test.sh installs Debian's kubernetes-client).");
-        var home = Directory.CreateTempSubdirectory("ladybug-e2e-kubectl-");
-        try
-        {
-            var start = new ProcessStartInfo(kubectl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, Environment = { ["HOME"] = home.FullName } };
-            foreach (var argument in new[] { "--kubeconfig", kubeconfig, "--request-timeout", "20s" }.Concat(arguments))
-                start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}");
-            return await stdout;
-        }
-        finally
-        {
-            home.Delete(recursive: true);
-        }
-    }
 }
 
 /// <summary>A console whose sandbox marks a silent node Unknown after 2 s (kube-controller-manager waits 40 s) and whose watch retries fast.</summary>

@@ -12,6 +12,7 @@ using Ladybug.Engine.Clusters;
 using Ladybug.Sandbox;
 using Ladybug.Sandbox.Simulator;
 using Ladybug.Sandbox.Simulator.Network;
+using Ladybug.Tests.Support;
 using Ladybug.Tests.Unit.Engine.Bootstrap;
 using YamlDotNet.RepresentationModel;
 
@@ -277,33 +278,15 @@ public sealed class SandboxKubeApiTests(KubeApiCluster cluster) : IClassFixture<
 
     private async Task<string> KubectlAsync(params string[] arguments)
     {
-        // LADYBUG_KUBECTL picks another kubectl (e.g. Debian's 1.20 next to a newer one).
-        var kubectl = new[] { Environment.GetEnvironmentVariable("LADYBUG_KUBECTL") ?? "", "/usr/bin/kubectl", "/usr/local/bin/kubectl" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("kubectl is not installed (./test.sh installs Debian's kubernetes-client).");
-        var home = Directory.CreateTempSubdirectory("ladybug-kubectl-");
+        var file = Path.Combine(Path.GetTempPath(), $"ladybug-kubeconfig-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, cluster.Kubeconfig);
         try
         {
-            var kubeconfig = Path.Combine(home.FullName, "kubeconfig");
-            await File.WriteAllTextAsync(kubeconfig, cluster.Kubeconfig);
-            var start = new ProcessStartInfo(kubectl)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                Environment = { ["HOME"] = home.FullName, ["KUBECONFIG"] = kubeconfig },
-            };
-            foreach (var argument in new[] { "--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(home.FullName, "cache"), "--request-timeout", "20s" }.Concat(arguments))
-                start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', arguments)} exited {process.ExitCode}: {await stderr}");
-            return await stdout;
+            return await Kubectl.RunAsync(file, arguments);
         }
         finally
         {
-            home.Delete(recursive: true);
+            File.Delete(file);
         }
     }
 
