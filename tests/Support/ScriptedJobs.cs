@@ -41,11 +41,12 @@ public sealed class ScriptedJobHandler(JobKind kind) : IJobHandler
             return s.Run(ctx, ct);
         }))];
 
-    public async Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
     {
         Successes.Enqueue(context.Job.Id);
         if (PhaseOnSuccess is { } phase)
-            await context.SetPhaseAsync(phase, cancellationToken: cancellationToken);
+            context.SetPhaseAtEnd(phase);
+        return Task.CompletedTask;
     }
 
     public async Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)

@@ -112,8 +112,11 @@ public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer se
           user: {"{}"}
         """;
 
-    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) =>
-        context.SetPhaseAsync(ClusterPhase.Provisioned, cancellationToken: cancellationToken);
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        context.SetPhaseAtEnd(ClusterPhase.Provisioned);
+        return Task.CompletedTask;
+    }
 
     public async Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
     {

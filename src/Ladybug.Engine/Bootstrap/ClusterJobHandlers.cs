@@ -50,9 +50,9 @@ internal sealed class CreateClusterJob(ClusterProvisioner provisioner) : IJobHan
 
     public async Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
     {
-        await provisioner.MarkProvisionedAsync(context, cancellationToken);
         // The expiry dates show from the start; the certificate monitor reads them again daily.
         await provisioner.TryCheckCertificatesAsync(context, cancellationToken);
+        await ClusterProvisioner.MarkProvisionedAsync(context);
     }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
@@ -80,7 +80,7 @@ internal sealed class AddNodesJob(ClusterProvisioner provisioner) : IJobHandler
         new("pod-network", true, (c, t) => provisioner.CheckPodNetworkAsync(c, Selection.AddedBy(c), t)),
     ];
 
-    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => provisioner.MarkProvisionedAsync(context, cancellationToken);
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => ClusterProvisioner.MarkProvisionedAsync(context);
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
         provisioner.RecordFailureAsync(context, failure, cancellationToken);
@@ -99,7 +99,7 @@ internal sealed class RemoveNodeJob(ClusterProvisioner provisioner) : IJobHandle
         new("delete-machine", true, provisioner.DeleteNodeMachineAsync),
     ];
 
-    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => provisioner.MarkProvisionedAsync(context, cancellationToken);
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => ClusterProvisioner.MarkProvisionedAsync(context);
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
         provisioner.RecordFailureAsync(context, failure, cancellationToken);
@@ -159,8 +159,11 @@ internal sealed class RenewCertificatesJob(ClusterProvisioner provisioner) : IJo
         new("check-certificates", true, provisioner.CheckRenewedCertificatesAsync),
     ];
 
-    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) =>
-        context.SetPhaseAsync(ClusterPhase.Provisioned, message: "Certificates renewed.", cancellationToken: cancellationToken);
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        context.SetPhaseAtEnd(ClusterPhase.Provisioned, "Certificates renewed.");
+        return Task.CompletedTask;
+    }
 
     public async Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
     {

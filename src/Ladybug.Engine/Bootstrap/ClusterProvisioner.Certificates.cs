@@ -53,8 +53,7 @@ internal sealed partial class ClusterProvisioner
     /// <summary>A failed renewal leaves the cluster in service (Provisioned) and says what happened; nothing to roll back.</summary>
     public async Task RecordRenewalFailureAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
     {
-        await context.SetPhaseAsync(ClusterPhase.Provisioned,
-            message: $"Renewing the certificates failed at '{failure.Step}' ({failure.Reason}): {failure.Message}", cancellationToken: cancellationToken);
+        context.SetPhaseAtEnd(ClusterPhase.Provisioned, $"Renewing the certificates failed at '{failure.Step}' ({failure.Reason}): {failure.Message}");
         // What was renewed before the failure shows at once.
         await TryCheckCertificatesAsync(context, cancellationToken);
     }

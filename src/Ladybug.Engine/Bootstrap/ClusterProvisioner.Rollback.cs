@@ -10,8 +10,11 @@ namespace Ladybug.Engine.Bootstrap;
 internal sealed partial class ClusterProvisioner
 {
     /// <summary>Create, add nodes and remove node end here when they succeed: the cluster is (back) in service.</summary>
-    public Task MarkProvisionedAsync(JobContext context, CancellationToken cancellationToken) =>
-        context.SetPhaseAsync(ClusterPhase.Provisioned, cancellationToken: cancellationToken);
+    public static Task MarkProvisionedAsync(JobContext context)
+    {
+        context.SetPhaseAtEnd(ClusterPhase.Provisioned);
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Records a failed job on the cluster (phase Failed, reason code, message) and says whether to
@@ -100,12 +103,10 @@ internal sealed partial class ClusterProvisioner
                 break;
             case JobKind.AddNodes:
                 await RemoveAddedNodesAsync(context, failed, cancellationToken);
-                await context.SetPhaseAsync(ClusterPhase.Provisioned, message: $"Adding nodes failed ({failed.Error}); the new machines were removed.",
-                    cancellationToken: cancellationToken);
+                context.SetPhaseAtEnd(ClusterPhase.Provisioned, $"Adding nodes failed ({failed.Error}); the new machines were removed.");
                 break;
             case JobKind.RemoveNode:
-                await context.SetPhaseAsync(ClusterPhase.Provisioned, message: $"Removing a node failed ({failed.Error}); the node was left in the cluster.",
-                    cancellationToken: cancellationToken);
+                context.SetPhaseAtEnd(ClusterPhase.Provisioned, $"Removing a node failed ({failed.Error}); the node was left in the cluster.");
                 break;
             default:
                 context.Info($"Nothing to roll back for a {failed.Kind} job");

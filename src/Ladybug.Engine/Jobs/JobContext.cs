@@ -106,6 +106,15 @@ public sealed class JobContext(
     public static Task<Cluster> LoadClusterAsync(LadybugDbContext db, Guid clusterId, CancellationToken cancellationToken) =>
         db.Clusters.Include(c => c.Pools).Include(c => c.Nodes).SingleAsync(c => c.Id == clusterId, cancellationToken);
 
+    /// <summary>
+    /// The cluster's phase once this job ends, written in the same commit as the job's end. A phase that puts the cluster
+    /// back in service must not show while its job still runs: a script that adds a node as soon as the cluster reads
+    /// Provisioned would be told the cluster is busy (cb-mcks's node-add.sh after cluster-get did exactly that).
+    /// </summary>
+    public void SetPhaseAtEnd(ClusterPhase phase, string? message = null) => PhaseAtEnd = (phase, message);
+
+    internal (ClusterPhase Phase, string? Message)? PhaseAtEnd { get; set; }
+
     public async Task SetPhaseAsync(ClusterPhase phase, string? reason = null, string? message = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

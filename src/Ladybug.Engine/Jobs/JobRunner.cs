@@ -386,6 +386,8 @@ internal sealed class JobRunner(
     {
         context.Info($"{context.Job.Kind} failed at '{failure.Step}' ({failure.Reason}): {failure.Message}");
         bool rollback;
+        // A success's phase set by a step before the failure does not stand; the failure handler says what does.
+        context.PhaseAtEnd = null;
         try
         {
             rollback = await handler.OnFailedAsync(context, failure, CancellationToken.None);
@@ -431,16 +433,23 @@ internal sealed class JobRunner(
         job.FinishedAt = time.GetUtcNow();
         // The log is stored before the job shows as finished, so whoever sees it finished can read every line.
         await log.FlushAsync(CancellationToken.None);
-        await SaveJobAsync(job);
+        var phase = await SaveJobAsync(job, context.PhaseAtEnd);
         PublishJob(job);
+        if (phase is { } changed) events.Publish(changed);
     }
 
     private static async Task SetClusterFailedAsync(JobContext context, string reason, string message) =>
         await context.SetPhaseAsync(ClusterPhase.Failed, reason, message, CancellationToken.None);
 
-    private async Task SaveJobAsync(Job job)
+    private async Task<PhaseChanged?> SaveJobAsync(Job job, (ClusterPhase Phase, string? Message)? phaseAtEnd = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        Cluster? cluster = null;
+        if (phaseAtEnd is { } end)
+        {
+            cluster = await db.Clusters.SingleAsync(c => c.Id == job.ClusterId);
+            cluster.SetPhase(end.Phase, time.GetUtcNow(), message: end.Message);
+        }
         db.Jobs.Attach(job);
         db.Entry(job).State = EntityState.Modified;
         // CancelRequested is written only by CancelAsync; never overwrite it with a stale copy.
@@ -449,6 +458,7 @@ internal sealed class JobRunner(
         db.Entry(job).Property(j => j.Owner).IsModified = false;
         db.Entry(job).Property(j => j.LeaseExpiresAt).IsModified = false;
         await db.SaveChangesAsync(CancellationToken.None);
+        return cluster is null ? null : new PhaseChanged(cluster.Id, cluster.Phase, cluster.Reason, cluster.Message);
     }
 
     private void PublishJob(Job job) =>

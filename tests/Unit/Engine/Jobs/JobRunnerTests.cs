@@ -62,6 +62,41 @@ public sealed class JobRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThePhaseASuccessGivesIsStoredInTheCommitThatEndsTheJob()
+    {
+        // Whoever reads Provisioned finds no job running: cb-mcks's node-add.sh, run as soon as cluster-get says
+        // Provisioned, was answered 409 "busy with another job" while the create job was still being closed.
+        var jobStatesSeenWithThePhase = new ConcurrentQueue<JobState>();
+        Job? job = null;
+        using var subscription = _engine.Events.Subscribe(null, async e =>
+        {
+            if (e is PhaseChanged { Phase: ClusterPhase.Provisioned } && job is not null)
+                jobStatesSeenWithThePhase.Enqueue((await _engine.GetJobAsync(job.Id)).State);
+        });
+        (_, job) = await CreateAsync("closing");
+        _provisioning.Release(job.Id);
+        await _engine.WaitForJobToFinishAsync(job.Id);
+
+        await Eventually.TrueAsync(() => !jobStatesSeenWithThePhase.IsEmpty, "the Provisioned phase to be published");
+        Assert.Equal([JobState.Succeeded], jobStatesSeenWithThePhase);
+    }
+
+    [Fact]
+    public async Task APhaseAStepSetForTheEndDoesNotStandWhenALaterStepFails()
+    {
+        var handler = new ScriptedJobHandler(JobKind.RemoveNode)
+            .Step("back-in-service", run: (context, _) => { context.SetPhaseAtEnd(ClusterPhase.Provisioned); return Task.CompletedTask; })
+            .Step("then-fails", run: (_, _) => throw new StepFailedException("NodeDrainFailed", "drain timed out"));
+        await using var engine = await EngineHost.StartAsync(services => services.AddSingleton<IJobHandler>(handler));
+        var cluster = await engine.AddClusterAsync(ClusterSpecs.Valid("failing"));
+        var job = await engine.QueueJobAsync(cluster.Id, JobKind.RemoveNode);
+
+        Assert.Equal(JobState.Failed, (await engine.WaitForJobToFinishAsync(job.Id)).State);
+        var stored = await engine.GetClusterAsync(cluster.Id);
+        Assert.Equal((ClusterPhase.Failed, "NodeDrainFailed"), (stored.Phase, stored.Reason));
+    }
+
+    [Fact]
     public async Task JobsOfOneClusterRunOneAtATimeInTheOrderTheyWereQueued()
     {
         var cluster = await _engine.AddClusterAsync(ClusterSpecs.Valid("busy"));
