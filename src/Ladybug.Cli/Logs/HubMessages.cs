@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Ladybug.Cli.Logs;
 
-// The payloads of /hubs/provisioning as /work/HUB-PROTOCOL.md defines them, seen from the client:
+// The payloads of /hubs/provisioning as docs/HUB-PROTOCOL.md defines them, seen from the client:
 // only the fields the CLI uses. Enums arrive as strings; the converter accepts numbers as well.
 
 public sealed record HubLogLine(long Sequence, DateTimeOffset Time, string? NodeName, string? Step, string? Stream, string Text);

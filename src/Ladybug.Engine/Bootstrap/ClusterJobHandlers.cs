@@ -6,7 +6,7 @@ namespace Ladybug.Engine.Bootstrap;
 
 // The job plans. "Repeatable" says whether a step may simply run again after the console died in the
 // middle of it; a step that is not makes an interrupted job fail as Interrupted and roll back.
-// Why each step is (not) repeatable is written next to it; README's table repeats it.
+// Why each step is (not) repeatable is written next to it; docs/bootstrap.md's table repeats it.
 // No step refreshes the machines' addresses: every run does that itself before its first SSH connection
 // (ClusterProvisioner.RefreshAddressesAsync), so a run resumed after a restart does it too.
 

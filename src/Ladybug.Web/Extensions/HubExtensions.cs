@@ -5,7 +5,7 @@ namespace Ladybug.Web.Extensions;
 
 public static class HubExtensions
 {
-    /// <summary>SignalR with camelCase JSON and enums as strings (HUB-PROTOCOL.md).</summary>
+    /// <summary>SignalR with camelCase JSON and enums as strings (docs/HUB-PROTOCOL.md).</summary>
     public static IHostApplicationBuilder AddProvisioningHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR()

@@ -48,6 +48,6 @@ public sealed class HubFeeds(IHubContext<ProvisioningHub> hub, IJobLog log, IPro
             Stop(key.ConnectionId, key.ClusterId);
     }
 
-    /// <summary>Client method names are the event record names (HUB-PROTOCOL.md), except log lines. SignalR serialises each argument by its runtime type.</summary>
+    /// <summary>Client method names are the event record names (docs/HUB-PROTOCOL.md), except log lines. SignalR serialises each argument by its runtime type.</summary>
     private static string MethodFor(ProvisioningEvent e) => e is LogLinesAppended ? "LogLines" : e.GetType().Name;
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace Ladybug.Web.Hubs;
 
 /// <summary>
-/// Live provisioning for the CLI and other .NET clients (contract: HUB-PROTOCOL.md). Each subscription
+/// Live provisioning for the CLI and other .NET clients (contract: docs/HUB-PROTOCOL.md). Each subscription
 /// is a <see cref="Services.ClusterFeed"/> owned by <see cref="HubFeeds"/>, so a late subscriber gets the
 /// stored lines and then the live ones with no gap and no duplicate.
 /// </summary>

@@ -5,12 +5,13 @@ using Microsoft.Playwright;
 namespace Ladybug.Tests.E2E.Journeys;
 
 // Journey 5: the console is killed mid-provision and started again on the same data directory.
-// On the sandbox the cloud dies with the console: every VM (sshd) is gone and the restarted sandbox is empty. So
-// "resumed or failed as Interrupted and rolled back, never stuck" means here: a job stopped in a repeatable step
-// asks the cloud again and completes (the cluster ends Provisioned with new VMs), and a job stopped in a step that
-// is not safe to repeat fails with reason Interrupted and is rolled back (Failed, no VM left); either way the page
-// shows the outcome within the journey's timeout and no job is left running. Each case kills the console in a step
-// held open on purpose, so the kill never races the step's end however busy the machine is.
+// The sandbox cloud outlives the console as a real cloud would: its state and VMs are kept under the data directory
+// and the restarted sandbox brings them back (VMs that were still Creating carry on). So "resumed or failed as
+// Interrupted and rolled back, never stuck" means: a job stopped in a repeatable step asks the cloud again and
+// completes with the machines the cloud kept creating (the cluster ends Provisioned), and a job stopped in a step that
+// is not safe to repeat fails with reason Interrupted and its rollback deletes the kept VMs (Failed, no VM left);
+// either way the page shows the outcome within the journey's timeout and no job is left running. Each case kills the
+// console in a step held open on purpose, so the kill never races the step's end however busy the machine is.
 
 /// <summary>Killed while the cloud creates the machines (one pool never boots until the restart): the job resumes and provisions.</summary>
 public sealed class RestartResumesJourneyTests(SandboxConsole console) : IClassFixture<SandboxConsole>

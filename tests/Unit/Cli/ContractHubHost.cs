@@ -25,7 +25,7 @@ public sealed record ScriptedCluster(string Namespace, string Name, IReadOnlyLis
 }
 
 /// <summary>
-/// A stand-in for the console's provisioning hub that follows /work/HUB-PROTOCOL.md to the letter, with the
+/// A stand-in for the console's provisioning hub that follows docs/HUB-PROTOCOL.md to the letter, with the
 /// Engine's own event records as payloads: the CLI's side of that contract is tested here, apart from the
 /// web console's implementation of the other side. It answers 401 unless the expected Authorization is sent.
 /// </summary>
