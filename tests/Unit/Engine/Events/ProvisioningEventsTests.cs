@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ladybug.Tests.Unit.Engine.Events;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class ProvisioningEventsTests
 {
     private const int Capacity = ProvisioningEventBroadcaster.SubscriberBufferCapacity;
