@@ -3,7 +3,7 @@
 # browser tests, openssh-server for the sandbox VMs, shellcheck for the bootstrap scripts,
 # kubernetes-client for kubectl against the sandbox clusters' API unless a kubectl is there,
 # postgresql for the replica tests, which run their own server on a loopback port),
-# restores NuGet packages, builds with warnings as errors, runs unit and end-to-end tests, and
+# restores NuGet packages, builds with warnings as errors, runs unit, integration and end-to-end tests, and
 # checks that a published console serves the top-level wwwroot.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,7 +25,11 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore Ladybug.sln
 dotnet build Ladybug.sln -c Release --no-restore
-dotnet test tests/Unit/Ladybug.Tests.Unit.csproj -c Release --no-build --logger "console;verbosity=normal"
+echo "== Unit tests (no process, socket or database file)"
+dotnet test tests/Unit/Ladybug.Tests.Unit.csproj -c Release --no-build --filter "Category=Unit" --logger "console;verbosity=minimal"
+echo "== Integration tests (sshd, the sandbox cloud, consoles, SQLite and PostgreSQL)"
+dotnet test tests/Unit/Ladybug.Tests.Unit.csproj -c Release --no-build --filter "Category!=Unit" --logger "console;verbosity=normal"
+echo "== End-to-end tests (Chromium)"
 dotnet test tests/E2E/Ladybug.Tests.E2E.csproj -c Release --no-build --logger "console;verbosity=normal"
 ./scripts/check-assets.sh
 echo "All tests passed."

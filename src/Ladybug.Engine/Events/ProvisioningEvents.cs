@@ -38,7 +38,12 @@ internal sealed class ProvisioningEventBroadcaster(ILogger<ProvisioningEventBroa
         return subscription;
     }
 
-    private sealed class Subscription(ProvisioningEventBroadcaster owner, Guid? clusterId, Func<ProvisioningEvent, ValueTask> handler) : IDisposable
+    /// <summary>
+    /// Disposing stops delivery at once; disposing asynchronously also waits until the handler has returned from the
+    /// event it was handling, so nothing of the subscriber runs afterwards (never from inside the handler: it would wait
+    /// for itself).
+    /// </summary>
+    private sealed class Subscription(ProvisioningEventBroadcaster owner, Guid? clusterId, Func<ProvisioningEvent, ValueTask> handler) : IDisposable, IAsyncDisposable
     {
         public Guid? ClusterId { get; } = clusterId;
 
@@ -47,7 +52,9 @@ internal sealed class ProvisioningEventBroadcaster(ILogger<ProvisioningEventBroa
 
         private volatile bool _disposed;
 
-        public void Start() => _ = Task.Run(PumpAsync);
+        private Task _pump = Task.CompletedTask;
+
+        public void Start() => _pump = Task.Run(PumpAsync);
 
         private async Task PumpAsync()
         {
@@ -71,6 +78,12 @@ internal sealed class ProvisioningEventBroadcaster(ILogger<ProvisioningEventBroa
             _disposed = true;
             owner._subscriptions.TryRemove(this, out _);
             Channel.Writer.TryComplete();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Dispose();
+            await _pump;
         }
     }
 }

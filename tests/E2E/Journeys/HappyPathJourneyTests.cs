@@ -41,8 +41,10 @@ public sealed class HappyPathJourneyTests(SandboxConsole console) : IClassFixtur
 
         // The log grows while the job runs: several readings, each larger, all before the phase is Provisioned.
         var growingReadings = new List<int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (await ClusterPage.PhaseAsync(page) is not ("Provisioned" or "Failed"))
         {
+            Assert.True(DateTime.UtcNow < deadline, $"tokyo-london-seoul still not Provisioned or Failed after 3 min; log readings {string.Join(", ", growingReadings)}");
             var lines = await ClusterPage.LogLineCountAsync(page);
             if (lines > 0 && (growingReadings.Count == 0 || lines > growingReadings[^1]))
             {

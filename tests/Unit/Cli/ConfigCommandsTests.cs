@@ -3,6 +3,7 @@ using Ladybug.Cli.Configuration;
 namespace Ladybug.Tests.Unit.Cli;
 
 /// <summary>cbadm's config subcommands over ~/.ladybug/config.yaml. No server is involved.</summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class ConfigCommandsTests : IDisposable
 {
     private readonly CliHarness _cli = new();

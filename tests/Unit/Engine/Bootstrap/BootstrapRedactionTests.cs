@@ -5,6 +5,7 @@ using Ladybug.Engine.Secrets;
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 
 /// <summary>Tokens, certificate keys, discovery hashes and private keys never survive into a log line.</summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class BootstrapRedactionTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using Ladybug.Engine.Clusters;
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 
 /// <summary>What each version and CNI puts into the scripts: binary source, runtime, kubeadm API, pod CIDR, SANs, labels.</summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class BootstrapScriptRendererTests
 {
     private readonly BootstrapScriptRenderer _renderer = new();

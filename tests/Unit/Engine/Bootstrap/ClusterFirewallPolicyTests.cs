@@ -3,6 +3,7 @@ using Ladybug.Engine.Clusters;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class ClusterFirewallPolicyTests
 {
     private static IEnumerable<string> Rules(Cni cni, params string[] adminCidrs) =>

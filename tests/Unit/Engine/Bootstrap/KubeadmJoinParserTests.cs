@@ -3,6 +3,7 @@ using Ladybug.Engine.Bootstrap;
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 
 /// <summary>The join-command parser on captured-format kubeadm output of 1.18, 1.23 and a current minor.</summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class KubeadmJoinParserTests
 {
     public static TheoryData<string, string, string, string> InitSamples => new()

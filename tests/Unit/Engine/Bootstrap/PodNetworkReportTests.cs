@@ -4,6 +4,7 @@ using Ladybug.Engine.Clusters;
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 
 /// <summary>The pod-network check's lines, and the failure it makes of unanswered pings.</summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class PodNetworkReportTests
 {
     private static readonly Dictionary<string, string> Csps = new() { ["cp-1"] = "aws", ["w1-1"] = "gcp", ["w2-1"] = "azure" };

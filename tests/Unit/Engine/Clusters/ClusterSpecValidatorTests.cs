@@ -2,6 +2,7 @@ using Ladybug.Engine.Clusters;
 
 namespace Ladybug.Tests.Unit.Engine.Clusters;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class ClusterSpecValidatorTests
 {
     private const string NamePatternRule = "must start with a lowercase letter and contain only lowercase letters, digits and '-', not ending with '-'.";

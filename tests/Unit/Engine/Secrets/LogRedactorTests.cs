@@ -2,6 +2,7 @@ using Ladybug.Engine.Secrets;
 
 namespace Ladybug.Tests.Unit.Engine.Secrets;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class LogRedactorTests
 {
     private const string Token = "abcdef.0123456789abcdef";

@@ -2,6 +2,7 @@ using Ladybug.Sandbox.Catalog;
 
 namespace Ladybug.Tests.Unit.Sandbox.Catalog;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class CloudCatalogTests
 {
     private readonly CloudCatalog _catalog = new();

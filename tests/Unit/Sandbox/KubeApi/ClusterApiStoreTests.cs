@@ -3,6 +3,7 @@ using Ladybug.Sandbox.KubeApi;
 
 namespace Ladybug.Tests.Unit.Sandbox.KubeApi;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class ClusterApiStoreTests
 {
     private static ApiObject Node(string name, string zone) => new(KubeObjects.Nodes, "", name, new JsonObject

@@ -10,6 +10,7 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// The simulated bootstrap steps in-process, fed the engine's real rendered scripts: what they print is what the
 /// engine parses, and nonsense (a join before init, two control planes joining at once, bad arguments) fails clearly.
 /// </summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class KubernetesStepsTests : IDisposable
 {
     private readonly SimulatedVms _vms = new("ladybug-k8s-steps-");

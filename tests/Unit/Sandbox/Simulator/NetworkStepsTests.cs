@@ -14,6 +14,7 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// front, private address on the NIC), as the emulator writes them into the Infra's network document. Joins fail the
 /// way kubeadm does when a port is closed or nothing listens where the NAT delivers.
 /// </summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class NetworkStepsTests : IDisposable
 {
     private static readonly (string Ports, string Protocol)[] SgDefault = [("22", "TCP")];

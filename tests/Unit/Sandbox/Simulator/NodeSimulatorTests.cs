@@ -4,6 +4,7 @@ using Ladybug.Sandbox.Simulator;
 namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 
 /// <summary>The node simulator in-process: command parsing, the step extension point, state and faults.</summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class NodeSimulatorTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("ladybug-simulator-test-").FullName;

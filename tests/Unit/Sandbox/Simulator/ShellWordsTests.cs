@@ -2,6 +2,7 @@ using Ladybug.Sandbox.Simulator;
 
 namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class ShellWordsTests
 {
     [Theory]

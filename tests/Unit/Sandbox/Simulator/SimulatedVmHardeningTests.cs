@@ -12,6 +12,7 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// address, first-boot unattended-upgrades holding the dpkg lock. The steps get hand-made arguments here, so these
 /// tests pin the simulator's behaviour whatever the engine renders.
 /// </summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class SimulatedVmHardeningTests : IDisposable
 {
     private readonly SimulatedVms _vms = new("ladybug-vm-hardening-");

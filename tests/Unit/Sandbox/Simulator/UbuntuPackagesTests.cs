@@ -11,6 +11,7 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// prepare's apt-get installs against the Ubuntu archive of the VM's own release (upstream-artifacts.json
 /// "ubuntuArchive"): a package or version that release's index lacks fails apt the way apt 2.7.14 fails.
 /// </summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class UbuntuPackagesTests : IDisposable
 {
     private readonly SimulatedVms _vms = new("ladybug-ubuntu-packages-");

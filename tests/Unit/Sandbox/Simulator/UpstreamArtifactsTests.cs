@@ -11,6 +11,7 @@ namespace Ladybug.Tests.Unit.Sandbox.Simulator;
 /// The simulated VMs reach only upstream artifacts that really exist (Catalog/upstream-artifacts.json): a missing
 /// release, package, image or manifest fails the step the way curl, apt, kubeadm or cni.sh fail on it.
 /// </summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class UpstreamArtifactsTests : IDisposable
 {
     private readonly SimulatedVms _vms = new("ladybug-upstream-");

@@ -5,6 +5,7 @@ using Ladybug.Web.Services;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class ActivityRowTests : ComponentTest
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

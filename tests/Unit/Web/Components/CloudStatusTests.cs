@@ -10,6 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class CloudStatusTests : ComponentTest
 {
     private readonly ApplicationLifetime _lifetime = new(NullLogger<ApplicationLifetime>.Instance);

@@ -6,6 +6,7 @@ using Ladybug.Web.Services;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class LogViewTests : ComponentTest
 {
     private static long _sequence;

@@ -6,6 +6,7 @@ using Ladybug.Web.Services;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class NodeMapTests : ComponentTest
 {
     private static Node At(string name, string csp, string region, double lat, double lon, NodeRole role = NodeRole.Worker) =>

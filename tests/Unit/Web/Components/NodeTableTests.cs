@@ -4,6 +4,7 @@ using Ladybug.Web.Components.Shared;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class NodeTableTests : ComponentTest
 {
     private static readonly Node[] Nodes =

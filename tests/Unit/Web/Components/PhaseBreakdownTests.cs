@@ -5,6 +5,7 @@ using Ladybug.Web.Services;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class PhaseBreakdownTests : ComponentTest
 {
     [Fact]

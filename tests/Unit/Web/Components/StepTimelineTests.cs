@@ -4,6 +4,7 @@ using Ladybug.Web.Components.Shared;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class StepTimelineTests : ComponentTest
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

@@ -63,7 +63,7 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
         var arrivals = new List<string>();
         var sequences = new List<long>();
         await using var connection = Connect();
-        connection.On<PhaseChanged>("PhaseChanged", e => { lock (arrivals) arrivals.Add($"phase:{e.Phase}"); });
+        connection.On<PhaseChanged>("PhaseChanged", e => { lock (arrivals) arrivals.Add(e.Message == "marker" ? $"phase:{e.Phase}:marker" : $"phase:{e.Phase}"); });
         connection.On<JobChanged>("JobChanged", e => { lock (arrivals) arrivals.Add($"job:{e.Kind}:{e.State}"); });
         connection.On<LogLinesAppended>("LogLines", e =>
         {
@@ -91,7 +91,11 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
 
         var total = storedCount + 1_500;
         await Eventually.TrueAsync(() => { lock (arrivals) return sequences.Count >= total; }, "The hub delivering");
-        await Task.Delay(200);
+        // A marker published after every line: the feed and the connection keep order, so once it arrives any repeated
+        // or extra line would have arrived before it.
+        Get<IProvisioningEvents>().Publish(new PhaseChanged(cluster.Id, ClusterPhase.Provisioned, null, "marker"));
+        await Eventually.TrueAsync(() => { lock (arrivals) return arrivals.Contains("phase:Provisioned:marker"); }, "The marker after the lines");
+        lock (arrivals) arrivals.Remove("phase:Provisioned:marker");
         lock (arrivals)
         {
             Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), sequences);

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ladybug.Tests.Unit.Web.Services;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class CloudCatalogTests
 {
     /// <summary>A catalog over <paramref name="cloud"/> in its own container, with the host lifetime that tells it the console is stopping.</summary>

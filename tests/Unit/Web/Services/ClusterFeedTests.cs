@@ -69,9 +69,10 @@ public sealed class ClusterFeedTests : IAsyncLifetime
         for (var i = 1; i <= 5; i++) Log.Append(_cluster, null, null, "s", LogStream.System, $"line {i}");
         await Log.FlushAsync();
         var received = new List<long>();
+        var lastEventDelivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var feed = await ClusterFeed.StartAsync(_cluster, 0, Log, events,
             lines => { lock (received) received.AddRange(lines.Select(l => l.Sequence)); return Task.CompletedTask; },
-            _ => Task.CompletedTask);
+            e => { if (e is PhaseChanged) lastEventDelivered.TrySetResult(); return Task.CompletedTask; });
         for (var i = 6; i <= 9; i++) Log.Append(_cluster, null, null, "s", LogStream.System, $"line {i}");
         await Log.FlushAsync();
         var stored = await Log.ReadAsync(_cluster, 0, 100);
@@ -80,8 +81,8 @@ public sealed class ClusterFeedTests : IAsyncLifetime
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence == 9).ToList()));
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence >= 8).ToList()));
         events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Clusters.ClusterPhase.Provisioned, null, null));
-        await Eventually.TrueAsync(() => { lock (received) return received.Count >= 9; }, "The feed delivering");
-        await Task.Delay(200);
+        // The phase change was published last and the feed delivers in order: once it is through, so is every line.
+        await Eventually.CompletesAsync(lastEventDelivered.Task, "The feed delivering the phase change published after the lines");
 
         lock (received) Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), received);
         Assert.Equal(9, feed.LastSequence);

@@ -4,6 +4,7 @@ using Ladybug.Web.Services;
 
 namespace Ladybug.Tests.Unit.Web.Services;
 
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class LiveJobStepsTests
 {
     private static readonly Guid ClusterId = Guid.NewGuid();

@@ -4,6 +4,7 @@ using Ladybug.Engine.Infrastructure.Tumblebug;
 namespace Ladybug.Tests.Unit.Engine.Infrastructure.Tumblebug;
 
 /// <summary>The client's models against the sample payloads written from the swagger and the reference page.</summary>
+[Trait(TestTier.Category, TestTier.Unit)]
 public sealed class TumblebugWireSampleTests
 {
     private static T Read<T>(string sample) =>
