@@ -29,8 +29,8 @@ public sealed class ClusterService(
     public async Task<ValidationErrors> ValidateAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
     {
         var errors = ClusterSpecValidator.Validate(spec);
-        if (errors.First("name") is null && errors.First("namespace") is null && await NameTakenAsync(spec.Namespace, spec.Name, cancellationToken))
-            errors.Add("name", $"A cluster named '{spec.Name}' already exists in namespace '{spec.Namespace}'.");
+        if (errors.First(SpecPaths.Name) is null && errors.First(SpecPaths.Namespace) is null && await NameTakenAsync(spec.Namespace, spec.Name, cancellationToken))
+            errors.Add(SpecPaths.Name, $"A cluster named '{spec.Name}' already exists in namespace '{spec.Namespace}'.");
         foreach (var check in checks)
             await check.CheckAsync(spec, errors, cancellationToken);
         return errors;
@@ -83,9 +83,9 @@ public sealed class ClusterService(
     public async Task<Cluster> AddNodesAsync(Guid clusterId, IReadOnlyList<NodePoolSpec> workerPools, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
-        if (workerPools.Count == 0) errors.Add("workerPools", "Add at least one worker pool.");
+        if (workerPools.Count == 0) errors.Add(SpecPaths.WorkerPools, "Add at least one worker pool.");
         for (var i = 0; i < workerPools.Count; i++)
-            ClusterSpecValidator.ValidatePool($"workerPools[{i}]", workerPools[i], NodeRole.Worker, errors);
+            ClusterSpecValidator.ValidatePool(SpecPaths.WorkerPool(i), workerPools[i], NodeRole.Worker, errors);
         foreach (var check in checks)
             await check.CheckPoolsAsync(workerPools, errors, cancellationToken);
         if (!errors.IsValid) throw new ClusterValidationException(errors);

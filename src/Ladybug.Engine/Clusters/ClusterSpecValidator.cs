@@ -27,24 +27,24 @@ public static partial class ClusterSpecValidator
     public static ValidationErrors Validate(ClusterSpec spec)
     {
         var errors = new ValidationErrors();
-        ValidateName("namespace", spec.Namespace, "Namespace", errors);
-        ValidateName("name", spec.Name, "Cluster name", errors);
+        ValidateName(SpecPaths.Namespace, spec.Namespace, "Namespace", errors);
+        ValidateName(SpecPaths.Name, spec.Name, "Cluster name", errors);
         // Request bodies can carry an explicit null where the record has a default: an error, never a crash.
         if (spec.Description?.Length > MaxDescriptionLength)
-            errors.Add("description", $"Description must be at most {MaxDescriptionLength} characters.");
+            errors.Add(SpecPaths.Description, $"Description must be at most {MaxDescriptionLength} characters.");
         if (spec.Label?.Length > MaxLabelLength)
-            errors.Add("label", $"Label must be at most {MaxLabelLength} characters.");
+            errors.Add(SpecPaths.Label, $"Label must be at most {MaxLabelLength} characters.");
 
         ValidateKubernetes(spec, errors);
-        ValidatePool("controlPlane", spec.ControlPlane, NodeRole.ControlPlane, errors);
+        ValidatePool(SpecPaths.ControlPlane, spec.ControlPlane, NodeRole.ControlPlane, errors);
 
         var workerPools = spec.WorkerPools ?? [];
         if (workerPools.Count == 0)
-            errors.Add("workerPools", "Add at least one worker pool.");
+            errors.Add(SpecPaths.WorkerPools, "Add at least one worker pool.");
         else if (workerPools.Count > MaxWorkerPools)
-            errors.Add("workerPools", $"At most {MaxWorkerPools} worker pools are supported.");
+            errors.Add(SpecPaths.WorkerPools, $"At most {MaxWorkerPools} worker pools are supported.");
         for (var i = 0; i < workerPools.Count; i++)
-            ValidatePool($"workerPools[{i}]", workerPools[i], NodeRole.Worker, errors);
+            ValidatePool(SpecPaths.WorkerPool(i), workerPools[i], NodeRole.Worker, errors);
         return errors;
     }
 
@@ -57,28 +57,28 @@ public static partial class ClusterSpecValidator
             return;
         }
         if (string.IsNullOrWhiteSpace(pool.Connection))
-            errors.Add($"{path}.connection", "Choose a cloud connection.");
+            errors.Add(SpecPaths.Of(path, PoolField.Connection), "Choose a cloud connection.");
         if (string.IsNullOrWhiteSpace(pool.Spec))
-            errors.Add($"{path}.spec", "Choose a VM spec.");
+            errors.Add(SpecPaths.Of(path, PoolField.Spec), "Choose a VM spec.");
 
         if (role == NodeRole.ControlPlane)
         {
             if (!ControlPlaneCounts.Contains(pool.Count))
-                errors.Add($"{path}.count", pool.Count == 2 || pool.Count == 4
+                errors.Add(SpecPaths.Of(path, PoolField.Count), pool.Count == 2 || pool.Count == 4
                     ? $"A control plane needs an odd number of nodes for etcd quorum: choose 1, 3 or 5 (not {pool.Count})."
                     : $"Control-plane count must be 1, 3 or 5 (got {pool.Count}).");
         }
         else if (pool.Count is < MinWorkerCount or > MaxWorkerCount)
         {
-            errors.Add($"{path}.count", $"Worker count must be between {MinWorkerCount} and {MaxWorkerCount} (got {pool.Count}).");
+            errors.Add(SpecPaths.Of(path, PoolField.Count), $"Worker count must be between {MinWorkerCount} and {MaxWorkerCount} (got {pool.Count}).");
         }
 
         if (pool.RootDiskSizeGb is { } size && size is < MinRootDiskGb or > MaxRootDiskGb)
-            errors.Add($"{path}.rootDiskSizeGb", $"Root disk size must be between {MinRootDiskGb} and {MaxRootDiskGb} GB, or left to the cloud's default.");
+            errors.Add(SpecPaths.Of(path, PoolField.RootDiskSizeGb), $"Root disk size must be between {MinRootDiskGb} and {MaxRootDiskGb} GB, or left to the cloud's default.");
         if (string.IsNullOrWhiteSpace(pool.RootDiskType))
-            errors.Add($"{path}.rootDiskType", "Root disk type must be \"default\" or a disk type the cloud knows.");
+            errors.Add(SpecPaths.Of(path, PoolField.RootDiskType), "Root disk type must be \"default\" or a disk type the cloud knows.");
         else if (Infrastructure.RootDiskTypes.UnknownProblem(pool.RootDiskType) is { } diskTypeProblem)
-            errors.Add($"{path}.rootDiskType", diskTypeProblem);
+            errors.Add(SpecPaths.Of(path, PoolField.RootDiskType), diskTypeProblem);
     }
 
     public static void ValidateName(string field, string? value, string what, ValidationErrors errors)
@@ -94,23 +94,23 @@ public static partial class ClusterSpecValidator
     private static void ValidateKubernetes(ClusterSpec spec, ValidationErrors errors)
     {
         if (!KubernetesVersionCatalog.TryFind(spec.KubernetesVersion, out _, out _))
-            errors.Add("kubernetesVersion", $"Kubernetes version '{spec.KubernetesVersion}' is not supported. Choose one of: {string.Join(", ", KubernetesVersionCatalog.Minors.Select(m => $"{m.Minor}.0–{m.LatestVersion}{(m.EndOfLife ? "" : " or later")}"))}.");
+            errors.Add(SpecPaths.KubernetesVersion, $"Kubernetes version '{spec.KubernetesVersion}' is not supported. Choose one of: {string.Join(", ", KubernetesVersionCatalog.Minors.Select(m => $"{m.Minor}.0–{m.LatestVersion}{(m.EndOfLife ? "" : " or later")}"))}.");
 
         if (!Enum.IsDefined(spec.Cni))
-            errors.Add("cni", "CNI must be canal or kilo.");
+            errors.Add(SpecPaths.Cni, "CNI must be canal or kilo.");
         if (!Enum.IsDefined(spec.LoadBalancer))
-            errors.Add("loadBalancer", "Load balancer must be haproxy or nlb.");
+            errors.Add(SpecPaths.LoadBalancer, "Load balancer must be haproxy or nlb.");
 
-        var pod = ValidateCidr("podCidr", spec.PodCidr, "Pod CIDR", errors);
-        var service = ValidateCidr("serviceCidr", spec.ServiceCidr, "Service CIDR", errors);
+        var pod = ValidateCidr(SpecPaths.PodCidr, spec.PodCidr, "Pod CIDR", errors);
+        var service = ValidateCidr(SpecPaths.ServiceCidr, spec.ServiceCidr, "Service CIDR", errors);
         if (pod is { } p && p.Prefix > 24)
-            errors.Add("podCidr", $"Pod CIDR /{p.Prefix} is too small: each node takes a /24, so use /24 or larger (e.g. /16).");
+            errors.Add(SpecPaths.PodCidr, $"Pod CIDR /{p.Prefix} is too small: each node takes a /24, so use /24 or larger (e.g. /16).");
         if (service is { } s && s.Prefix < 12)
-            errors.Add("serviceCidr", $"Service CIDR /{s.Prefix} is too large: the API server accepts /12 or smaller.");
+            errors.Add(SpecPaths.ServiceCidr, $"Service CIDR /{s.Prefix} is too large: the API server accepts /12 or smaller.");
         if (pod is { } a && service is { } b && a.Overlaps(b))
         {
-            errors.Add("podCidr", $"Pod CIDR {a} overlaps service CIDR {b}.");
-            errors.Add("serviceCidr", $"Service CIDR {b} overlaps pod CIDR {a}.");
+            errors.Add(SpecPaths.PodCidr, $"Pod CIDR {a} overlaps service CIDR {b}.");
+            errors.Add(SpecPaths.ServiceCidr, $"Service CIDR {b} overlaps pod CIDR {a}.");
         }
 
         ValidateDnsDomain(spec.DnsDomain, errors);
@@ -140,10 +140,10 @@ public static partial class ClusterSpecValidator
     {
         if (string.IsNullOrWhiteSpace(domain))
         {
-            errors.Add("dnsDomain", "DNS domain is required (usually cluster.local).");
+            errors.Add(SpecPaths.DnsDomain, "DNS domain is required (usually cluster.local).");
             return;
         }
         if (domain.Length > 253 || domain.Split('.').Any(label => label.Length is 0 or > 63 || !DnsLabelPattern().IsMatch(label)))
-            errors.Add("dnsDomain", $"DNS domain '{domain}' must be lowercase DNS labels separated by dots, like cluster.local.");
+            errors.Add(SpecPaths.DnsDomain, $"DNS domain '{domain}' must be lowercase DNS labels separated by dots, like cluster.local.");
     }
 }

@@ -14,11 +14,11 @@ public sealed class InfrastructureSpecCheck(IInfrastructure infrastructure) : IC
     public const double WorkerMinMemoryGiB = 2;
 
     public Task CheckAsync(ClusterSpec spec, ValidationErrors errors, CancellationToken cancellationToken) =>
-        CheckPoolsAsync([("controlPlane", spec.ControlPlane, NodeRole.ControlPlane),
-            .. spec.WorkerPools.Select((pool, i) => ($"workerPools[{i}]", pool, NodeRole.Worker))], errors, cancellationToken);
+        CheckPoolsAsync([(SpecPaths.ControlPlane, spec.ControlPlane, NodeRole.ControlPlane),
+            .. spec.WorkerPools.Select((pool, i) => (SpecPaths.WorkerPool(i), pool, NodeRole.Worker))], errors, cancellationToken);
 
     public Task CheckPoolsAsync(IReadOnlyList<NodePoolSpec> workerPools, ValidationErrors errors, CancellationToken cancellationToken) =>
-        CheckPoolsAsync([.. workerPools.Select((pool, i) => ($"workerPools[{i}]", pool, NodeRole.Worker))], errors, cancellationToken);
+        CheckPoolsAsync([.. workerPools.Select((pool, i) => (SpecPaths.WorkerPool(i), pool, NodeRole.Worker))], errors, cancellationToken);
 
     private async Task CheckPoolsAsync(IReadOnlyList<(string Path, NodePoolSpec? Pool, NodeRole Role)> pools, ValidationErrors errors, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class InfrastructureSpecCheck(IInfrastructure infrastructure) : IC
             // No connection at all usually means the cloud is not set up yet (Tumblebug before init.py): say that.
             if (connections.Count == 0 && await infrastructure.CheckAsync(cancellationToken) is { Ready: false } health)
             {
-                errors.Add($"{asked[0].Path}.connection", $"The cloud is not ready yet: {health.Message}");
+                errors.Add(SpecPaths.Of(asked[0].Path, PoolField.Connection), $"The cloud is not ready yet: {health.Message}");
                 return;
             }
             var specsByConnection = new Dictionary<string, IReadOnlyList<MachineSpec>>(StringComparer.Ordinal);
@@ -40,25 +40,25 @@ public sealed class InfrastructureSpecCheck(IInfrastructure infrastructure) : IC
                 var connection = pool!.Connection.Trim();
                 if (!connections.TryGetValue(connection, out var cloud))
                 {
-                    errors.Add($"{path}.connection", $"Connection '{connection}' is not one the cloud offers; choose one from the list.");
+                    errors.Add(SpecPaths.Of(path, PoolField.Connection), $"Connection '{connection}' is not one the cloud offers; choose one from the list.");
                     continue;
                 }
                 if (RootDiskTypes.UnknownProblem(pool.RootDiskType) is null
                     && RootDiskTypes.ProblemOn(cloud.Csp, connection, pool.RootDiskType, pool.RootDiskSizeGb) is { } diskProblem)
-                    errors.Add($"{path}.rootDiskType", diskProblem);
+                    errors.Add(SpecPaths.Of(path, PoolField.RootDiskType), diskProblem);
                 if (string.IsNullOrWhiteSpace(pool.Spec)) continue;
                 if (!specsByConnection.TryGetValue(connection, out var specs))
                     specsByConnection[connection] = specs = await infrastructure.ListSpecsAsync(connection, cancellationToken);
                 var spec = specs.FirstOrDefault(s => s.Matches(pool.Spec));
                 if (spec is null)
-                    errors.Add($"{path}.spec", $"Spec '{pool.Spec.Trim()}' is not offered on connection '{connection}'.");
+                    errors.Add(SpecPaths.Of(path, PoolField.Spec), $"Spec '{pool.Spec.Trim()}' is not offered on connection '{connection}'.");
                 else
                     CheckSize($"{path}.spec", spec, role, errors);
             }
         }
         catch (InfrastructureException ex)
         {
-            errors.Add($"{asked[0].Path}.connection", $"The cloud connections and specs cannot be checked right now: {ex.Message}");
+            errors.Add(SpecPaths.Of(asked[0].Path, PoolField.Connection), $"The cloud connections and specs cannot be checked right now: {ex.Message}");
         }
     }
 

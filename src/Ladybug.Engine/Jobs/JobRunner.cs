@@ -302,33 +302,26 @@ internal sealed class JobRunner(
         }
 
         var plan = handler.Plan(context);
-        // Plan steps are the cluster-wide records named like a step of the plan; node sub-steps never count.
-        var planNames = plan.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var completed = previousSteps.Where(s => s.NodeName is null && planNames.Contains(s.Name) && s.State is StepState.Succeeded or StepState.Skipped)
-            .Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var interrupted = previousSteps.Where(s => s.State == StepState.Running).ToList();
-        foreach (var step in interrupted)
+        var decision = ResumeDecision.Decide(job, plan, previousSteps, options.Value.MaxAttempts);
+        foreach (var step in previousSteps.Where(s => s.State == StepState.Running))
             await context.FinishStepAsync(step, StepState.Failed, null, "Interrupted: the console stopped while this step ran.");
-
-        if (job.CancelRequested)
+        IReadOnlySet<string> completed;
+        bool resuming;
+        switch (decision)
         {
-            await FailAsync(context, handler, new JobFailure(job.CurrentStep ?? "queued", FailureReason.Cancelled, "Cancelled before it started."), JobState.Cancelled);
-            return;
+            case ResumeDecision.Cancel cancel:
+                await FailAsync(context, handler, new JobFailure(cancel.Step, FailureReason.Cancelled, "Cancelled before it started."), JobState.Cancelled);
+                return;
+            case ResumeDecision.FailInterrupted failed:
+                await FailAsync(context, handler, new JobFailure(failed.Step, FailureReason.Interrupted, failed.Why), JobState.Failed);
+                return;
+            case ResumeDecision.Run run:
+                (completed, resuming) = (run.Completed, run.Resuming);
+                break;
+            default:
+                throw new InvalidOperationException("Unknown resume decision.");
         }
 
-        var interruptedPlanStep = interrupted.FirstOrDefault(s => s.NodeName is null && planNames.Contains(s.Name));
-        var unsafeStep = interruptedPlanStep is null ? null : plan.FirstOrDefault(p => p.Name == interruptedPlanStep.Name && !p.Repeatable);
-        if (unsafeStep is not null || (job.State == JobState.Running && job.Attempts >= options.Value.MaxAttempts))
-        {
-            var stepName = unsafeStep?.Name ?? job.CurrentStep ?? "unknown";
-            var why = unsafeStep is not null
-                ? $"The console stopped during step '{stepName}', which is not safe to repeat."
-                : $"The job was interrupted {job.Attempts} times.";
-            await FailAsync(context, handler, new JobFailure(stepName, FailureReason.Interrupted, why), JobState.Failed);
-            return;
-        }
-
-        var resuming = job.State == JobState.Running;
         job.State = JobState.Running;
         job.Attempts++;
         job.StartedAt ??= time.GetUtcNow();

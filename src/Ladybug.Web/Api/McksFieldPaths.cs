@@ -11,19 +11,19 @@ internal static partial class McksFieldPaths
 {
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
     {
-        ["kubernetesVersion"] = "config.kubernetes.version",
-        ["cni"] = "config.kubernetes.networkCni",
-        ["loadBalancer"] = "config.kubernetes.loadbalancer",
-        ["podCidr"] = "config.kubernetes.podCidr",
-        ["serviceCidr"] = "config.kubernetes.serviceCidr",
-        ["dnsDomain"] = "config.kubernetes.serviceDnsDomain",
-        ["workerPools"] = "worker",
+        [SpecPaths.KubernetesVersion] = "config.kubernetes.version",
+        [SpecPaths.Cni] = "config.kubernetes.networkCni",
+        [SpecPaths.LoadBalancer] = "config.kubernetes.loadbalancer",
+        [SpecPaths.PodCidr] = "config.kubernetes.podCidr",
+        [SpecPaths.ServiceCidr] = "config.kubernetes.serviceCidr",
+        [SpecPaths.DnsDomain] = "config.kubernetes.serviceDnsDomain",
+        [SpecPaths.WorkerPools] = "worker",
     };
 
     private static readonly Dictionary<string, string> PoolFields = new(StringComparer.Ordinal)
     {
-        ["rootDiskSizeGb"] = "rootDisk.size",
-        ["rootDiskType"] = "rootDisk.type",
+        [SpecPaths.Names[(int)PoolField.RootDiskSizeGb]] = "rootDisk.size",
+        [SpecPaths.Names[(int)PoolField.RootDiskType]] = "rootDisk.type",
     };
 
     [GeneratedRegex(@"^(controlPlane|workerPools\[(\d+)\])(?:\.(.+))?$")]

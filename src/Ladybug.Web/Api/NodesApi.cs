@@ -62,7 +62,7 @@ public static class NodesApi
         {
             var poolErrors = new ValidationErrors();
             for (var i = 0; i < pools.Count; i++)
-                ClusterSpecValidator.ValidatePool($"workerPools[{i}]", pools[i], NodeRole.Worker, poolErrors);
+                ClusterSpecValidator.ValidatePool(SpecPaths.WorkerPool(i), pools[i], NodeRole.Worker, poolErrors);
             errors.Merge(McksFieldPaths.FromEngine(poolErrors));
             return McksResults.Invalid(errors);
         }

@@ -41,7 +41,7 @@ public partial class PoolEditor
     /// MudNumericField always validates itself once ValueChanged is handled, then replaces Error and ErrorText with
     /// its own verdict; answering with the engine's error (updated by the handler) keeps that error shown.
     /// </summary>
-    private Func<int, string?> CountError => _ => Errors.For(Path + ".count");
+    private Func<int, string?> CountError => _ => Errors.For(SpecPaths.Of(Path, PoolField.Count));
 
     private string SpecHelp => _loadingSpecs ? "Loading specs from Tumblebug…"
         : string.IsNullOrEmpty(Pool.Connection) ? "Choose a connection first"
@@ -51,7 +51,7 @@ public partial class PoolEditor
     /// The spec's error, once there is a connection to pick a spec from: before that the field is disabled, its helper
     /// says to choose a connection first, and the connection field carries the error.
     /// </summary>
-    private string? SpecError => string.IsNullOrEmpty(Pool.Connection) ? null : Errors.For(Path + ".spec") ?? _specError;
+    private string? SpecError => string.IsNullOrEmpty(Pool.Connection) ? null : Errors.For(SpecPaths.Of(Path, PoolField.Spec)) ?? _specError;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -118,18 +118,18 @@ public partial class PoolEditor
         // A spec belongs to one connection; keep it only if the new connection offers the same name.
         await LoadSpecsAsync();
         if (!_specs.Any(s => s.Name == Pool.Spec)) Pool.Spec = "";
-        await OnChanged.InvokeAsync(Path + ".connection");
+        await OnChanged.InvokeAsync(SpecPaths.Of(Path, PoolField.Connection));
     }
 
     private Task CountChanged(int count)
     {
         Pool.Count = count;
-        return OnChanged.InvokeAsync(Path + ".count");
+        return OnChanged.InvokeAsync(SpecPaths.Of(Path, PoolField.Count));
     }
 
     private Task SpecChanged(string? spec)
     {
         Pool.Spec = spec ?? "";
-        return OnChanged.InvokeAsync(Path + ".spec");
+        return OnChanged.InvokeAsync(SpecPaths.Of(Path, PoolField.Spec));
     }
 }

@@ -18,10 +18,10 @@ public partial class CreateCluster
     /// <summary>Which validator paths each step owns; anything else is listed on the review step.</summary>
     private static readonly string[][] StepFields =
     [
-        ["name", "namespace", "description", "label"],
-        ["controlPlane"],
-        ["workerPools"],
-        ["kubernetesVersion", "cni", "podCidr", "serviceCidr", "dnsDomain", "loadBalancer"],
+        [SpecPaths.Name, SpecPaths.Namespace, SpecPaths.Description, SpecPaths.Label],
+        [SpecPaths.ControlPlane],
+        [SpecPaths.WorkerPools],
+        [SpecPaths.KubernetesVersion, SpecPaths.Cni, SpecPaths.PodCidr, SpecPaths.ServiceCidr, SpecPaths.DnsDomain, SpecPaths.LoadBalancer],
     ];
 
     private readonly ClusterForm _form = new();
@@ -124,12 +124,13 @@ public partial class CreateCluster
     /// <summary>Every path a field of this form shows errors for.</summary>
     private IEnumerable<string> FieldPaths()
     {
-        string[] poolFields = ["connection", "count", "spec"];
-        IEnumerable<string> paths = ["name", "namespace", "description", "kubernetesVersion", "cni", "podCidr", "serviceCidr", "dnsDomain", "workerPools"];
-        if (_form.HighlyAvailable) paths = paths.Append("loadBalancer");
-        paths = paths.Concat(poolFields.Select(f => $"controlPlane.{f}"));
+        PoolField[] poolFields = [PoolField.Connection, PoolField.Count, PoolField.Spec];
+        IEnumerable<string> paths = [SpecPaths.Name, SpecPaths.Namespace, SpecPaths.Description, SpecPaths.KubernetesVersion, SpecPaths.Cni,
+            SpecPaths.PodCidr, SpecPaths.ServiceCidr, SpecPaths.DnsDomain, SpecPaths.WorkerPools];
+        if (_form.HighlyAvailable) paths = paths.Append(SpecPaths.LoadBalancer);
+        paths = paths.Concat(poolFields.Select(f => SpecPaths.Of(SpecPaths.ControlPlane, f)));
         for (var i = 0; i < _form.WorkerPools.Count; i++)
-            paths = paths.Concat(poolFields.Select(f => $"workerPools[{i}].{f}"));
+            paths = paths.Concat(poolFields.Select(f => SpecPaths.Of(SpecPaths.WorkerPool(i), f)));
         return paths;
     }
 
