@@ -1,3 +1,4 @@
+using Ladybug.Api.Contracts.Hub;
 using Ladybug.Cli.Configuration;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -12,28 +13,28 @@ namespace Ladybug.Cli.Logs;
 public sealed class LogFollower(ServerSettings settings, TextWriter output, TextWriter error)
 {
     private readonly Lock _gate = new();
-    private readonly TaskCompletionSource<HubJobChanged> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<JobChangedMessage> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastSequence;
     private Guid? _followedJob;
-    private HubJobChanged? _end;
+    private JobChangedMessage? _end;
     private bool _replayed;
 
     /// <summary>0 when the followed job succeeded, 1 when it failed or was cancelled.</summary>
     public async Task<int> FollowAsync(string ns, string cluster, CancellationToken cancellationToken)
     {
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(settings.Server, HubNames.Path), options =>
+            .WithUrl(new Uri(settings.Server, HubMethods.Path), options =>
             {
                 if (settings.Token is { } token) options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 else if (settings.Authorization is { } authorization) options.Headers["Authorization"] = authorization.ToString();
             })
             .WithAutomaticReconnect()
             .Build();
-        connection.On<HubLogLines>(HubNames.LogLines, OnLogLines);
-        connection.On<HubPhaseChanged>(HubNames.PhaseChanged, OnPhaseChanged);
-        connection.On<HubJobChanged>(HubNames.JobChanged, OnJobChanged);
+        connection.On<LogLinesMessage>(HubMethods.LogLines, OnLogLines);
+        connection.On<PhaseChangedMessage>(HubMethods.PhaseChanged, OnPhaseChanged);
+        connection.On<JobChangedMessage>(HubMethods.JobChanged, OnJobChanged);
         // After a reconnect, continue exactly after the last line printed.
-        connection.Reconnected += _ => connection.InvokeAsync(HubNames.Subscribe, ns, cluster, LastSequence, cancellationToken);
+        connection.Reconnected += _ => connection.InvokeAsync(HubMethods.Subscribe, ns, cluster, LastSequence, cancellationToken);
         connection.Closed += failure =>
         {
             _ended.TrySetException(new CliException($"The connection to {settings.Server} was lost{(failure is null ? "" : $": {failure.Message}")}."));
@@ -43,7 +44,7 @@ public sealed class LogFollower(ServerSettings settings, TextWriter output, Text
         await connection.StartAsync(cancellationToken);
         try
         {
-            await connection.InvokeAsync(HubNames.Subscribe, ns, cluster, 0L, cancellationToken);
+            await connection.InvokeAsync(HubMethods.Subscribe, ns, cluster, 0L, cancellationToken);
         }
         catch (HubException ex)
         {
@@ -58,7 +59,7 @@ public sealed class LogFollower(ServerSettings settings, TextWriter output, Text
 
         var end = await _ended.Task.WaitAsync(cancellationToken);
         error.WriteLine($"==> {end.Kind} job {end.State}{(end.Error is null ? "" : $": {end.Error}")}");
-        return end.State == HubJobState.Succeeded ? 0 : 1;
+        return end.State == "Succeeded" ? 0 : 1;
     }
 
     private long LastSequence
@@ -69,7 +70,7 @@ public sealed class LogFollower(ServerSettings settings, TextWriter output, Text
         }
     }
 
-    private void OnLogLines(HubLogLines batch)
+    private void OnLogLines(LogLinesMessage batch)
     {
         lock (_gate)
         {
@@ -82,13 +83,13 @@ public sealed class LogFollower(ServerSettings settings, TextWriter output, Text
         }
     }
 
-    private void OnPhaseChanged(HubPhaseChanged change)
+    private void OnPhaseChanged(PhaseChangedMessage change)
     {
         lock (_gate)
             error.WriteLine($"==> phase {change.Phase}{(change.Reason is null ? "" : $" ({change.Reason})")}{(change.Message is null ? "" : $": {change.Message}")}");
     }
 
-    private void OnJobChanged(HubJobChanged change)
+    private void OnJobChanged(JobChangedMessage change)
     {
         lock (_gate)
         {

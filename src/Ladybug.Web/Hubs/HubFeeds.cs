@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ladybug.Api.Contracts.Hub;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
@@ -21,15 +22,19 @@ public sealed class HubFeeds(IHubContext<ProvisioningHub> hub, IJobLog log, IPro
             {
                 // Live batches can be larger than stored ones; clients get at most one batch size per message either way.
                 foreach (var chunk in lines.Chunk(ClusterFeed.BatchSize))
-                    await client.SendAsync("LogLines", new LogLinesAppended(cluster.Id, chunk));
+                    await client.SendAsync(HubMethods.LogLines, HubMessageMapper.Lines(cluster.Id, chunk));
             },
-            e => client.SendAsync(MethodFor(e), e),
+            e =>
+            {
+                var (method, message) = HubMessageMapper.From(e);
+                return client.SendAsync(method, message);
+            },
             async () =>
             {
-                await client.SendAsync(nameof(PhaseChanged), new PhaseChanged(cluster.Id, cluster.Phase, cluster.Reason, cluster.Message), cancellationToken);
+                await client.SendAsync(HubMethods.PhaseChanged, HubMessageMapper.Phase(new PhaseChanged(cluster.Id, cluster.Phase, cluster.Reason, cluster.Message)), cancellationToken);
                 var newest = (await queries.JobsAsync(cluster.Id, cancellationToken)).FirstOrDefault();
                 if (newest is not null)
-                    await client.SendAsync(nameof(JobChanged), new JobChanged(cluster.Id, newest.Id, newest.Kind, newest.State, newest.CurrentStep, newest.Error), cancellationToken);
+                    await client.SendAsync(HubMethods.JobChanged, HubMessageMapper.Job(new JobChanged(cluster.Id, newest.Id, newest.Kind, newest.State, newest.CurrentStep, newest.Error)), cancellationToken);
             },
             cancellationToken);
         if (!_feeds.TryAdd((connectionId, cluster.Id), feed))
@@ -47,7 +52,4 @@ public sealed class HubFeeds(IHubContext<ProvisioningHub> hub, IJobLog log, IPro
         foreach (var key in _feeds.Keys.Where(k => k.ConnectionId == connectionId))
             Stop(key.ConnectionId, key.ClusterId);
     }
-
-    /// <summary>Client method names are the event record names (docs/HUB-PROTOCOL.md), except log lines. SignalR serialises each argument by its runtime type.</summary>
-    private static string MethodFor(ProvisioningEvent e) => e is LogLinesAppended ? "LogLines" : e.GetType().Name;
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Events;
+using Ladybug.Api.Contracts.Hub;
 using Ladybug.Engine.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,13 +20,13 @@ public sealed record ScriptedCluster(string Namespace, string Name, IReadOnlyLis
     public Guid Id { get; } = Guid.NewGuid();
     public Guid JobId { get; } = Guid.NewGuid();
 
-    public IReadOnlyList<LogLineView> Lines(int from, IReadOnlyList<string> texts) =>
-        [.. texts.Select((text, i) => new LogLineView(from + i, DateTimeOffset.UtcNow, i % 2 == 0 ? null : "node-1", "bootstrap", LogStream.Stdout, text))];
+    public IReadOnlyList<LogLineMessage> Lines(int from, IReadOnlyList<string> texts) =>
+        [.. texts.Select((text, i) => new LogLineMessage(from + i, DateTimeOffset.UtcNow, i % 2 == 0 ? null : "node-1", "bootstrap", nameof(LogStream.Stdout), text))];
 }
 
 /// <summary>
 /// A stand-in for the console's provisioning hub that follows docs/HUB-PROTOCOL.md to the letter, with the
-/// Engine's own event records as payloads: the CLI's side of that contract is tested here, apart from the
+/// contract's messages (Ladybug.Api.Contracts.Hub) as payloads: the CLI's side of that contract is tested here, apart from the
 /// web console's implementation of the other side. It answers 401 unless the expected Authorization is sent.
 /// </summary>
 public sealed class ContractHubHost : IAsyncDisposable
@@ -72,12 +72,12 @@ public sealed class ContractHub(IReadOnlyList<ScriptedCluster> clusters, IHubCon
         var cluster = clusters.FirstOrDefault(c => c.Namespace == ns && c.Name == clusterName)
             ?? throw new HubException($"Cluster '{clusterName}' was not found in namespace '{ns}'.");
         // Current state first, then the stored lines, as the protocol says.
-        await Clients.Caller.SendAsync("PhaseChanged", new PhaseChanged(cluster.Id, ClusterPhase.Provisioning, null, null));
+        await Clients.Caller.SendAsync(HubMethods.PhaseChanged, new PhaseChangedMessage(cluster.Id, nameof(ClusterPhase.Provisioning), null, null));
         var state = cluster.EndedBeforeSubscribe ? cluster.End : JobState.Running;
-        await Clients.Caller.SendAsync("JobChanged", new JobChanged(cluster.Id, cluster.JobId, JobKind.Create, state, "bootstrap", cluster.EndedBeforeSubscribe ? cluster.Error : null));
+        await Clients.Caller.SendAsync(HubMethods.JobChanged, new JobChangedMessage(cluster.Id, cluster.JobId, nameof(JobKind.Create), state.ToString(), "bootstrap", cluster.EndedBeforeSubscribe ? cluster.Error : null));
         var stored = cluster.Lines(1, cluster.Stored).Where(l => l.Sequence > afterSequence).ToList();
         if (stored.Count > 0)
-            await Clients.Caller.SendAsync("LogLines", new LogLinesAppended(cluster.Id, stored));
+            await Clients.Caller.SendAsync(HubMethods.LogLines, new LogLinesMessage(cluster.Id, stored));
         if (cluster.EndedBeforeSubscribe) return;
 
         var caller = hub.Clients.Client(Context.ConnectionId);
@@ -86,9 +86,9 @@ public sealed class ContractHub(IReadOnlyList<ScriptedCluster> clusters, IHubCon
             await Task.Delay(50);
             // The first live batch repeats the last stored line: a subscriber must print it once.
             var live = cluster.Lines(cluster.Stored.Count, [.. cluster.Stored.TakeLast(1), .. cluster.Live]);
-            await caller.SendAsync("LogLines", new LogLinesAppended(cluster.Id, live));
-            await caller.SendAsync("JobChanged", new JobChanged(cluster.Id, Guid.NewGuid(), JobKind.Rollback, JobState.Queued, null, null));
-            await caller.SendAsync("JobChanged", new JobChanged(cluster.Id, cluster.JobId, JobKind.Create, cluster.End, "bootstrap", cluster.Error));
+            await caller.SendAsync(HubMethods.LogLines, new LogLinesMessage(cluster.Id, live));
+            await caller.SendAsync(HubMethods.JobChanged, new JobChangedMessage(cluster.Id, Guid.NewGuid(), nameof(JobKind.Rollback), nameof(JobState.Queued), null, null));
+            await caller.SendAsync(HubMethods.JobChanged, new JobChangedMessage(cluster.Id, cluster.JobId, nameof(JobKind.Create), cluster.End.ToString(), "bootstrap", cluster.Error));
         });
     }
 }
