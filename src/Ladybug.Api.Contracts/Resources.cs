@@ -44,6 +44,11 @@ public sealed record ClusterStatus
     /// client certificate ("admin"), once read (a Ladybug addition); absent before the first reading.
     /// </summary>
     public IReadOnlyList<CertificateStatus>? Certificates { get; init; }
+    /// <summary>
+    /// What can be done to the cluster now (a Ladybug addition): addNodes, removeNode, renewCertificates, cancel, delete,
+    /// downloadKubeconfig. Anything else is answered 409 with the reason.
+    /// </summary>
+    public IReadOnlyList<string> Actions { get; init; } = [];
 }
 
 /// <summary>One certificate's end, and whether it falls within the warning window (Ladybug:Certificates:WarningWindow).</summary>

@@ -34,6 +34,17 @@ public sealed class ClusterQueries(IDbContextFactory<LadybugDbContext> dbFactory
             .FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>What can be done to each of <paramref name="clusters"/> now: one query for all their unfinished jobs.</summary>
+    public async Task<IReadOnlyDictionary<Guid, ClusterActions>> ActionsAsync(IReadOnlyCollection<Cluster> clusters, CancellationToken cancellationToken = default)
+    {
+        var ids = clusters.Select(c => c.Id).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var active = (await db.Jobs.AsNoTracking()
+            .Where(j => ids.Contains(j.ClusterId) && (j.State == JobState.Queued || j.State == JobState.Running))
+            .ToListAsync(cancellationToken)).ToLookup(j => j.ClusterId);
+        return clusters.ToDictionary(c => c.Id, c => ClusterActions.For(c, active[c.Id]));
+    }
+
     public async Task<IReadOnlyList<Job>> JobsAsync(Guid clusterId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -92,7 +92,7 @@ public sealed class ClusterService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var cluster = await LoadAsync(db, clusterId, cancellationToken);
-        await EnsureIdleAsync(db, cluster, ClusterPhase.Provisioned, "add nodes to", cancellationToken);
+        await EnsureAllowedAsync(db, cluster, ClusterAction.AddNodes, cancellationToken);
         var pools = new List<NodePool>();
         foreach (var spec in workerPools)
         {
@@ -115,11 +115,8 @@ public sealed class ClusterService(
         var cluster = await LoadAsync(db, clusterId, cancellationToken);
         var node = cluster.Nodes.FirstOrDefault(n => n.Name == nodeName && n.DeletedAt is null)
             ?? throw new ClusterNotFoundException($"Node '{nodeName}' was not found in cluster '{cluster.Name}'.");
-        if (node.Name == cluster.LeaderNodeName)
-            throw new ClusterStateException($"Node '{nodeName}' is the control-plane leader and cannot be removed.");
-        if (node.Role == NodeRole.ControlPlane)
-            throw new ClusterStateException($"Node '{nodeName}' is a control-plane node; only workers can be removed, to keep etcd quorum.");
-        await EnsureIdleAsync(db, cluster, ClusterPhase.Provisioned, "remove nodes from", cancellationToken);
+        if ((await ActionsAsync(db, cluster, cancellationToken)).WhyNotRemove(node, cluster.LeaderNodeName) is { } why)
+            throw new ClusterStateException(why);
         var job = NewJob(cluster, JobKind.RemoveNode, new RemoveNodePayload(node.Name));
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
@@ -135,7 +132,7 @@ public sealed class ClusterService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var cluster = await LoadAsync(db, clusterId, cancellationToken);
-        await EnsureIdleAsync(db, cluster, ClusterPhase.Provisioned, "renew the certificates of", cancellationToken);
+        await EnsureAllowedAsync(db, cluster, ClusterAction.RenewCertificates, cancellationToken);
         var job = NewJob(cluster, JobKind.RenewCertificates, null);
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
@@ -175,13 +172,17 @@ public sealed class ClusterService(
         return active.Count > 0;
     }
 
-    private async Task EnsureIdleAsync(LadybugDbContext db, Cluster cluster, ClusterPhase required, string action, CancellationToken cancellationToken)
+    /// <summary>Refuses <paramref name="action"/> with the reason <see cref="ClusterActions"/> gives, the same the pages show.</summary>
+    private static async Task<ClusterActions> EnsureAllowedAsync(LadybugDbContext db, Cluster cluster, ClusterAction action, CancellationToken cancellationToken)
     {
-        if (cluster.Phase != required)
-            throw new ClusterStateException($"Cannot {action} cluster '{cluster.Name}' while it is {cluster.Phase}; it must be {required}.");
-        if (await db.Jobs.AnyAsync(j => j.ClusterId == cluster.Id && (j.State == JobState.Queued || j.State == JobState.Running), cancellationToken))
-            throw new ClusterStateException($"Cluster '{cluster.Name}' is busy with another job; try again when it finishes.");
+        var actions = await ActionsAsync(db, cluster, cancellationToken);
+        if (actions.WhyNot(action) is { } why) throw new ClusterStateException(why);
+        return actions;
     }
+
+    private static async Task<ClusterActions> ActionsAsync(LadybugDbContext db, Cluster cluster, CancellationToken cancellationToken) =>
+        ClusterActions.For(cluster, await db.Jobs.Where(j => j.ClusterId == cluster.Id && (j.State == JobState.Queued || j.State == JobState.Running))
+            .ToListAsync(cancellationToken));
 
     private static async Task<Cluster> LoadAsync(LadybugDbContext db, Guid clusterId, CancellationToken cancellationToken) =>
         await db.Clusters.Include(c => c.Pools).Include(c => c.Nodes).SingleOrDefaultAsync(c => c.Id == clusterId, cancellationToken)

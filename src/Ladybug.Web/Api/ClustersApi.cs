@@ -55,13 +55,13 @@ public static class ClustersApi
     private static async Task<IResult> ListAsync(string ns, [AsParameters] McksServices s, CancellationToken cancellationToken)
     {
         var clusters = await s.Queries.ListAsync(ns, cancellationToken: cancellationToken);
-        return McksResults.Json(new ClusterList { Items = clusters.Select(c => ToResource(c, s.Certificates)).ToList() });
+        return McksResults.Json(new ClusterList { Items = [.. await s.ResourcesAsync(clusters, cancellationToken)] });
     }
 
     private static async Task<IResult> GetAsync(string ns, string cluster, [AsParameters] McksServices s, CancellationToken cancellationToken)
     {
         var found = await s.FindAsync(ns, cluster, cancellationToken);
-        return found is null ? McksResults.ClusterNotFound(ns, cluster) : McksResults.Json(ToResource(found, s.Certificates));
+        return found is null ? McksResults.ClusterNotFound(ns, cluster) : McksResults.Json(await s.ResourceAsync(found, cancellationToken));
     }
 
     private static async Task<IResult> CreateAsync(string ns, HttpRequest request, string? wait, [AsParameters] McksServices s, CancellationToken cancellationToken)
@@ -89,9 +89,9 @@ public static class ClustersApi
         }
 
         var location = McksServices.ClusterPath(ns, cluster.Name);
-        if (!waitForJob) return McksResults.Accepted(location, ToResource(cluster, s.Certificates));
+        if (!waitForJob) return McksResults.Accepted(location, await s.ResourceAsync(cluster, cancellationToken));
         var job = await s.Waiter.WaitAsync(cluster.Id, JobKind.Create, cancellationToken);
-        var current = ToResource(await s.Queries.GetAsync(cluster.Id, cancellationToken) ?? cluster, s.Certificates);
+        var current = await s.ResourceAsync(await s.Queries.GetAsync(cluster.Id, cancellationToken) ?? cluster, cancellationToken);
         return McksResults.AfterWait(job, McksResults.Json(current), McksResults.Accepted(location, current),
             $"Cluster '{cluster.Name}' was not provisioned");
     }
@@ -121,9 +121,9 @@ public static class ClustersApi
 
         await s.Clusters.RenewCertificatesAsync(found.Id, cancellationToken);
         var location = McksServices.ClusterPath(ns, cluster);
-        if (!waitForJob) return McksResults.Accepted(location, ToResource(found, s.Certificates));
+        if (!waitForJob) return McksResults.Accepted(location, await s.ResourceAsync(found, cancellationToken));
         var job = await s.Waiter.WaitAsync(found.Id, JobKind.RenewCertificates, cancellationToken);
-        var current = ToResource(await s.Queries.GetAsync(found.Id, cancellationToken) ?? found, s.Certificates);
+        var current = await s.ResourceAsync(await s.Queries.GetAsync(found.Id, cancellationToken) ?? found, cancellationToken);
         return McksResults.AfterWait(job, McksResults.Json(current), McksResults.Accepted(location, current),
             $"The certificates of cluster '{cluster}' were not renewed");
     }

@@ -14,7 +14,7 @@ internal static class McksResourceMapper
     public const string RegionLabelKey = "topology.kubernetes.io/region";
     public const string ZoneLabelKey = "topology.kubernetes.io/zone";
 
-    public static ClusterResource ToResource(Cluster cluster, CertificateExpiryView certificates) => new()
+    public static ClusterResource ToResource(Cluster cluster, CertificateExpiryView certificates, ClusterActions actions) => new()
     {
         Name = cluster.Name,
         Status = new ClusterStatus
@@ -22,6 +22,7 @@ internal static class McksResourceMapper
             Phase = cluster.Phase.ToString(), Reason = cluster.Reason ?? "", Message = cluster.Message ?? "",
             Certificates = certificates.Of(cluster) is { Count: > 0 } read ? read.Select(ToResource).ToList() : null,
             Health = cluster.Health?.ToString() ?? "", HealthReason = cluster.HealthReason ?? "", WatchMode = cluster.WatchMode?.ToString().ToLowerInvariant() ?? "",
+            Actions = [.. actions.Allowed.Select(a => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(a.ToString()))],
         },
         Mcis = cluster.InfraId ?? "",
         Namespace = cluster.Namespace,

@@ -1,3 +1,4 @@
+using Ladybug.Api.Contracts;
 using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
@@ -19,6 +20,16 @@ internal sealed class McksServices(ClusterService clusters, ClusterQueries queri
         var cluster = await Queries.GetAsync(ns, name, cancellationToken);
         return cluster is null || cluster.Phase == ClusterPhase.Deleted ? null : cluster;
     }
+
+    /// <summary>The clusters as MCKS resources, with what can be done to each now.</summary>
+    public async Task<IReadOnlyList<ClusterResource>> ResourcesAsync(IReadOnlyList<Cluster> clusters, CancellationToken cancellationToken)
+    {
+        var actions = await Queries.ActionsAsync(clusters, cancellationToken);
+        return [.. clusters.Select(c => McksResourceMapper.ToResource(c, Certificates, actions[c.Id]))];
+    }
+
+    public async Task<ClusterResource> ResourceAsync(Cluster cluster, CancellationToken cancellationToken) =>
+        (await ResourcesAsync([cluster], cancellationToken))[0];
 
     public static string ClusterPath(string ns, string name) =>
         $"/mcks/ns/{Uri.EscapeDataString(ns)}/clusters/{Uri.EscapeDataString(name)}";

@@ -51,6 +51,8 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
         var cluster = await response.ReadAsync<ClusterResource>(HttpStatusCode.Accepted);
         Assert.Equal($"/mcks/ns/{ns}/clusters/cluster-01", response.Headers.Location?.OriginalString);
         Assert.Equal(("cluster-01", "Cluster", "Pending"), (cluster.Name, cluster.Kind, cluster.Status.Phase));
+        // Its create job is queued: it can be cancelled or deleted, nothing else yet.
+        Assert.Equal(["cancel", "delete"], cluster.Status.Actions);
         Assert.Equal((ns, "1.23.13", cni, loadbalancer, "local", "no"),
             (cluster.Namespace, cluster.K8sVersion, cluster.NetworkCni, cluster.Loadbalancer, cluster.Etcd, cluster.InstallMonAgent));
         var stored = await fixture.Services.GetRequiredService<ClusterQueries>().GetAsync(ns, "cluster-01");
@@ -226,6 +228,7 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
         var cluster = await (await _admin.GetAsync($"{Clusters(ns)}/alpha")).ReadAsync<ClusterResource>(HttpStatusCode.OK);
 
         Assert.Equal(("Provisioned", "alpha-infra", "alpha-cp-1", "cp"), (cluster.Status.Phase, cluster.Mcis, cluster.CpLeader, cluster.CpGroup));
+        Assert.Equal(["addNodes", "removeNode", "renewCertificates", "delete", "downloadKubeconfig"], cluster.Status.Actions);
         Assert.Equal(["control-plane", "worker"], cluster.Nodes.Select(n => n.Role));
         var cp = cluster.Nodes[0];
         Assert.Equal(("Node", "alpha-cp-1", "203.0.113.10", "10.0.0.10", "t3.medium", "aws"), (cp.Kind, cp.Name, cp.PublicIp, cp.PrivateIp, cp.Spec, cp.Csp));
@@ -254,6 +257,7 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
         Assert.Contains("is being deleted", status.Message);
         var cluster = await (await _admin.GetAsync($"{Clusters(ns)}/doomed")).ReadAsync<ClusterResource>(HttpStatusCode.OK);
         Assert.Equal("Deleting", cluster.Status.Phase);
+        Assert.Empty(cluster.Status.Actions);
     }
 
     [Fact]
