@@ -39,7 +39,7 @@ public sealed record KubernetesConfig
     /// <summary>Only an empty NFS entry is accepted: Ladybug does not install an NFS storage class.</summary>
     [JsonPropertyName("storageclass")]
     public StorageClassConfig? StorageClass { get; init; }
-    /// <summary>haproxy (default) or nlb.</summary>
+    /// <summary>haproxy (the default and the only choice: cb-mcks' nlb is refused, see docs/sandbox-fidelity/nlb.md).</summary>
     [JsonPropertyName("loadbalancer")]
     public string? LoadBalancer { get; init; }
     /// <summary>local (default). External etcd is not supported.</summary>

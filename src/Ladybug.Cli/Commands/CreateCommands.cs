@@ -28,7 +28,7 @@ public static class CreateCommands
         var workers = new WorkerPoolOptions();
         var version = new Option<string?>("--version") { Description = "Kubernetes version (default 1.23.13, as in MCKS)" };
         var cni = new Option<string?>("--cni") { Description = "kilo (default) or canal" };
-        var loadBalancer = new Option<string?>("--loadbalancer") { Description = "haproxy (default) or nlb" };
+        var loadBalancer = new Option<string?>("--loadbalancer") { Description = "haproxy (the default and only choice; a cloud NLB is not offered)" };
         var podCidr = new Option<string?>("--pod-cidr") { Description = "Default 10.244.0.0/16" };
         var serviceCidr = new Option<string?>("--service-cidr") { Description = "Default 10.96.0.0/12" };
         var dnsDomain = new Option<string?>("--service-dns-domain") { Description = "Default cluster.local" };

@@ -21,14 +21,7 @@ internal sealed partial class ClusterProvisioner
         var cluster = state.Cluster;
         var pools = cluster.Pools.Where(p => selection.PoolIds is null || selection.PoolIds.Contains(p.Id)).ToList();
         if (selection.PoolIds is null)
-        {
             await context.SetPhaseAsync(ClusterPhase.Provisioning, cancellationToken: cancellationToken);
-            var controlPlanes = cluster.ControlPlanePool?.Count ?? 0;
-            if (cluster.LoadBalancer == LoadBalancerMode.Nlb && controlPlanes > 1)
-                throw new StepFailedException(FailureReason.CreateNlbFailed,
-                    "Load balancer 'nlb' needs a cloud network load balancer, which the infrastructure contract does not offer yet. " +
-                    "Use 'haproxy': a node-local load balancer on every worker, with no single point of failure.");
-        }
 
         var connections = await CallInfrastructureAsync(FailureReason.GetControlPlaneConnectionInfoFailed, "Listing cloud connections",
             () => infrastructure.ListConnectionsAsync(cancellationToken));

@@ -73,6 +73,9 @@ public enum LoadBalancerMode
 {
     /// <summary>Node-local haproxy on every node (no single point of failure).</summary>
     Haproxy,
-    /// <summary>The cloud's network load balancer through Tumblebug.</summary>
+    /// <summary>
+    /// The cloud's network load balancer. Refused for new clusters (docs/sandbox-fidelity/nlb.md); kept so that
+    /// clusters stored with it before still load.
+    /// </summary>
     Nlb,
 }

@@ -98,8 +98,10 @@ public static partial class ClusterSpecValidator
 
         if (!Enum.IsDefined(spec.Cni))
             errors.Add(SpecPaths.Cni, "CNI must be canal or kilo.");
-        if (!Enum.IsDefined(spec.LoadBalancer))
-            errors.Add(SpecPaths.LoadBalancer, "Load balancer must be haproxy or nlb.");
+        // Tumblebug's NLB API could front the control planes, but Ladybug does not create one yet
+        // (docs/sandbox-fidelity/nlb.md): refused here rather than accepted and failed at the first step.
+        if (spec.LoadBalancer != LoadBalancerMode.Haproxy)
+            errors.Add(SpecPaths.LoadBalancer, "Load balancer must be haproxy: Ladybug does not offer a cloud NLB yet.");
 
         var pod = ValidateCidr(SpecPaths.PodCidr, spec.PodCidr, "Pod CIDR", errors);
         var service = ValidateCidr(SpecPaths.ServiceCidr, spec.ServiceCidr, "Service CIDR", errors);

@@ -12,6 +12,7 @@ public static class FailureReason
     public const string CreateInfraFailed = "CreateMCISFailedReason";
     public const string GetControlPlaneConnectionInfoFailed = "GetControlPlaneConnectionInfoFailedReason";
     public const string GetWorkerConnectionInfoFailed = "GetWorkerConnectionInfoFailedReason";
+    /// <summary>Only on clusters stored before the NLB mode was refused at the door (docs/sandbox-fidelity/nlb.md).</summary>
     public const string CreateNlbFailed = "CreateNLBFailedReason";
     public const string AddNodeEntityFailed = "AddNodeEntityFailedReason";
     public const string SetupBootstrapFailed = "SetupBootstrapFailedReason";

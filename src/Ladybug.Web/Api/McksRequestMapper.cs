@@ -111,7 +111,7 @@ internal static class McksRequestMapper
     private static LoadBalancerMode ParseLoadBalancer(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" or "haproxy" => LoadBalancerMode.Haproxy,
-        "nlb" => LoadBalancerMode.Nlb,
+        // cb-mcks' "nlb" included: Ladybug has no cloud NLB mode (docs/sandbox-fidelity/nlb.md).
         _ => (LoadBalancerMode)(-1),
     };
 

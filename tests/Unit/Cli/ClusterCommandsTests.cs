@@ -93,6 +93,16 @@ public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTe
     }
 
     [Fact]
+    public async Task CreateClusterWithACloudNlbIsRefusedOnItsField()
+    {
+        var result = (await Run("create", "cluster", "--name", "nlb", "--control-plane-connection", "c", "--control-plane-spec", "s",
+            "--control-plane-count", "3", "--worker-connection", "w", "--worker-spec", "s", "--loadbalancer", "nlb")).Failed("The request was rejected (400):");
+
+        Assert.Contains("  config.kubernetes.loadbalancer: Load balancer must be haproxy", result.Error);
+        Assert.Null(await App.Services.GetRequiredService<ClusterQueries>().GetAsync(Namespace, "nlb"));
+    }
+
+    [Fact]
     public async Task CreateClusterWithoutANameFailsBeforeCallingTheServer() =>
         (await Run("create", "cluster", "--worker-connection", "w")).Failed("Name the cluster with --name");
 

@@ -338,15 +338,4 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         Assert.All(await AllNodesAsync(created.Id), n => Assert.Equal(NodeStatus.Deleted, n.Status));
         Assert.NotNull(deleted.DeletedAt);
     }
-
-    [Fact]
-    public async Task NlbWithSeveralControlPlanesFailsBeforeAnyMachineIsMade()
-    {
-        var created = await Clusters.CreateAsync(Spec(controlPlanes: 3) with { LoadBalancer = LoadBalancerMode.Nlb });
-        var cluster = await WaitForAsync(created.Id, ClusterPhase.Failed);
-
-        Assert.Equal(FailureReason.CreateNlbFailed, cluster.Reason);
-        Assert.Empty(_machines.Runs);
-        Assert.Empty(await AllNodesAsync(created.Id));
-    }
 }

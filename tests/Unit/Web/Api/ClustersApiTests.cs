@@ -41,7 +41,7 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
 
     [Theory]
     [InlineData("kilo", "haproxy")]
-    [InlineData("canal", "nlb")]
+    [InlineData("canal", "haproxy")]
     public async Task CreateAcceptsTheMcksSampleBodyAndAnswers202WithThePendingCluster(string cni, string loadbalancer)
     {
         var ns = McksApiFixture.NewNamespace();
@@ -117,6 +117,7 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
     [InlineData("""{ "name": "x", "config": { "installMonAgent": "yes" }, "controlPlane": [ { "connection": "c", "count": 1, "spec": "s" } ], "worker": [ { "connection": "c", "count": 1, "spec": "s" } ] }""", "config.installMonAgent", "monitoring agent")]
     [InlineData("""{ "name": "x", "controlPlane": [ { "connection": "c", "count": 1, "spec": "s" } ], "worker": [ { "connection": "c", "count": 1, "spec": "s", "rootDisk": { "size": "big" } } ] }""", "worker[0].rootDisk.size", "whole number of GB")]
     [InlineData("""{ "name": "x", "controlPlane": [ { "connection": "c", "count": "three", "spec": "s" } ], "worker": [ { "connection": "c", "count": 1, "spec": "s" } ] }""", "controlPlane[0].count", "whole number")]
+    [InlineData("""{ "name": "x", "config": { "kubernetes": { "loadbalancer": "nlb" } }, "controlPlane": [ { "connection": "c", "count": 3, "spec": "s" } ], "worker": [ { "connection": "c", "count": 1, "spec": "s" } ] }""", "config.kubernetes.loadbalancer", "Load balancer must be haproxy")]
     public async Task CreateRejectsWhatMcksOrLadybugCannotDoWithAFieldError(string body, string field, string message)
     {
         var ns = McksApiFixture.NewNamespace();

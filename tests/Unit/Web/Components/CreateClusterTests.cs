@@ -132,6 +132,27 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
     }
 
     [Fact]
+    public void AHighlyAvailableControlPlaneIsBalancedByHaproxyWithNoCloudNlbToChoose()
+    {
+        var cut = Render<CreateCluster>();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=connections-loading]")));
+        Type(cut, "Cluster name", "edge");
+        cut.Find("[data-testid=wizard-next]").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-control-plane]")));
+        Choose(cut, "Connection", "aws-ap-northeast-1");
+        Choose(cut, "Spec", "medium-2c4g");
+        SetCount(cut, 0, 3);
+        cut.Find("[data-testid=wizard-next]").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=step-workers]")));
+        FillWorkerPool(cut, 1, "gcp-europe-west2", "medium-2c4g");
+        GoToKubernetes(cut);
+
+        Assert.Contains("Node-local haproxy", cut.Find("[data-testid=field-load-balancer]").TextContent);
+        Assert.Empty(cut.FindComponents<MudRadio<LoadBalancerMode>>());
+        Assert.DoesNotContain("NLB", cut.Markup);
+    }
+
+    [Fact]
     public void AnUnchosenConnectionCarriesThePoolsErrorAndTheDisabledSpecOnlySaysToChooseItFirst()
     {
         var cut = Render<CreateCluster>();
