@@ -7,7 +7,7 @@ namespace Ladybug.Web.Components.Shared;
 
 public partial class LogView
 {
-    /// <summary>Pixels per line; the stylesheet fixes the same height so virtualisation stays exact.</summary>
+    /// <summary>Pixels of a one-row line (the stylesheet's minimum); the virtualiser measures wrapped lines and averages.</summary>
     public const float LineHeight = 20;
     public const string AllNodes = "*";
     public const string EngineOnly = "-";
@@ -33,6 +33,23 @@ public partial class LogView
     public string? StepFilter { get; set; } = AllSteps;
     public string? Search { get; set; }
     public bool Follow { get; set; } = true;
+
+    /// <summary>Long lines wrap by default; off, each stays on one row and the lines scroll sideways.</summary>
+    public bool Wrap { get; set; } = true;
+
+    /// <summary>What the node column shows for the engine's own lines.</summary>
+    public const string EngineLabel = "engine";
+
+    private string LinesClass => Wrap ? "log-lines log-wrap" : "log-lines log-nowrap";
+
+    /// <summary>
+    /// The node column is as wide as the longest node name in the log (the font is monospaced, so characters are
+    /// a width), so no name is clipped and the text column starts at the same place on every line.
+    /// </summary>
+    private string NodeColumnStyle => FormattableString.Invariant($"--log-node-width: {NodeColumnWidth(Buffer.Nodes)}ch");
+
+    public static int NodeColumnWidth(IEnumerable<string> nodes) =>
+        nodes.Select(n => n.Length).Append(EngineLabel.Length).Max();
 
     /// <summary>The lines that pass the filters, in order.</summary>
     public IReadOnlyList<LogLineView> VisibleLines => _visible;

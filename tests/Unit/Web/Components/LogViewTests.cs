@@ -84,6 +84,33 @@ public sealed class LogViewTests : ComponentTest
         Assert.Equal(scrolls, JSInterop.Invocations["ladybug.scrollToEnd"].Count);
     }
 
+    [Fact]
+    public async Task LinesWrapByDefaultAndTheSwitchKeepsEachOnOneRow()
+    {
+        var cut = Render<LogView>(p => p.Add(v => v.Buffer, Buffer()));
+        var lines = cut.Find("[data-testid=log-lines]");
+        Assert.Contains("log-wrap", lines.ClassList);
+
+        var wrap = cut.FindComponents<MudBlazor.MudSwitch<bool>>().Single(s => s.Instance.Label == "Wrap lines");
+        await cut.InvokeAsync(() => wrap.Instance.ValueChanged.InvokeAsync(false));
+
+        lines = cut.Find("[data-testid=log-lines]");
+        Assert.Contains("log-nowrap", lines.ClassList);
+        Assert.DoesNotContain("log-wrap", lines.ClassList);
+    }
+
+    [Fact]
+    public void TheNodeColumnIsAsWideAsTheLongestNodeName()
+    {
+        var buffer = Buffer();
+        buffer.Append([Line("tokyo-london-control-plane-1", "prepare nodes", "x")]);
+        var cut = Render<LogView>(p => p.Add(v => v.Buffer, buffer));
+
+        Assert.Contains("--log-node-width: 28ch", cut.Find("[data-testid=log-lines]").GetAttribute("style"));
+        // With only short names the column still fits the engine's own label.
+        Assert.Equal(LogView.EngineLabel.Length, LogView.NodeColumnWidth(["cp-1", "w1-1"]));
+    }
+
     private static Task SetFilterAsync(IRenderedComponent<LogView> cut, string label, string value)
     {
         var select = cut.FindComponents<MudBlazor.MudSelect<string>>().Single(s => s.Instance.Label == label);
