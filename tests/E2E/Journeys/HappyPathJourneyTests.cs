@@ -60,7 +60,7 @@ public sealed class HappyPathJourneyTests(SandboxConsole console) : IClassFixtur
         await ClusterPage.OpenTabAsync(page, "Nodes");
         await Assertions.Expect(page.GetByTestId("node-name")).ToHaveCountAsync(4);
         var nodes = await ClusterPage.NodesAsync(page);
-        Assert.Equal(["AWS ap-northeast-1 control plane", "AZURE koreacentral worker", "GCP europe-west2 worker", "GCP europe-west2 worker"],
+        Assert.Equal(["AWS ap-northeast-1 control plane", "Azure koreacentral worker", "Google Cloud europe-west2 worker", "Google Cloud europe-west2 worker"],
             nodes.Select(n => $"{n.Cloud} {n.Region} {n.Role}").Order().ToArray());
         Assert.All(nodes, n => Assert.Matches(@"^127\.\d+\.\d+\.\d+$", n.PublicIp));
         await journey.StepAsync("nodes");

@@ -259,7 +259,7 @@ public partial class ClusterDetail
     {
         if (_cluster is null) return;
         if (!await ConfirmAsync($"Remove node {node.Name}?",
-                $"The node is drained, removed from Kubernetes and its VM in {node.Csp.ToUpperInvariant()} {node.Region} is deleted.", "Remove node", Color.Error))
+                $"The node is drained, removed from Kubernetes and its VM in {CspPalette.DisplayName(node.Csp)} {node.Region} is deleted.", "Remove node", Color.Error))
             return;
         await RunAsync(() => Clusters.RemoveNodeAsync(_cluster.Id, node.Name), $"Removing {node.Name}.");
     }
