@@ -54,6 +54,7 @@ public static class EngineExtensions
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+        services.AddSingleton<JobPlans>();
 
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
@@ -10,7 +11,21 @@ public sealed record PhaseCount(ClusterPhase Phase, int Count);
 public sealed record CspCount(string Csp, int Nodes);
 
 public sealed record RecentJob(Guid JobId, string Namespace, string ClusterName, JobKind Kind, JobState State,
-    string? CurrentStep, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+    string? CurrentStep, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, DateTimeOffset? StartedAt = null,
+    IReadOnlyList<string>? PlannedSteps = null)
+{
+    /// <summary>Step n of m while it runs; null once it ended or when its plan is unknown.</summary>
+    [JsonIgnore]
+    public JobProgress? Progress => PlannedSteps is { Count: > 0 } planned && State is JobState.Queued or JobState.Running
+        ? JobProgress.FromJob(State, CurrentStep, StartedAt, FinishedAt, planned) : null;
+}
+
+/// <summary>The job a cluster runs now, with its plan, for the progress shown in the cluster list.</summary>
+public sealed record ActiveJob(Guid JobId, JobKind Kind, JobState State, string? CurrentStep, DateTimeOffset? StartedAt, IReadOnlyList<string> PlannedSteps)
+{
+    [JsonIgnore]
+    public JobProgress Progress => JobProgress.FromJob(State, CurrentStep, StartedAt, null, PlannedSteps);
+}
 
 /// <summary>Nodes by their Ready condition as the cluster watch last saw it; null readiness means not watched (yet).</summary>
 public sealed record ReadinessCount(NodeReadiness? Readiness, int Nodes);
@@ -21,7 +36,7 @@ public sealed record DashboardSummary(int Clusters, int Nodes, IReadOnlyList<Pha
 /// <param name="CertificatesExpireAt">The earliest stored end of the cluster's API server and admin certificates, once read.</param>
 public sealed record ClusterRow(Guid Id, string Namespace, string Name, ClusterPhase Phase, string? Reason, string KubernetesVersion,
     Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt, DateTimeOffset? CertificatesExpireAt = null,
-    ClusterHealth? Health = null, string? HealthReason = null, ClusterWatchMode? WatchMode = null);
+    ClusterHealth? Health = null, string? HealthReason = null, ClusterWatchMode? WatchMode = null, ActiveJob? ActiveJob = null);
 
 /// <summary>One page of the cluster list; <paramref name="Phase"/> keeps only clusters in that phase (Deleted ones included when asked for).</summary>
 public sealed record ClusterListQuery(int Page, int PageSize, string? Search = null, string? SortBy = null, bool Descending = true, bool IncludeDeleted = false,
@@ -33,7 +48,7 @@ public sealed record ClusterListPage(IReadOnlyList<ClusterRow> Rows, int Total);
 /// Aggregates for the dashboard and the cluster list, computed in the database: a fixed handful of
 /// queries per page whatever the number of clusters and nodes (no per-row queries, no loading every node).
 /// </summary>
-public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory)
+public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory, JobPlans plans)
 {
     public const int RecentJobCount = 8;
     /// <summary>A dashboard marker lists at most this many clusters in its tooltip.</summary>
@@ -71,12 +86,14 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
         var byCsp = regions.GroupBy(r => r.Csp).Select(g => new CspCount(g.Key, g.Sum(r => r.NodeCount)))
             .OrderByDescending(c => c.Nodes).ThenBy(c => c.Csp).ToList();
 
-        var recent = await (
+        var recentJobs = await (
             from j in db.Jobs
             join c in db.Clusters on j.ClusterId equals c.Id
             orderby j.CreatedAt descending
-            select new RecentJob(j.Id, c.Namespace, c.Name, j.Kind, j.State, j.CurrentStep, j.Error, j.CreatedAt, j.FinishedAt)
+            select new { Job = j, c.Namespace, c.Name }
         ).Take(RecentJobCount).ToListAsync(cancellationToken);
+        var recent = recentJobs.Select(r => new RecentJob(r.Job.Id, r.Namespace, r.Name, r.Job.Kind, r.Job.State, r.Job.CurrentStep, r.Job.Error,
+            r.Job.CreatedAt, r.Job.FinishedAt, r.Job.StartedAt, r.Job.IsFinished ? null : plans.StepNames(r.Job))).ToList();
 
         var readiness = await (
             from n in db.Nodes
@@ -123,12 +140,18 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             .GroupBy(n => new { n.ClusterId, n.Csp }).Select(g => new { g.Key.ClusterId, g.Key.Csp, Count = g.Count() })
             .ToListAsync(cancellationToken);
         var nodesByCluster = nodes.ToLookup(n => n.ClusterId);
+        // One query for the page: a cluster runs at most one job at a time.
+        var active = (await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.ClusterId) && (j.State == JobState.Queued || j.State == JobState.Running))
+                .ToListAsync(cancellationToken))
+            .GroupBy(j => j.ClusterId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(j => j.CreatedAt).First());
 
         var rows = page.Select(c => new ClusterRow(c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni,
             nodesByCluster[c.Id].Sum(n => n.Count),
             nodesByCluster[c.Id].OrderByDescending(n => n.Count).Select(n => n.Csp).ToList(),
             c.CreatedAt,
-            new[] { c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt }.Min(), c.Health, c.HealthReason, c.WatchMode)).ToList();
+            new[] { c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt }.Min(), c.Health, c.HealthReason, c.WatchMode,
+            active.TryGetValue(c.Id, out var job) ? new ActiveJob(job.Id, job.Kind, job.State, job.CurrentStep, job.StartedAt, plans.StepNames(job)) : null)).ToList();
         return new ClusterListPage(rows, total);
     }
 }

@@ -11,6 +11,15 @@ public static class SpecRequirements
             ? spec.VCpu >= InfrastructureSpecCheck.ControlPlaneMinVCpu && spec.MemoryGiB >= InfrastructureSpecCheck.ControlPlaneMinMemoryGiB
             : spec.MemoryGiB >= InfrastructureSpecCheck.WorkerMinMemoryGiB;
 
+    /// <summary>
+    /// The spec a new pool starts with: the cheapest that meets the role's minimum (the engine's, above); where no spec
+    /// has a price, the smallest that fits. The user can still pick any other.
+    /// </summary>
+    public static MachineSpec? Cheapest(IEnumerable<MachineSpec> specs, NodeRole role) =>
+        specs.Where(s => Fits(s, role))
+            .OrderBy(s => s.CostPerHour is null).ThenBy(s => s.CostPerHour).ThenBy(s => s.VCpu).ThenBy(s => s.MemoryGiB).ThenBy(s => s.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+
     public static string Describe(NodeRole role) =>
         role == NodeRole.ControlPlane
             ? $"Specs with ≥ {InfrastructureSpecCheck.ControlPlaneMinVCpu} vCPU and ≥ {InfrastructureSpecCheck.ControlPlaneMinMemoryGiB:0} GiB"

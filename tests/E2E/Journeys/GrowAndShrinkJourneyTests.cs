@@ -51,7 +51,7 @@ public sealed class GrowAndShrinkJourneyTests(SlowWaitReadySandboxConsole consol
 
         // Shrink: the Google Cloud worker goes, from the table, the map and the cloud.
         await ClusterPage.OpenTabAsync(page, "Nodes");
-        var gcpRow = page.GetByTestId("node-table").Locator("tbody tr").Filter(new() { HasText = "GCP" });
+        var gcpRow = page.GetByTestId("node-table").Locator("tbody tr").Filter(new() { HasText = "Google Cloud" });
         var gcpNode = (await gcpRow.GetByTestId("node-name").InnerTextAsync()).Trim();
         await gcpRow.GetByTestId("remove-node").ClickAsync();
         await page.GetByTestId("confirm-ok").ClickAsync();

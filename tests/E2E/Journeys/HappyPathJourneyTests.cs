@@ -33,11 +33,36 @@ public sealed class HappyPathJourneyTests(SandboxConsole console) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("summary-cni")).ToHaveTextAsync("Kilo");
         var preview = await ClusterPage.MarkersAsync(page, 3);
         Assert.Equal(["aws/ap-northeast-1", "azure/koreacentral", "gcp/europe-west2"], preview.Select(m => $"{m.Csp}/{m.Region}").Order().ToArray());
+        // The estimate from Tumblebug's spec prices, and the round-trip times between the three regions from its latency table.
+        await Assertions.Expect(page.GetByTestId("cost-pool")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("cost-total-hour")).ToHaveTextAsync(new Regex(@"^\$\d"));
+        await Assertions.Expect(page.GetByTestId("cost-total-month")).ToHaveTextAsync(new Regex(@"^\$[\d,]+\.\d\d$"));
+        await Assertions.Expect(page.GetByTestId("rtt-pair")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("rtt-pair").Filter(new() { HasText = "Google Cloud europe-west2" }).First).ToContainTextAsync(" ms");
+        await Assertions.Expect(page.GetByTestId("placement-warning")).ToHaveCountAsync(0);
         await journey.StepAsync("review");
+
+        // Canal for nodes in three clouds is warned about on the Review step; back to Kilo, the warning goes.
+        await page.GetByTestId("wizard-back").ClickAsync();
+        await page.GetByTestId("step-kubernetes").GetByText("Canal", new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("wizard-next").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("placement-warning")).ToContainTextAsync("Kilo");
+        await journey.StepAsync("review-canal-warning");
+        await page.GetByTestId("wizard-back").ClickAsync();
+        await page.GetByTestId("step-kubernetes").GetByText("Kilo", new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("wizard-next").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("placement-warning")).ToHaveCountAsync(0);
 
         await page.GetByTestId("wizard-create").ClickAsync();
         await page.WaitForURLAsync(new Regex("/clusters/default/tokyo-london-seoul$"));
         await Browser.WaitInteractiveAsync(page);
+
+        // From the start, the timeline shows the whole plan: step n of m, a bar, and steps not yet run greyed.
+        var progress = page.GetByTestId("step-timeline").GetByTestId("job-progress-text");
+        await Assertions.Expect(progress).ToContainTextAsync(new Regex(@"step \d+ of \d+"));
+        await Assertions.Expect(page.GetByTestId("step-timeline").GetByRole(AriaRole.Progressbar)).ToBeVisibleAsync();
+        Assert.True(await page.Locator("[data-testid=step][data-state=Pending]").CountAsync() > 0, "no pending step shown while the create job runs");
+        await journey.StepAsync("progress");
 
         // The log grows while the job runs: several readings, each larger, all before the phase is Provisioned.
         var growingReadings = new List<int>();
@@ -60,7 +85,7 @@ public sealed class HappyPathJourneyTests(SandboxConsole console) : IClassFixtur
         await ClusterPage.OpenTabAsync(page, "Nodes");
         await Assertions.Expect(page.GetByTestId("node-name")).ToHaveCountAsync(4);
         var nodes = await ClusterPage.NodesAsync(page);
-        Assert.Equal(["AWS ap-northeast-1 control plane", "AZURE koreacentral worker", "GCP europe-west2 worker", "GCP europe-west2 worker"],
+        Assert.Equal(["AWS ap-northeast-1 control plane", "Azure koreacentral worker", "Google Cloud europe-west2 worker", "Google Cloud europe-west2 worker"],
             nodes.Select(n => $"{n.Cloud} {n.Region} {n.Role}").Order().ToArray());
         Assert.All(nodes, n => Assert.Matches(@"^127\.\d+\.\d+\.\d+$", n.PublicIp));
         await journey.StepAsync("nodes");

@@ -117,7 +117,7 @@ public partial class PoolEditor
         Pool.Connection = connection ?? "";
         // A spec belongs to one connection; keep it only if the new connection offers the same name.
         await LoadSpecsAsync();
-        if (!_specs.Any(s => s.Name == Pool.Spec)) Pool.Spec = "";
+        if (!_specs.Any(s => s.Name == Pool.Spec)) Pool.Spec = SpecRequirements.Cheapest(_specs, Role)?.Name ?? "";
         await OnChanged.InvokeAsync(SpecPaths.Of(Path, PoolField.Connection));
     }
 

@@ -253,4 +253,25 @@ public sealed class JobRunnerTests : IAsyncLifetime
         Assert.Equal("prepare", line.Step);
         Assert.Contains(events.OfType<JobChanged>(), e => e.JobId == job.Id && e.State == JobState.Succeeded);
     }
+
+    [Fact]
+    public async Task EveryPlannedStepIsKnownBeforeItRunsAndInTheOrderTheRunnerRunsThem()
+    {
+        var (_, job) = await CreateAsync("planned");
+        await _provisioning.WaitEnteredAsync(job.Id);
+
+        // While the second step runs, "finish" has no record yet, but the plan already names it.
+        var planned = _engine.Get<JobPlans>().StepNames(job);
+        Assert.Equal(["resolve", "provision", "finish"], planned);
+        Assert.DoesNotContain(await _engine.StepsOfAsync(job.Id), s => s.Name == "finish");
+
+        _provisioning.Release(job.Id);
+        await _engine.WaitForJobToFinishAsync(job.Id);
+        var recorded = (await _engine.StepsOfAsync(job.Id)).Where(s => s.NodeName is null).OrderBy(s => s.Order).Select(s => s.Name);
+        Assert.Equal(planned, recorded);
+    }
+
+    [Fact]
+    public async Task AKindWithoutAHandlerHasNoPlannedSteps() =>
+        Assert.Empty(_engine.Get<JobPlans>().StepNames(new Job { Kind = JobKind.RenewCertificates }));
 }

@@ -27,4 +27,26 @@ public sealed class ActivityRowTests : ComponentTest
         Assert.Equal("clusters/default/edge", cut.Find("a").GetAttribute("href"));
         Assert.Contains("Delete cluster", cut.Markup);
     }
+
+    [Fact]
+    public void ARunningJobShowsItsStepOfThePlanAndABar()
+    {
+        var job = new RecentJob(Guid.NewGuid(), "default", "edge", JobKind.Create, JobState.Running, "install-cni", null, Now.AddMinutes(-3), null,
+            Now.AddMinutes(-2), ["resolve", "create-machines", "install-cni", "wait-ready"]);
+
+        var cut = Render<ActivityRow>(p => p.Add(r => r.Job, job).Add(r => r.Now, Now));
+
+        Assert.Equal("step 3 of 4 · install-cni", cut.Find("[data-testid=job-progress-text]").TextContent);
+        Assert.Equal("2 min 00 s", cut.Find("[data-testid=job-progress-elapsed]").TextContent);
+        Assert.Equal("50", cut.Find("[role=progressbar]").GetAttribute("aria-valuenow"));
+    }
+
+    [Fact]
+    public void AFinishedJobShowsNoBar()
+    {
+        var job = new RecentJob(Guid.NewGuid(), "default", "edge", JobKind.Create, JobState.Succeeded, "pod-network", null, Now.AddMinutes(-3),
+            Now.AddMinutes(-1), Now.AddMinutes(-3), null);
+
+        Assert.Empty(Render<ActivityRow>(p => p.Add(r => r.Job, job).Add(r => r.Now, Now)).FindAll("[data-testid=job-progress]"));
+    }
 }

@@ -106,6 +106,16 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
         Assert.Equal(2, cut.FindAll("[data-testid=summary-worker-pool]").Count);
         Assert.Contains("4 nodes in 3 regions of 3 clouds", cut.Find("[data-testid=summary-total]").TextContent);
         Assert.Equal(["aws", "azure", "gcp"], cut.FindAll("[data-testid=map-marker]").Select(m => m.GetAttribute("data-csp")!).Order());
+        // 1 × 0.05 + 2 × 0.05 + 1 × 0.10 USD an hour, 730 hours a month.
+        cut.WaitForAssertion(() => Assert.Equal("$0.2500", cut.Find("[data-testid=cost-total-hour]").TextContent));
+        Assert.Equal("$182.50", cut.Find("[data-testid=cost-total-month]").TextContent);
+        Assert.Equal(["$0.0500", "$0.1000", "$0.1000"], cut.FindAll("[data-testid=cost-pool-hour]").Select(c => c.TextContent));
+        // Tumblebug's latency table: Tokyo to London and Tokyo to Seoul.
+        var pairs = cut.FindAll("[data-testid=rtt-pair]").Select(p => p.TextContent).ToList();
+        Assert.Contains("AWS ap-northeast-1 ↔ Google Cloud europe-west2: 217 ms", pairs);
+        Assert.Contains("AWS ap-northeast-1 ↔ Azure koreacentral: 26 ms", pairs);
+        // Kilo is the default CNI: three clouds raise no warning.
+        Assert.Empty(cut.FindAll("[data-testid=placement-warning]"));
 
         var create = cut.Find("[data-testid=wizard-create]");
         Assert.False(create.HasAttribute("disabled"));
@@ -167,7 +177,9 @@ public sealed class CreateClusterTests() : ComponentTest(withEngine: true)
         Assert.Null(Picker(cut, "Spec").Instance.GetState(x => x.ErrorText));
         Assert.Equal("Choose a connection first", Picker(cut, "Spec").Instance.HelperText);
         Choose(cut, "Connection", "aws-ap-northeast-1");
-        cut.WaitForAssertion(() => Assert.Equal("Choose a VM spec.", Picker(cut, "Spec").Instance.GetState(x => x.ErrorText)));
+        // The cheapest spec that meets a control plane's minimum (small-1c1g is cheaper, but too small) is chosen for the user.
+        cut.WaitForAssertion(() => Assert.Equal("medium-2c4g", Picker(cut, "Spec").Instance.GetState(x => x.Value)));
+        Assert.Null(Picker(cut, "Spec").Instance.GetState(x => x.ErrorText));
     }
 
     [Fact]

@@ -43,4 +43,36 @@ public sealed class StepTimelineTests : ComponentTest
         Assert.Contains("step-icon-running", boxes[1].ClassList);
         Assert.DoesNotContain("step-icon-running", boxes[0].ClassList);
     }
+
+    [Fact]
+    public void FromTheStartEveryPlannedStepIsListedWithThoseNotRunGreyedAndTheJobSaysStepNOfM()
+    {
+        var job = new Job { Kind = JobKind.Create, State = JobState.Running, StartedAt = Now.AddSeconds(-75) };
+        var cut = Render<StepTimeline>(p => p
+            .Add(t => t.Steps, [Step(0, "resolve", StepState.Succeeded, took: 0.4), Step(1, "create-machines", StepState.Running)])
+            .Add(t => t.Planned, ["resolve", "create-machines", "record-machines", "prepare-nodes"])
+            .Add(t => t.Job, job)
+            .Add(t => t.Now, Now));
+
+        Assert.Equal(["resolve", "create-machines", "record-machines", "prepare-nodes"], cut.FindAll("[data-testid=step]").Select(s => s.GetAttribute("data-step")));
+        Assert.Equal(["Succeeded", "Running", "Pending", "Pending"], cut.FindAll("[data-testid=step]").Select(s => s.GetAttribute("data-state")));
+        Assert.All(cut.FindAll("[data-state=Pending].step-row"), row => Assert.Contains("step-pending", row.ClassList));
+        Assert.Equal("step 2 of 4 · create-machines", cut.Find("[data-testid=job-progress-text]").TextContent);
+        Assert.Equal("1 min 15 s", cut.Find("[data-testid=job-progress-elapsed]").TextContent);
+        Assert.Equal("25", cut.Find("[role=progressbar]").GetAttribute("aria-valuenow"));
+    }
+
+    [Fact]
+    public void NodeSubStepsAreOrderedByNodeNotByWhenTheyFinished()
+    {
+        JobStep Sub(string node, int startedSecondsAgo) => new()
+        {
+            Order = 1, Name = "prepare", NodeName = node, State = StepState.Running, StartedAt = Now.AddSeconds(-startedSecondsAgo),
+        };
+        var cut = Render<StepTimeline>(p => p
+            .Add(t => t.Steps, [Step(1, "prepare-nodes", StepState.Running), Sub("w1-10", 9), Sub("w1-2", 3), Sub("cp-1", 1), Sub("w1-1", 5)])
+            .Add(t => t.Now, Now));
+
+        Assert.Equal(["cp-1", "w1-1", "w1-2", "w1-10"], cut.FindAll("[data-testid=sub-step]").Select(s => s.GetAttribute("data-node")));
+    }
 }

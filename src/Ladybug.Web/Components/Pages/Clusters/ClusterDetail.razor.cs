@@ -25,6 +25,7 @@ public partial class ClusterDetail
     private IReadOnlyList<Job> _jobs = [];
     private Job? _selectedJob;
     private readonly LiveJobSteps _steps = new();
+    private IReadOnlyList<string> _planned = [];
     private bool _loading = true;
     private int _tab;
     private ClusterFeed? _feed;
@@ -43,6 +44,7 @@ public partial class ClusterDetail
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private CertificateExpiryView Certificates { get; set; } = default!;
+    [Inject] private JobPlans Plans { get; set; } = default!;
 
     /// <summary>The stored expiry of the API server's and the admin kubeconfig's certificates, judged now.</summary>
     private IReadOnlyList<CertificateState> _certificates = [];
@@ -212,6 +214,7 @@ public partial class ClusterDetail
 
     private async Task ShowJobAsync(Job? job)
     {
+        if (job?.Id != _selectedJob?.Id || _planned.Count == 0) _planned = job is null ? [] : Plans.StepNames(job);
         _selectedJob = job;
         _steps.Show(job?.Id);
         // Merged, not replaced: events applied while this read was under way may be newer than what it returns.
@@ -259,7 +262,7 @@ public partial class ClusterDetail
     {
         if (_cluster is null) return;
         if (!await ConfirmAsync($"Remove node {node.Name}?",
-                $"The node is drained, removed from Kubernetes and its VM in {node.Csp.ToUpperInvariant()} {node.Region} is deleted.", "Remove node", Color.Error))
+                $"The node is drained, removed from Kubernetes and its VM in {CspPalette.DisplayName(node.Csp)} {node.Region} is deleted.", "Remove node", Color.Error))
             return;
         await RunAsync(() => Clusters.RemoveNodeAsync(_cluster.Id, node.Name), $"Removing {node.Name}.");
     }
