@@ -45,12 +45,13 @@ public static class OperationsExtensions
             open.WithTracing(tracing => tracing
                 .AddSource(EngineTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !IsOperationsPath(http.Request.Path)));
-            builder.Logging.AddOpenTelemetry(logging =>
+            open.WithLogging(configureBuilder: null, configureOptions: logging =>
             {
                 // The job runner's scopes (cluster, job, step) become attributes of every line logged inside a job.
                 logging.IncludeScopes = true;
                 logging.IncludeFormattedMessage = true;
             });
+            // Endpoint, protocol, headers and intervals come from OpenTelemetry's own OTEL_* settings.
             open.UseOtlpExporter();
         }
         return builder;
