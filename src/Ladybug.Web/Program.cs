@@ -13,6 +13,7 @@ builder.AddLadybugAuth();
 builder.AddLadybugConsole();
 builder.AddProvisioningHub();
 builder.AddMcksApi();
+builder.AddLadybugOperations();
 
 var app = builder.Build();
 
@@ -20,7 +21,7 @@ app.UseLadybugSecurity();
 app.UseLadybugConsole();
 app.UseMcksApi();
 app.UseLadybugAuth();
-app.MapLadybugHealth();
+app.MapLadybugOperations();
 app.MapAccountEndpoints();
 app.MapClusterDownloads();
 app.MapProvisioningHub();

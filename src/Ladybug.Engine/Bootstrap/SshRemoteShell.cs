@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Secrets;
+using Ladybug.Engine.Telemetry;
 using Microsoft.Extensions.Options;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -22,6 +24,26 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
     public void Dispose() => _pool.Dispose();
 
     public async Task<RemoteRunResult> RunAsync(RemoteHost host, RenderedScript script, Action<RemoteOutputLine> onLine, CancellationToken cancellationToken)
+    {
+        // One span per command, never per line: a script prints thousands.
+        using var activity = EngineTelemetry.Source.StartActivity($"ssh {script.Step.Name}", ActivityKind.Client);
+        activity?.SetTag(EngineTelemetry.Tags.Step, script.Step.Name).SetTag(EngineTelemetry.Tags.Node, host.NodeName)
+            .SetTag(EngineTelemetry.Tags.ServerAddress, host.Address).SetTag(EngineTelemetry.Tags.ServerPort, host.Port);
+        try
+        {
+            var result = await RunCommandAsync(host, script, onLine, cancellationToken);
+            activity?.SetTag(EngineTelemetry.Tags.ExitCode, result.ExitCode);
+            if (!result.Succeeded) activity?.SetStatus(ActivityStatusCode.Error, $"exit code {result.ExitCode}");
+            return result;
+        }
+        catch (RemoteShellException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Failure.ToString());
+            throw;
+        }
+    }
+
+    private async Task<RemoteRunResult> RunCommandAsync(RemoteHost host, RenderedScript script, Action<RemoteOutputLine> onLine, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var output = new OutputCollector(script.Secrets, settings.TailLines, onLine);
@@ -117,19 +139,22 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
             {
                 await OnOwnThreadAsync(client.Connect);
                 cancellationToken.ThrowIfCancellationRequested();
+                EngineTelemetry.SshConnect(EngineTelemetry.SshOutcomes.Connected);
                 return new SshConnection(client, presented ?? throw new InvalidOperationException("SSH.NET connected without reporting the host key."));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 client.Dispose();
-                if (presented is not null && host.PinnedHostKey is not null && presented != host.PinnedHostKey)
+                var left = deadline - time.GetUtcNow();
+                var hostKeyChanged = presented is not null && host.PinnedHostKey is not null && presented != host.PinnedHostKey;
+                EngineTelemetry.SshConnect(!hostKeyChanged && IsTransient(ex) && left > TimeSpan.Zero ? EngineTelemetry.SshOutcomes.Retried : EngineTelemetry.SshOutcomes.Failed);
+                if (hostKeyChanged)
                     throw new RemoteShellException(RemoteShellFailure.HostKeyChanged,
                         $"The host key of {host} changed: it was {host.PinnedHostKey} when first seen and is now {presented}. " +
                         "Ladybug refuses to connect, because this can mean another machine answers at that address. " +
                         "If the machine was rebuilt on purpose, remove and re-add the node.", inner: ex);
                 if (!IsTransient(ex))
                     throw new RemoteShellException(RemoteShellFailure.Unreachable, $"Cannot open an SSH session to {host}: {ex.Message}", inner: ex);
-                var left = deadline - time.GetUtcNow();
                 if (left <= TimeSpan.Zero)
                     throw new RemoteShellException(RemoteShellFailure.Unreachable,
                         $"Could not reach {host} over SSH within {settings.ConnectWindow} ({attempt} attempts); last error: {ex.Message}", inner: ex);

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
+using Ladybug.Engine.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ladybug.Engine.Jobs;
@@ -16,6 +19,8 @@ public sealed class JobContext(
     GroupCommit groupCommit)
 {
     private int _planOrder;
+    /// <summary>When each step this run started began (monotonic), for its duration; a step left Running by an earlier run has none.</summary>
+    private readonly ConcurrentDictionary<JobStep, long> _started = new(ReferenceEqualityComparer.Instance);
 
     public Job Job { get; } = job;
     public Guid ClusterId => Job.ClusterId;
@@ -49,6 +54,7 @@ public sealed class JobContext(
     /// <summary>Runs <paramref name="body"/> as a recorded sub-step on one node: start and end are stored and published.</summary>
     public async Task<T> RunOnNodeAsync<T>(string name, string? nodeName, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
+        using var activity = StepTelemetry.StartActivity(name, nodeName);
         var step = await StartStepAsync(name, nodeName, cancellationToken);
         try
         {
@@ -58,16 +64,19 @@ public sealed class JobContext(
         }
         catch (StepFailedException ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Reason);
             await FinishStepAsync(step, StepState.Failed, ex.ExitCode, ex.Message);
             throw;
         }
         catch (OperationCanceledException)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, FailureReason.Cancelled);
             await FinishStepAsync(step, StepState.Failed, null, "Cancelled");
             throw;
         }
         catch (Exception ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             await FinishStepAsync(step, StepState.Failed, null, ex.Message);
             throw;
         }
@@ -85,6 +94,7 @@ public sealed class JobContext(
         };
         cancellationToken.ThrowIfCancellationRequested();
         await groupCommit.SaveAsync(db => db.JobSteps.Add(step));
+        _started[step] = Stopwatch.GetTimestamp();
         Publish(step);
         return step;
     }
@@ -96,6 +106,8 @@ public sealed class JobContext(
         step.ExitCode = exitCode;
         step.Message = message;
         await groupCommit.SaveAsync(db => db.JobSteps.Update(step));
+        if (_started.TryRemove(step, out var began))
+            EngineTelemetry.StepFinished(step.Name, state.ToString(), Stopwatch.GetElapsedTime(began));
         Publish(step);
     }
 

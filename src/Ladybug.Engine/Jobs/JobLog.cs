@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
 using Ladybug.Engine.Secrets;
+using Ladybug.Engine.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -227,6 +228,7 @@ internal sealed class BatchedJobLog(
             _lastSequence.Clear();
             return ex;
         }
+        EngineTelemetry.LogLinesStored(rows.Count);
         // Outside the try: once stored, a line is never stored again, whatever a subscriber does.
         foreach (var group in rows.GroupBy(r => r.ClusterId))
             events.Publish(new LogLinesAppended(group.Key, group.Select(LogLineView.From).ToList()));

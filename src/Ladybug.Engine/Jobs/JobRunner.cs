@@ -48,6 +48,9 @@ internal sealed class JobRunner(
     private readonly TimeSpan _renewInterval = TimeSpan.FromMilliseconds(Math.Max(1, options.Value.JobLeaseRenewMs));
     private CancellationToken _stopping;
 
+    /// <summary>Its loop runs: started, and neither stopped nor crashed.</summary>
+    internal bool IsAlive => ExecuteTask is { IsCompleted: false };
+
     public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken = default) =>
         _queue.Writer.WriteAsync(jobId, cancellationToken);
 
@@ -291,8 +294,22 @@ internal sealed class JobRunner(
             previousSteps = await db.JobSteps.Where(s => s.JobId == jobId).OrderBy(s => s.Id).ToListAsync(stopping);
         }
 
-        var context = new JobContext(job, dbFactory, log, events, time, scope.ServiceProvider, groupCommit);
-        var handler = scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
+        using var telemetry = JobTelemetry.Start(logger, job);
+        try
+        {
+            await RunLoadedAsync(job, previousSteps, scope.ServiceProvider, telemetry, cancellationToken, stopping);
+        }
+        finally
+        {
+            telemetry.Finished(job);
+        }
+    }
+
+    private async Task RunLoadedAsync(Job job, List<JobStep> previousSteps, IServiceProvider services, JobTelemetry telemetry,
+        CancellationToken cancellationToken, CancellationToken stopping)
+    {
+        var context = new JobContext(job, dbFactory, log, events, time, services, groupCommit);
+        var handler = services.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
         if (handler is null)
         {
             var missing = $"No handler is registered for {job.Kind} jobs.";
@@ -339,6 +356,7 @@ internal sealed class JobRunner(
             await SaveJobAsync(job);
             PublishJob(job);
 
+            using var stepTelemetry = telemetry.Step(planStep.Name);
             var record = await context.StartStepAsync(planStep.Name, null, stopping);
             try
             {
@@ -365,6 +383,7 @@ internal sealed class JobRunner(
                 };
                 if (failure.Reason == FailureReason.InternalError)
                     logger.LogError(ex, "Job {JobId} step {Step} failed unexpectedly", job.Id, planStep.Name);
+                stepTelemetry.Failed(failure.Reason);
                 await context.FinishStepAsync(record, StepState.Failed, (ex as StepFailedException)?.ExitCode, failure.Message);
                 await FailAsync(context, handler, failure, cancelled ? JobState.Cancelled : JobState.Failed);
                 return;

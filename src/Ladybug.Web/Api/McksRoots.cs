@@ -21,7 +21,7 @@ public static class McksRoots
     public const string OriginalPathKey = "Ladybug.McksOriginalPath";
 
     /// <summary>First segments the console itself uses, which an extra root must not shadow.</summary>
-    private static readonly string[] Reserved = ["/account", "/api", "/clusters", "/connections", "/hubs", "/openapi", "/healthz", "/not-found", "/sandbox", "/_framework", "/_blazor", "/_content"];
+    private static readonly string[] Reserved = ["/account", "/api", "/clusters", "/connections", "/hubs", "/openapi", "/healthz", "/readyz", "/metrics", "/not-found", "/sandbox", "/_framework", "/_blazor", "/_content"];
 
     /// <summary>The aliases of <see cref="Canonical"/>: /ladybug and, when set, <see cref="ApiOptions.BaseUrl"/>.</summary>
     public static IReadOnlyList<PathString> Aliases(ApiOptions options) =>

@@ -18,7 +18,7 @@ public static class LadybugAuthentication
     /// <summary>Machine-facing paths answer 401 instead of redirecting to the sign-in page.</summary>
     public static bool IsMachinePath(PathString path) =>
         path.StartsWithSegments("/mcks") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/api")
-        || path.StartsWithSegments("/openapi") || IsDownload(path);
+        || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/metrics") || IsDownload(path);
 
     /// <summary>The cluster page's downloads: the kubeconfig and the full log.</summary>
     public static bool IsDownload(PathString path) =>

@@ -16,7 +16,6 @@ public static class ConsoleExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddHealthChecks();
 
         // Console services: read models for pages, and the cloud broker behind a catalog.
         builder.Services.AddSingleton<ConsoleQueries>();
@@ -39,13 +38,6 @@ public static class ConsoleExtensions
         app.MapStaticAssets().AllowAnonymous();
         // Blazor's own frame-ancestors policy is 'self'; no page of the console is meant to be framed (SecurityHeaders).
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = "'none'");
-        return app;
-    }
-
-    /// <summary>/healthz answers 200 once the database is migrated and the engine is running.</summary>
-    public static WebApplication MapLadybugHealth(this WebApplication app)
-    {
-        app.MapHealthChecks("/healthz").AllowAnonymous();
         return app;
     }
 }

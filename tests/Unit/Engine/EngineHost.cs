@@ -203,9 +203,12 @@ public sealed class EngineHost : IAsyncDisposable
 }
 
 /// <summary>Warnings and errors the engine logged, for tests that prove nothing went wrong quietly.</summary>
-public sealed class CapturedLogs : ILoggerProvider
+public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<CapturedLog> _entries = new();
+    private IExternalScopeProvider? _scopes;
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public IReadOnlyList<CapturedLog> Entries => [.. _entries];
     public IReadOnlyList<CapturedLog> Errors => [.. _entries.Where(e => e.Level >= LogLevel.Error)];
@@ -224,13 +227,22 @@ public sealed class CapturedLogs : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
-                owner._entries.Enqueue(new CapturedLog(logLevel, category, formatter(state, exception), exception));
+            if (!IsEnabled(logLevel)) return;
+            // The scopes' key-value pairs (e.g. the job runner's ClusterId, JobId, Step), innermost last.
+            var scopes = new Dictionary<string, object?>();
+            owner._scopes?.ForEachScope((scope, all) =>
+            {
+                if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+                    foreach (var (key, value) in pairs) all[key] = value;
+            }, scopes);
+            owner._entries.Enqueue(new CapturedLog(logLevel, category, formatter(state, exception), exception) { Scopes = scopes });
         }
     }
 }
 
 public sealed record CapturedLog(LogLevel Level, string Category, string Message, Exception? Exception)
 {
+    public IReadOnlyDictionary<string, object?> Scopes { get; init; } = new Dictionary<string, object?>();
+
     public override string ToString() => $"{Level} {Category}: {Message} {Exception}";
 }

@@ -41,6 +41,9 @@ public static class TumblebugExtensions
             .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<TumblebugOptions>>().Value));
         // Inside the resilience handler, so retries wait for the shared rate limit like first attempts.
         client.AddHttpMessageHandler<TumblebugRateLimitHandler>();
+        // Innermost: one span and one count per attempt that really leaves.
+        services.AddTransient<TumblebugCallTelemetryHandler>();
+        client.AddHttpMessageHandler<TumblebugCallTelemetryHandler>();
 
         services.AddSingleton<IInfrastructure, TumblebugInfrastructure>();
         services.AddSingleton<IClusterSpecCheck, InfrastructureSpecCheck>();
