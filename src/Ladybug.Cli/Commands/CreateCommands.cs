@@ -24,7 +24,7 @@ public static class CreateCommands
         var wait = WaitOption();
         var cpConnection = new Option<string?>("--control-plane-connection") { Description = "Cloud connection of the control plane" };
         var cpSpec = new Option<string?>("--control-plane-spec") { Description = "VM spec of the control-plane nodes" };
-        var cpCount = new Option<int?>("--control-plane-count") { Description = "Control-plane nodes: 1, 3 or 5 (default 1)" };
+        var cpCount = new Option<int?>("--control-plane-count") { Description = "Control-plane nodes: 1, 3 or 5 (default 1)", CustomParser = WholeNumbers.One };
         var workers = new WorkerPoolOptions();
         var version = new Option<string?>("--version") { Description = "Kubernetes version (default 1.23.13, as in MCKS)" };
         var cni = new Option<string?>("--cni") { Description = "kilo (default) or canal" };

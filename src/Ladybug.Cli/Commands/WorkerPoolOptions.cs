@@ -11,7 +11,7 @@ public sealed class WorkerPoolOptions
 {
     public Option<string[]> Connection { get; } = new("--worker-connection") { Description = "Cloud connection of a worker pool; repeat for more pools" };
     public Option<string[]> Spec { get; } = new("--worker-spec") { Description = "VM spec of each worker pool (once for all, or once per pool)" };
-    public Option<int[]> Count { get; } = new("--worker-count") { Description = "Nodes in each worker pool (once for all, or once per pool; default 1)" };
+    public Option<int[]> Count { get; } = new("--worker-count") { Description = "Nodes in each worker pool (once for all, or once per pool; default 1)", CustomParser = WholeNumbers.Many };
 
     public void AddTo(Command command)
     {
@@ -23,6 +23,13 @@ public sealed class WorkerPoolOptions
     public bool Given(Invocation invocation) =>
         (invocation.Get(Connection)?.Length ?? 0) + (invocation.Get(Spec)?.Length ?? 0) + (invocation.Get(Count)?.Length ?? 0) > 0;
 
+    /// <summary>
+    /// The cloud a connection is on, from its name: Tumblebug registers a region's connection as "{provider}-{region}"
+    /// (cb-tumblebug src/core/common/utility.go:1090-1097 @v0.13.0; another credential holder's connections start with its
+    /// name instead and are not told apart here; the server still refuses a spec its connection does not offer).
+    /// </summary>
+    private static string CloudOf(string connection) => connection.Split('-', 2)[0];
+
     public IReadOnlyList<NodeSetRequest> Build(Invocation invocation)
     {
         var connections = invocation.Get(Connection) ?? [];
@@ -33,6 +40,8 @@ public sealed class WorkerPoolOptions
             throw new CliException("Give each worker pool a --worker-connection.");
         if (specs.Length is not (0 or 1) && specs.Length != pools)
             throw new CliException($"{pools} worker pools but {specs.Length} --worker-spec values: give one for all pools or one per pool.");
+        if (specs.Length == 1 && pools > 1 && connections.Select(CloudOf).Distinct(StringComparer.OrdinalIgnoreCase).Count() > 1)
+            throw new CliException($"One --worker-spec ({specs[0]}) cannot fit worker pools on different clouds ({string.Join(", ", connections)}): a spec name belongs to one cloud, so give one --worker-spec per pool.");
         if (counts.Length is not (0 or 1) && counts.Length != pools)
             throw new CliException($"{pools} worker pools but {counts.Length} --worker-count values: give one for all pools or one per pool.");
         return [.. connections.Select((connection, i) => new NodeSetRequest

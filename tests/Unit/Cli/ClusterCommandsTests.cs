@@ -226,4 +226,27 @@ public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTe
     [Fact]
     public async Task HealthyPrintsTheServersAnswer() =>
         Assert.Equal("cb-barista cb-mcks", (await Run("healthy")).Succeeded().Output.Trim());
+
+    [Fact]
+    public async Task OneWorkerSpecForPoolsOnDifferentCloudsIsRefusedBeforeAnythingIsSent()
+    {
+        var result = await Run("create", "cluster", "--name", "mixed", "--control-plane-connection", "aws-ap-northeast-1", "--control-plane-spec", "t2.medium",
+            "--worker-connection", "aws-ap-northeast-1", "--worker-connection", "gcp-asia-northeast1", "--worker-spec", "t2.medium");
+
+        result.Failed("One --worker-spec (t2.medium) cannot fit worker pools on different clouds (aws-ap-northeast-1, gcp-asia-northeast1)");
+        Assert.Null(await App.Services.GetRequiredService<ClusterQueries>().GetAsync(Namespace, "mixed"));
+    }
+
+    [Theory]
+    [InlineData("--control-plane-count", "three")]
+    [InlineData("--worker-count", "2x")]
+    [InlineData("--worker-count", "1.5")]
+    public async Task AMistypedNodeCountIsASentenceNotADotNetTypeName(string option, string value)
+    {
+        var result = await Run("create", "cluster", "--name", "typo", "--control-plane-connection", "aws-ap-northeast-1", "--control-plane-spec", "t3.medium",
+            "--worker-connection", "aws-ap-northeast-1", option, value);
+
+        result.Failed($"{option} takes a whole number of nodes such as 3, not '{value}'.");
+        Assert.DoesNotContain("System.", result.Error);
+    }
 }

@@ -12,7 +12,7 @@ namespace Ladybug.Tests.Unit.Sandbox;
 /// </summary>
 internal static class TestSandbox
 {
-    public static async Task<SandboxCloud> StartAsync(Action<SandboxOptions>? configure = null)
+    public static async Task<SandboxCloud> StartAsync(Action<SandboxOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var options = new SandboxOptions
         {
@@ -35,7 +35,7 @@ internal static class TestSandbox
             NodeMonitorGracePeriod = TimeSpan.FromMilliseconds(1500),
         };
         configure?.Invoke(options);
-        return await SandboxCloud.StartAsync(options);
+        return await SandboxCloud.StartAsync(options, loggerFactory);
     }
 
     /// <summary>A client of the sandbox's admin API (/sandbox/*) with the emulator's credentials.</summary>

@@ -96,6 +96,36 @@ public sealed class CloudCatalogTests
         Assert.NotEmpty(region.Zones);
     }
 
+    [Theory]
+    // AWS sells no t2/m4/c4 in regions opened from late 2021 on; GCP no N1, F1/G1 or C2 in regions opened since 2022
+    // (sources and date in sandbox-specs.json's availabilitySource).
+    [InlineData("aws-ap-southeast-3", "t2.medium", "t3.medium")]
+    [InlineData("aws-me-central-1", "t2.micro", "t3.micro")]
+    [InlineData("aws-il-central-1", "m4.large", "m5.large")]
+    [InlineData("aws-eu-central-2", "c4.large", "c5.large")]
+    [InlineData("gcp-me-central2", "c2-standard-4", "e2-highcpu-4")]
+    [InlineData("gcp-africa-south1", "n1-standard-2", "n2-standard-2")]
+    public void ARegionDoesNotOfferAFamilyItsCloudDoesNotSellThere(string connection, string absent, string sold)
+    {
+        var region = _catalog.FindConnection(connection)!;
+        var names = _catalog.SpecsOf(connection).Select(s => s.CspSpecName).ToList();
+
+        Assert.DoesNotContain(absent, names);
+        Assert.Contains(sold, names);
+        Assert.Null(_catalog.FindSpec($"{region.Provider}+{region.Region}+{absent}"));
+        Assert.NotNull(_catalog.FindSpec($"{region.Provider}+{region.Region}+{sold}"));
+    }
+
+    [Fact]
+    public void TheDataFileSaysWhereRegionalAvailabilityComesFrom()
+    {
+        using var stream = typeof(CloudCatalog).Assembly.GetManifestResourceStream("Ladybug.Sandbox.Catalog.sandbox-specs.json")!;
+        using var document = System.Text.Json.JsonDocument.Parse(stream);
+        var providers = document.RootElement.GetProperty("providers");
+
+        Assert.All(new[] { "aws", "gcp", "azure" }, p => Assert.Contains("2026-12-06", providers.GetProperty(p).GetProperty("availabilitySource").GetString()));
+    }
+
     [Fact]
     public void EveryRegionOffersSpecsBelowAndAboveKubeadmsMinimum()
     {
