@@ -33,7 +33,7 @@ public sealed class EngineOptions
     public int LogRetryMaxDelayMs { get; set; } = 5_000;
     /// <summary>Attempts to store what is left when the console stops; after these the lines are lost and logged as such.</summary>
     public int LogAttemptsOnStop { get; set; } = 5;
-    /// <summary>This replica's name in job leases; empty means machine name and process id.</summary>
+    /// <summary>This replica's name in job leases; empty means one kept in the data dir (SQLite) or machine name and process id (PostgreSQL).</summary>
     public string? ReplicaId { get; set; }
     /// <summary>How long a replica's claim on a running job lasts without renewal; then another replica may take the job over.</summary>
     public int JobLeaseMs { get; set; } = 30_000;

@@ -3,6 +3,7 @@ using Ladybug.Engine.Bootstrap;
 using Ladybug.Web.Auth;
 using Ladybug.Web.Downloads;
 using Ladybug.Web.Extensions;
+using Ladybug.Web.ScaleOut;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,7 @@ builder.AddLadybugBootstrap();
 builder.AddLadybugAuth();
 builder.AddLadybugConsole();
 builder.AddProvisioningHub();
+builder.AddLadybugScaleOut();
 builder.AddMcksApi();
 builder.AddLadybugOperations();
 

@@ -11,11 +11,10 @@ namespace Ladybug.Engine.Jobs;
 /// one writer at a time, and PostgreSQL re-checks the WHERE clause of an UPDATE that waited on a row lock against
 /// the row as committed, so two replicas can never both claim the same job.
 /// </summary>
-internal sealed class JobLeases(IDbContextFactory<LadybugDbContext> dbFactory, TimeProvider time, IOptions<EngineOptions> options)
+internal sealed class JobLeases(IDbContextFactory<LadybugDbContext> dbFactory, TimeProvider time, IOptions<EngineOptions> options,
+    IOptions<DatabaseOptions> database, IOptions<LadybugOptions> ladybug)
 {
-    public string ReplicaId { get; } = string.IsNullOrWhiteSpace(options.Value.ReplicaId)
-        ? $"{Environment.MachineName}-{Environment.ProcessId}"
-        : options.Value.ReplicaId;
+    public string ReplicaId { get; } = ReplicaIdentity.Resolve(options.Value, database.Value, ladybug.Value);
 
     public TimeSpan Lease { get; } = TimeSpan.FromMilliseconds(Math.Max(1, options.Value.JobLeaseMs));
 

@@ -33,7 +33,7 @@ public sealed class JobLeaseTests : IAsyncLifetime
     }
 
     private JobLeases Replica(string id) =>
-        new(_db, _time, Options.Create(new EngineOptions { ReplicaId = id, JobLeaseMs = 30_000 }));
+        new(_db, _time, Options.Create(new EngineOptions { ReplicaId = id, JobLeaseMs = 30_000 }), Options.Create(new DatabaseOptions()), Options.Create(new LadybugOptions()));
 
     private async Task<Job> AddJobAsync(Guid? clusterId = null)
     {

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Ladybug.Engine;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
@@ -192,6 +193,36 @@ public sealed class JobRunnerRestartTests
         Assert.Equal(JobState.Succeeded, (await second.WaitForJobToFinishAsync(job.Id)).State);
         Assert.Equal(["init", "join"], handler.StepsStartedBy(job.Id));
         Assert.Equal(ClusterPhase.Provisioned, (await second.GetClusterAsync(clusterId)).Phase);
+    }
+
+    [Fact]
+    public async Task ConsoleThatCrashedHoldingALiveLeaseReclaimsItsJobAtOnceAfterItsRestart()
+    {
+        var (crashed, clusterId, job) = await CrashedAsync(JobState.Running, 1, ("resolve", StepState.Succeeded), ("create machines", StepState.Succeeded));
+        await using var first = crashed;
+        // What a SIGKILL leaves: the lease still held by the dead console, far from lapsing. The console's name is the one
+        // kept in its data dir, which a new process reads again (the process id of the dead one is gone with it).
+        var owner = (await File.ReadAllTextAsync(Path.Combine(first.DataDir, ReplicaIdentity.FileName))).Trim();
+        await using (var db = await first.OpenDbAsync())
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Owner, owner).SetProperty(j => j.LeaseExpiresAt, DateTimeOffset.UtcNow.AddHours(1)));
+        var (handler, _) = CreateHandler();
+
+        await using var second = await first.RestartAsync(With(handler));
+
+        Assert.Equal(owner, second.Get<JobLeases>().ReplicaId);
+        Assert.Equal(JobState.Succeeded, (await second.WaitForJobToFinishAsync(job.Id)).State);
+        Assert.Equal(["init", "join"], handler.StepsStartedBy(job.Id));
+        Assert.Equal(ClusterPhase.Provisioned, (await second.GetClusterAsync(clusterId)).Phase);
+    }
+
+    [Fact]
+    public async Task ConsolesOnTwoDataDirsAreTwoReplicasEvenInOneProcess()
+    {
+        await using var one = await EngineHost.StartAsync();
+        await using var other = await EngineHost.StartAsync();
+
+        Assert.NotEqual(one.Get<JobLeases>().ReplicaId, other.Get<JobLeases>().ReplicaId);
     }
 
     [Fact]
