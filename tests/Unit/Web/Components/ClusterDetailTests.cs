@@ -5,6 +5,7 @@ using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Unit.Engine.Clusters;
 using Ladybug.Tests.Unit.Web.Api;
 using Ladybug.Web.Components.Pages.Clusters;
+using Microsoft.EntityFrameworkCore;
 
 namespace Ladybug.Tests.Unit.Web.Components;
 
@@ -57,6 +58,26 @@ public sealed class ClusterDetailTests() : ComponentTest(withEngine: true)
         Engine.Events.Publish(Changed(cluster, cp3));
 
         cut.WaitForAssertion(() => Assert.Equal([("cp-2", "Succeeded"), ("cp-3", "Succeeded")], JoinSubSteps(cut)));
+    }
+
+    [Fact]
+    public async Task ADeletedClusterShowsNoApiEndpointItsMachinesAreGone()
+    {
+        var live = await ClusterSeeder.ProvisionedAsync(Engine.Services, "default", "live");
+        var gone = await ClusterSeeder.ProvisionedAsync(Engine.Services, "default", "gone");
+        await using (var db = await Engine.OpenDbAsync())
+        {
+            foreach (var stored in await db.Clusters.Where(c => c.Id == live.Id || c.Id == gone.Id).ToListAsync())
+                stored.ApiEndpoint = "https://203.0.113.10:6443";
+            (await db.Clusters.SingleAsync(c => c.Id == gone.Id)).SetPhase(ClusterPhase.Deleted, DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        var shown = Render<ClusterDetail>(p => p.Add(c => c.Namespace, "default").Add(c => c.Name, "live"));
+        shown.WaitForAssertion(() => Assert.Equal("https://203.0.113.10:6443", shown.Find("[data-testid=api-endpoint]").TextContent));
+        var deleted = Render<ClusterDetail>(p => p.Add(c => c.Namespace, "default").Add(c => c.Name, "gone"));
+        deleted.WaitForAssertion(() => Assert.Contains("Deleted", deleted.Markup));
+        Assert.Empty(deleted.FindAll("[data-testid=api-endpoint]"));
     }
 
     [Fact]

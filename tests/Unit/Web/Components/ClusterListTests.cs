@@ -41,6 +41,28 @@ public sealed class ClusterListTests() : ComponentTest(withEngine: true)
     }
 
     [Fact]
+    public async Task ARowsMenuDeletesTheClusterOnceItsNameIsTyped()
+    {
+        await SeedAsync();
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<ClusterList>();
+        cut.WaitForAssertion(() => Assert.Equal(3, Names(cut).Count));
+
+        var row = cut.FindAll("tr").Single(r => r.QuerySelector("[data-testid=cluster-link]")?.TextContent == "alpha");
+        await row.QuerySelector("[data-testid=row-actions] button")!.ClickAsync(new());
+        var clicked = Popovers.WaitForElement("[data-testid=row-delete]").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains("This deletes every VM of", dialogs.Markup));
+        Assert.True(dialogs.Find("[data-testid=delete-confirm]").HasAttribute("disabled"), "Delete stays disabled until the name is typed");
+        await dialogs.Find("input[data-testid=delete-confirm-name], [data-testid=delete-confirm-name] input").InputAsync(new() { Value = "alpha" });
+        await dialogs.Find("[data-testid=delete-confirm]").ClickAsync(new());
+        await Eventually.CompletesAsync(clicked, "the row's delete handler");
+
+        var alpha = (await Engine.Queries.ListAsync(includeDeleted: true)).Single(c => c.Name == "alpha");
+        Assert.Contains(alpha.Phase, new[] { ClusterPhase.Deleting, ClusterPhase.Deleted });
+        Assert.Contains(await Engine.Queries.JobsAsync(alpha.Id), j => j.Kind == Ladybug.Engine.Jobs.JobKind.DeleteCluster);
+    }
+
+    [Fact]
     public async Task ChoosingAPhasePutsItInTheAddressAndAnEmptyPhaseSaysSo()
     {
         await SeedAsync();

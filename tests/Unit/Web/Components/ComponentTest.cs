@@ -21,6 +21,9 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
 
     protected EngineHost Engine { get; private set; } = default!;
 
+    /// <summary>Where menus and selects render their items (one provider per test: a second one is refused).</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
+
     /// <summary>True when the test renders MainLayout, which brings MudBlazor's providers itself.</summary>
     protected virtual bool RendersLayout => false;
 
@@ -35,7 +38,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         if (RendersLayout) return;
         // MainLayout hosts these; components with selects and dialogs need them.
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         Render<MudDialogProvider>();
     }
 

@@ -26,6 +26,26 @@ public partial class ClusterList : IDisposable
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private CertificateExpiryView Certificates { get; set; } = default!;
+    [Inject] private ClusterService Clusters { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    /// <summary>The same confirmation as on the cluster page (type the name); the engine decides whether a delete is allowed now.</summary>
+    private async Task DeleteAsync(ClusterRow row)
+    {
+        var parameters = new DialogParameters<DeleteClusterDialog> { { d => d.ClusterName, row.Name } };
+        var dialog = await Dialogs.ShowAsync<DeleteClusterDialog>("Delete cluster", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is not { Canceled: false }) return;
+        try
+        {
+            await Clusters.DeleteAsync(row.Id);
+            Snackbar.Add($"Deleting {row.Name}.", Severity.Info);
+        }
+        catch (Exception ex) when (ex is ClusterStateException or ClusterNotFoundException)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+    }
 
     /// <summary>A phase name from the address; anything else shows every phase.</summary>
     [SupplyParameterFromQuery(Name = "phase")] public string? PhaseQuery { get; set; }
