@@ -144,10 +144,13 @@ public sealed class ClusterService(
     public async Task<Cluster> DeleteAsync(Guid clusterId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Jobs first, then the cluster: a job's end and the phase it gives are one commit, so a delete job that ends
+        // between the two reads shows as Deleted here. Read the other way round, a delete asked twice while the first
+        // was ending saw Deleting and no delete job, queued a second one and wrote Deleting over Deleted.
+        var active = await db.Jobs.Where(j => j.ClusterId == clusterId && (j.State == JobState.Queued || j.State == JobState.Running)).ToListAsync(cancellationToken);
         var cluster = await LoadAsync(db, clusterId, cancellationToken);
         if (cluster.Phase == ClusterPhase.Deleted)
             throw new ClusterNotFoundException($"Cluster '{cluster.Name}' is already deleted.");
-        var active = await db.Jobs.Where(j => j.ClusterId == clusterId && (j.State == JobState.Queued || j.State == JobState.Running)).ToListAsync(cancellationToken);
         if (active.Any(j => j.Kind == JobKind.DeleteCluster))
             return cluster;
         var job = NewJob(cluster, JobKind.DeleteCluster, null);
