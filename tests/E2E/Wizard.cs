@@ -46,6 +46,9 @@ public static class Wizard
     public static async Task ChoosePoolAsync(IPage page, string pool, PoolChoice choice)
     {
         await PickAsync(page, $"{pool}-connection", choice.Connection);
+        // A chosen connection loads its specs and preselects the cheapest that fits the role: pick once that has landed,
+        // or the preselection re-renders the picker under the click and leaves its list open.
+        await Assertions.Expect(page.GetByTestId($"{pool}-spec").Locator("input").First).Not.ToHaveValueAsync("", new() { Timeout = 15_000 });
         await PickAsync(page, $"{pool}-spec", choice.Spec);
         await SetCountAsync(page, pool, choice.Count);
     }
