@@ -73,7 +73,7 @@ public sealed class SandboxCloud : IAsyncDisposable
             var catalog = new CloudCatalog();
             store = machines.KeepsState ? EmulatorStateStore.Open(machines.StateDirectory, catalog, loggerFactory.CreateLogger<EmulatorStateStore>()) : null;
             var state = store?.State ?? new EmulatorState();
-            provisioner = new InfraProvisioner(state, machines, control, options, loggerFactory.CreateLogger<InfraProvisioner>());
+            provisioner = new InfraProvisioner(state, machines, control, options, catalog, loggerFactory.CreateLogger<InfraProvisioner>());
             termination = new NodeTermination(state, provisioner, machines, options.Timing, loggerFactory.CreateLogger<NodeTermination>());
             if (store is not null)
             {

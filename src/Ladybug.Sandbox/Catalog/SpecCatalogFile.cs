@@ -16,20 +16,24 @@ internal static class SpecCatalogFile
     {
         using var stream = typeof(SpecCatalogFile).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"The embedded {ResourceName} is missing from Ladybug.Sandbox.");
+        return Load(stream);
+    }
+
+    public static IReadOnlyDictionary<string, ProviderOffer> Load(Stream stream)
+    {
         using var document = JsonDocument.Parse(stream);
         var offers = new Dictionary<string, ProviderOffer>(StringComparer.Ordinal);
         foreach (var provider in document.RootElement.GetProperty("providers").EnumerateObject())
         {
             var factors = provider.Value.GetProperty("regionPriceFactors").EnumerateObject()
                 .ToDictionary(f => f.Name, f => f.Value.GetDouble(), StringComparer.Ordinal);
+            var sources = provider.Value.TryGetProperty("availabilitySources", out var listed)
+                ? listed.EnumerateObject().Select(s => s.Name).ToHashSet(StringComparer.Ordinal)
+                : [];
             var specs = provider.Value.GetProperty("families").EnumerateArray()
                 .SelectMany(family =>
                 {
-                    IReadOnlySet<string> notSoldIn = family.TryGetProperty("notSoldIn", out var regions)
-                        ? regions.EnumerateArray().Select(r => r.GetString()!).ToHashSet(StringComparer.Ordinal)
-                        : new HashSet<string>();
-                    foreach (var region in notSoldIn.Where(r => !factors.ContainsKey(r)))
-                        throw new InvalidOperationException($"sandbox-specs.json: {provider.Name} family {family.GetProperty("family").GetString()} is 'not sold in' {region}, which is no {provider.Name} region.");
+                    var notSoldIn = NotSoldIn(provider.Name, family, factors, sources);
                     return family.GetProperty("specs").EnumerateArray()
                         .Select(row => new SpecRow(row[0].GetString()!, row[1].GetInt32(), row[2].GetDouble(), row[3].GetDouble(), notSoldIn));
                 })
@@ -37,6 +41,26 @@ internal static class SpecCatalogFile
             offers[provider.Name] = new ProviderOffer(provider.Name, factors, specs);
         }
         return offers;
+    }
+
+    /// <summary>
+    /// A family's notSoldIn: region → id of its source in the provider's availabilitySources. A region that is no region
+    /// of the CSP, or a fact without a listed source, is a broken data file: every regional gap must say where it comes from.
+    /// </summary>
+    private static HashSet<string> NotSoldIn(string provider, JsonElement family, Dictionary<string, double> regions, HashSet<string> sources)
+    {
+        var notSoldIn = new HashSet<string>(StringComparer.Ordinal);
+        if (!family.TryGetProperty("notSoldIn", out var facts)) return notSoldIn;
+        var name = family.GetProperty("family").GetString();
+        foreach (var fact in facts.EnumerateObject())
+        {
+            if (!regions.ContainsKey(fact.Name))
+                throw new InvalidOperationException($"sandbox-specs.json: {provider} family {name} is 'not sold in' {fact.Name}, which is no {provider} region.");
+            if (!sources.Contains(fact.Value.GetString() ?? ""))
+                throw new InvalidOperationException($"sandbox-specs.json: {provider} family {name} is 'not sold in' {fact.Name} on source '{fact.Value.GetString()}', which {provider}'s availabilitySources does not list.");
+            notSoldIn.Add(fact.Name);
+        }
+        return notSoldIn;
     }
 }
 

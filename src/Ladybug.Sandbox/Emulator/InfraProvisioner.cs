@@ -1,3 +1,4 @@
+using Ladybug.Sandbox.Catalog;
 using Ladybug.Sandbox.Machines;
 using Ladybug.Sandbox.Simulator;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace Ladybug.Sandbox.Emulator;
 /// Takes nodes from Creating to Running (or Failed) the way a cloud would: after a delay, with the faults of the
 /// moment applied, ending with a booted sshd VM. Deleting a node or an Infra stops its creation and its sshd.
 /// </summary>
-internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines machines, SandboxControl control, SandboxOptions options, ILogger logger)
+internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines machines, SandboxControl control, SandboxOptions options, CloudCatalog catalog, ILogger logger)
 {
     private readonly SandboxNetworkPublisher _network = new(state, machines);
 
@@ -138,6 +139,11 @@ internal sealed class InfraProvisioner(EmulatorState state, SandboxMachines mach
         {
             await Task.Delay(options.VmCreateDelay, cancellationToken);
             var faults = control.Faults;
+            if (CspSpecRefusal.For(catalog, node) is { } refusal)
+            {
+                Settle(node, NodeStatus.Failed, refusal);
+                return;
+            }
             if (machines.Problem is { } problem)
             {
                 Settle(node, NodeStatus.Failed, problem);

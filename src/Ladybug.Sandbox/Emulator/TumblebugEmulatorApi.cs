@@ -411,7 +411,7 @@ internal static partial class TumblebugEmulatorApi
         var spec = catalog.FindSpec(group.SpecId);
         if (spec is null) return (null, $"Failed to find the spec {group.SpecId}: not found in namespace system.");
         // A connectionName in the request overrides the spec's, if that connection exists
-        // (src/core/infra/provisioning.go:3883-3895 @v0.13.0).
+        // (src/core/infra/provisioning.go:3883-3895 @v0.13.0); a spec its region does not sell then fails at the CSP (CspSpecRefusal).
         var connection = spec.Region;
         if (!string.IsNullOrWhiteSpace(group.ConnectionName))
         {

@@ -49,6 +49,19 @@ public sealed class InfrastructureSpecCheckTests(SandboxCloudFixture fixture) : 
         Assert.Equal("Spec 't3.medium' is not offered on connection 'gcp-europe-west2'.", errors.First("workerPools[1].spec"));
     }
 
+    [Theory]
+    // Sold in other regions of the same cloud, not in this one (sandbox-specs.json notSoldIn, with its sources).
+    [InlineData("aws-eu-north-1", "t2.medium", "t3.medium")]
+    [InlineData("gcp-southamerica-west1", "n1-standard-2", "e2-standard-2")]
+    [InlineData("azure-austriaeast", "Standard_D2s_v3", "Standard_D2s_v5")]
+    public async Task ASpecNotSoldInTheConnectionsRegionIsAnErrorOnThatPoolsSpecField(string connection, string notSold, string sold)
+    {
+        var errors = await ValidateAsync(Spec(Pool(connection, sold), Pool(connection, notSold)));
+
+        Assert.Equal(["workerPools[0].spec"], errors.ByField.Keys);
+        Assert.Equal($"Spec '{notSold}' is not offered on connection '{connection}'.", errors.First("workerPools[0].spec"));
+    }
+
     [Fact]
     public async Task AControlPlaneNeedsTwoVcpusAndTwoGibibytes()
     {

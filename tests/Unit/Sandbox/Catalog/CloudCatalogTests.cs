@@ -40,13 +40,13 @@ public sealed class CloudCatalogTests
     }
 
     [Theory]
-    [InlineData("aws", new[] { "t2.", "t3.", "t3a.", "m4.", "m5.", "m6i.", "c4.", "c5.", "c6i.", "r5.", "r6i." })]
-    [InlineData("gcp", new[] { "e2-standard-", "e2-highcpu-", "e2-highmem-", "n1-standard-", "n1-highcpu-", "n1-highmem-", "n2-standard-", "n2-highcpu-", "n2-highmem-", "c2-standard-" })]
-    [InlineData("azure", new[] { "Standard_B", "Standard_D2s_v5", "Standard_D2s_v3", "Standard_E2s_v5", "Standard_F2s_v2" })]
-    public void EachCloudHasItsGeneralComputeMemoryAndBurstableFamilies(string provider, string[] prefixes)
+    // In each cloud's reference region: newer regions lack the previous generations (see the regional-gap tests).
+    [InlineData("aws-us-east-1", new[] { "t2.", "t3.", "t3a.", "m4.", "m5.", "m6i.", "c4.", "c5.", "c6i.", "r5.", "r6i." })]
+    [InlineData("gcp-us-central1", new[] { "e2-standard-", "e2-highcpu-", "e2-highmem-", "n1-standard-", "n1-highcpu-", "n1-highmem-", "n2-standard-", "n2-highcpu-", "n2-highmem-", "c2-standard-" })]
+    [InlineData("azure-eastus", new[] { "Standard_B", "Standard_D2s_v5", "Standard_D2s_v3", "Standard_E2s_v5", "Standard_F2s_v2" })]
+    public void EachCloudHasItsGeneralComputeMemoryAndBurstableFamilies(string connection, string[] prefixes)
     {
-        var region = _catalog.Regions.First(r => r.Provider == provider);
-        var names = _catalog.SpecsOf(region.ConnectionName).Select(s => s.CspSpecName).ToList();
+        var names = _catalog.SpecsOf(connection).Select(s => s.CspSpecName).ToList();
 
         Assert.All(prefixes, prefix => Assert.Contains(names, n => n.StartsWith(prefix, StringComparison.Ordinal)));
     }
@@ -97,8 +97,18 @@ public sealed class CloudCatalogTests
     }
 
     [Theory]
-    // AWS sells no t2/m4/c4 in regions opened from late 2021 on; GCP no N1, F1/G1 or C2 in regions opened since 2022
-    // (sources and date in sandbox-specs.json's availabilitySource).
+    // Each gap cites its source in sandbox-specs.json's availabilitySources: price-list data and public reports, or
+    // "recalled" for GCP's 2023-onwards regions.
+    [InlineData("aws-eu-north-1", "t2.micro", "t3.micro")]
+    [InlineData("aws-eu-north-1", "c4.large", "c5.large")]
+    [InlineData("aws-ap-east-1", "m4.large", "m5.large")]
+    [InlineData("aws-af-south-1", "t2.small", "t3.small")]
+    [InlineData("aws-eu-north-1", "m4.large", "m5.large")]
+    [InlineData("gcp-europe-west8", "n1-standard-1", "e2-standard-2")]
+    [InlineData("gcp-southamerica-west1", "n1-highmem-2", "n2-highmem-2")]
+    [InlineData("gcp-europe-north2", "n2-standard-2", "e2-standard-2")]
+    [InlineData("azure-chilecentral", "Standard_D2s_v3", "Standard_D2s_v5")]
+    [InlineData("azure-austriaeast", "Standard_D4s_v3", "Standard_D4as_v5")]
     [InlineData("aws-ap-southeast-3", "t2.medium", "t3.medium")]
     [InlineData("aws-me-central-1", "t2.micro", "t3.micro")]
     [InlineData("aws-il-central-1", "m4.large", "m5.large")]
@@ -124,6 +134,59 @@ public sealed class CloudCatalogTests
         var providers = document.RootElement.GetProperty("providers");
 
         Assert.All(new[] { "aws", "gcp", "azure" }, p => Assert.Contains("2026-12-06", providers.GetProperty(p).GetProperty("availabilitySource").GetString()));
+    }
+
+    [Theory]
+    [InlineData("aws")]
+    [InlineData("gcp")]
+    [InlineData("azure")]
+    public void EveryRegionalGapCitesASourceThatIsALinkACommitOrSaysItIsRecalled(string provider)
+    {
+        using var stream = typeof(CloudCatalog).Assembly.GetManifestResourceStream("Ladybug.Sandbox.Catalog.sandbox-specs.json")!;
+        using var document = System.Text.Json.JsonDocument.Parse(stream);
+        var offer = document.RootElement.GetProperty("providers").GetProperty(provider);
+        var sources = offer.GetProperty("availabilitySources").EnumerateObject().ToDictionary(s => s.Name, s => s.Value.GetString()!);
+        var cited = offer.GetProperty("families").EnumerateArray()
+            .Where(f => f.TryGetProperty("notSoldIn", out _))
+            .SelectMany(f => f.GetProperty("notSoldIn").EnumerateObject().Select(fact => fact.Value.GetString()!))
+            .ToHashSet();
+
+        Assert.NotEmpty(cited);
+        Assert.All(cited, id => Assert.True(sources.ContainsKey(id), $"{provider}: source '{id}' is not in availabilitySources"));
+        Assert.All(cited.Select(id => sources[id]), text => Assert.Matches(@"https://|@[0-9a-f]{40}|recollection|Inferred", text));
+    }
+
+    [Fact]
+    public void ARegionalGapWithoutAListedSourceIsABrokenDataFile()
+    {
+        const string json = """
+            {"providers": {"azure": {
+              "regionPriceFactors": {"eastus": 1.0},
+              "availabilitySources": {"azure-retail-prices": "a source"},
+              "families": [{"family": "B", "notSoldIn": {"eastus": "my-memory"}, "specs": [["Standard_B2s", 2, 4, 0.0416]]}]}}}
+            """;
+
+        var error = Assert.Throws<InvalidOperationException>(() => SpecCatalogFile.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))));
+
+        Assert.Contains("'my-memory'", error.Message);
+    }
+
+    [Fact]
+    public void AzureFamiliesHonourTheirRegionalGapsLikeEveryOtherCloud()
+    {
+        const string json = """
+            {"providers": {"azure": {
+              "regionPriceFactors": {"eastus": 1.0, "chilecentral": 1.2},
+              "availabilitySources": {"azure-retail-prices": "a source"},
+              "families": [
+                {"family": "Dsv3", "notSoldIn": {"chilecentral": "azure-retail-prices"}, "specs": [["Standard_D2s_v3", 2, 8, 0.096]]},
+                {"family": "Dsv5", "specs": [["Standard_D2s_v5", 2, 8, 0.096]]}]}}}
+            """;
+        var offer = SpecCatalogFile.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)))["azure"];
+        CatalogRegion Region(string name) => new("azure", name, name, name, 0, 0, []);
+
+        Assert.Equal(["Standard_D2s_v5"], offer.SpecsIn(Region("chilecentral")).Select(s => s.CspSpecName));
+        Assert.Equal(["Standard_D2s_v3", "Standard_D2s_v5"], offer.SpecsIn(Region("eastus")).Select(s => s.CspSpecName));
     }
 
     [Fact]

@@ -171,6 +171,23 @@ public sealed class EmulatorUpstreamFidelityTests : EmulatorHttpTests
         Assert.Equal("aws-us-east-1", created.Body.GetProperty("node")[0].GetProperty("connectionName").GetString());
     }
 
+    [Theory]
+    // The override is taken as is and the spec's CSP name reaches the CSP on the overriding connection, which refuses
+    // it: the node is Failed with the CSP's error and, all nodes failed, infraDynamic answers 400 (CspSpecRefusal).
+    [InlineData("aws+ap-northeast-1+t2.medium", AwsImage, "aws-eu-north-1", "Unsupported: The requested configuration is currently not supported.")]
+    [InlineData("gcp+europe-west2+n1-standard-2", GcpImage, "gcp-europe-west8", "Machine type with name 'n1-standard-2' does not exist in zone 'europe-west8-a'.")]
+    public async Task AnOverridingConnectionWhoseRegionDoesNotSellTheSpecFailsTheNodeAtTheCsp(string spec, string image, string connection, string refusal)
+    {
+        var created = await CreateAsync("c1", "continue", Group("cp", spec, image, connection: connection));
+        var node = (await SendAsync(HttpMethod.Get, "/ns/default/infra/c1")).Body.GetProperty("node")[0];
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.Status);
+        Assert.Contains("all 1 VMs failed to create", Message(created.Body));
+        Assert.Contains(refusal, Message(created.Body));
+        Assert.Equal(("Failed", connection), (node.GetProperty("status").GetString(), node.GetProperty("connectionName").GetString()));
+        Assert.Contains(refusal, node.GetProperty("systemMessage").GetString());
+    }
+
     [Fact]
     public async Task EmptyAccessFieldsAreOmitted()
     {

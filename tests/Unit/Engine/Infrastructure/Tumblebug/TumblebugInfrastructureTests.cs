@@ -200,6 +200,24 @@ public sealed class TumblebugInfrastructureTests(SandboxCloudFixture fixture) : 
         Assert.Equal("Spec 'z9.huge' is not offered on connection 'aws-ap-northeast-1'.", error.Message);
     }
 
+    [Theory]
+    // The spec exists elsewhere (Tokyo) but not in the chosen connection's region: the engine picks specs from the
+    // connection's own list, so it never sends Tumblebug an override the CSP would refuse (CspSpecRefusal).
+    [InlineData("aws-eu-north-1", "t2.medium")]
+    [InlineData("aws-eu-north-1", "aws+ap-northeast-1+t2.medium")]
+    [InlineData("gcp-europe-west8", "n1-standard-2")]
+    [InlineData("azure-chilecentral", "Standard_D2s_v3")]
+    public async Task ASpecTheConnectionsRegionDoesNotSellIsRefusedBeforeAnyCreate(string connection, string spec)
+    {
+        var group = NewGroup();
+
+        var error = await Assert.ThrowsAsync<InfrastructureException>(() =>
+            Infrastructure.CreateMachinesAsync(Ns, group, [Pool("cp", connection, spec)], TestFirewall.Cluster, null, CancellationToken.None));
+
+        Assert.Equal($"Spec '{spec}' is not offered on connection '{connection}'.", error.Message);
+        Assert.Empty(await Infrastructure.GetMachinesAsync(Ns, group, CancellationToken.None));
+    }
+
     [Fact]
     public async Task AnUbuntuReleaseTheCloudLacksIsAReadableError()
     {
