@@ -25,10 +25,10 @@ namespace Ladybug.Tests.Unit.Web.ScaleOut;
 [Collection(SandboxProvisioningCollection.Name)]
 public sealed class ConsoleReplicasTakeOverTests(EmbeddedPostgres postgres, ITestOutputHelper output) : IClassFixture<EmbeddedPostgres>
 {
-    // A node's "prepare" holds A in step prepare-nodes until it is killed, however long B takes to start (5–25 s on a
-    // loaded machine); its output trickles over that time (NodeStepContext.WorkAsync), so A keeps storing lines that
+    // A node's "prepare" holds A in step prepare-nodes until it is killed, however long B takes to start (20–40 s at
+    // load 50); its output trickles over that time (NodeStepContext.WorkAsync), so A keeps storing lines that
     // B's hub can only get through Redis. Once A is dead, prepare takes as little as every other step, for B's re-run.
-    private static readonly TimeSpan HeldPrepare = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan HeldPrepare = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan StepLatency = TimeSpan.FromMilliseconds(100);
 
     private static ClusterRequest Request(string name) => new()
