@@ -2,7 +2,7 @@
 # Runs every Ladybug test on a fresh machine: installs what is missing (apt: chromium for the
 # browser tests, openssh-server for the sandbox VMs, shellcheck for the bootstrap scripts,
 # kubernetes-client for kubectl against the sandbox clusters' API unless a kubectl is there,
-# postgresql for the replica tests, which run their own server on a loopback port),
+# postgresql and redis-server for the replica tests, which run their own servers on loopback ports),
 # restores NuGet packages, builds with warnings as errors, runs unit, integration and end-to-end tests, and
 # checks that a published console serves the top-level wwwroot.
 set -euo pipefail
@@ -15,6 +15,7 @@ command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v kubectl >/dev/null || missing+=(kubernetes-client)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   echo "Installing ${missing[*]}"
