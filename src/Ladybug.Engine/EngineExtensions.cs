@@ -33,6 +33,12 @@ public static class EngineExtensions
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
         services.AddLadybugDatabase(database, ladybug);
+        // Order matters: hosted services start in registration order. The data directory and the database come
+        // first; AddDataProtection registers the hosted service that loads the key ring, which on PostgreSQL reads a
+        // table the migrations create (registered after them, a first start logged "relation DataProtectionKeys does
+        // not exist" and "An error occurred while reading the key ring").
+        services.AddHostedService<DataDirectoryPermissions>();
+        services.AddHostedService<DatabaseMigrator>();
         var dataProtection = services.AddDataProtection().SetApplicationName("Ladybug");
         // Replicas on PostgreSQL share one key ring in the database, so a secret sealed on one unseals on every
         // other; whoever can read the database can then unseal, as whoever can read the key dir could before.
@@ -43,9 +49,6 @@ public static class EngineExtensions
         services.AddSingleton<ISecretSealer, DataProtectionSecretSealer>();
         services.AddSingleton<IProvisioningEvents, ProvisioningEventBroadcaster>();
 
-        // Order matters: hosted services start in registration order, so the database is ready first.
-        services.AddHostedService<DataDirectoryPermissions>();
-        services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<GroupCommit>();
         services.AddSingleton<BatchedJobLog>();
         services.AddSingleton<IJobLog>(sp => sp.GetRequiredService<BatchedJobLog>());
