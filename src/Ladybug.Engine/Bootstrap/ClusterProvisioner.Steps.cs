@@ -89,7 +89,7 @@ internal sealed partial class ClusterProvisioner
             () => infrastructure.CreateMachinesAsync(ns, groupId, requests, firewall, createCall, Progress(context), cancellationToken));
         context.Info($"{machines.Count} machines are running");
         // Every machine of the group, just read: record-machines, next, need not read them again (a resumed run does).
-        context.Scope[MachinesReadScopeKey] = machines;
+        Scope(context).MachinesRead = machines;
     }
 
     /// <summary>
@@ -128,13 +128,12 @@ internal sealed partial class ClusterProvisioner
     {
         var state = await ReadRecordedStateAsync(context, cancellationToken);
         var (ns, groupId) = RequireGroup(state.Cluster);
-        var machines = context.Scope.Remove(MachinesReadScopeKey, out var read) && read is IReadOnlyList<Machine> created
-            ? created
-            : await CallInfrastructureAsync(failureReason, $"Reading the machines of {ns}/{groupId}",
+        var machines = Scope(context).TakeMachinesRead()
+            ?? await CallInfrastructureAsync(failureReason, $"Reading the machines of {ns}/{groupId}",
                 () => infrastructure.GetMachinesAsync(ns, groupId, cancellationToken));
         // What was just read is where every machine answers now: the recorded ones follow it, and this run need not ask again.
         await UpdateAddressesAsync(context, machines, cancellationToken);
-        context.Scope[AddressesCheckedScopeKey] = true;
+        Scope(context).AddressesChecked = true;
 
         var added = new List<Node>();
         await using (var db = await context.OpenDbAsync(cancellationToken))
@@ -181,7 +180,7 @@ internal sealed partial class ClusterProvisioner
     /// <returns>Whether a node's address changed.</returns>
     private async Task<bool> RefreshAddressesAsync(JobContext context, string ns, string groupId, CancellationToken cancellationToken)
     {
-        context.Scope[AddressesCheckedScopeKey] = true;
+        Scope(context).AddressesChecked = true;
         IReadOnlyList<Machine> machines;
         try
         {
@@ -352,8 +351,8 @@ internal sealed partial class ClusterProvisioner
         if (commands.Worker.Token != token || commands.ControlPlane.CertificateKey != certificateKey)
             throw new StepFailedException(BootstrapStep.KubeadmInit.FailureReason,
                 $"kubeadm init on {leader.Name} printed a different token or certificate key than it was given.");
-        context.Scope[WorkerJoinScopeKey] = commands.Worker.ToCredentials();
-        context.Scope[ControlPlaneJoinScopeKey] = commands.ControlPlane.ToCredentials();
+        Scope(context).WorkerJoin = commands.Worker.ToCredentials();
+        Scope(context).ControlPlaneJoin = commands.ControlPlane.ToCredentials();
 
         await using var db = await context.OpenDbAsync(cancellationToken);
         await db.Clusters.Where(c => c.Id == context.ClusterId)
@@ -425,9 +424,9 @@ internal sealed partial class ClusterProvisioner
     /// </summary>
     private async Task<JoinCredentials> JoinCredentialsAsync(JobContext context, ClusterState state, bool controlPlane, CancellationToken cancellationToken)
     {
-        var key = controlPlane ? ControlPlaneJoinScopeKey : WorkerJoinScopeKey;
-        if (context.Scope.TryGetValue(key, out var known) && known is JoinCredentials credentials)
-            return credentials;
+        var scope = Scope(context);
+        if ((controlPlane ? scope.ControlPlaneJoin : scope.WorkerJoin) is { } known)
+            return known;
 
         var token = KubeadmSecrets.NewToken();
         var certificateKey = controlPlane ? KubeadmSecrets.NewCertificateKey() : null;
@@ -445,8 +444,9 @@ internal sealed partial class ClusterProvisioner
         }
         if (command.Token != token || command.ControlPlane != controlPlane)
             throw new StepFailedException(reason, $"The join command printed on {state.Leader.Name} is not the one asked for.");
-        credentials = command.ToCredentials();
-        context.Scope[key] = credentials;
+        var credentials = command.ToCredentials();
+        if (controlPlane) scope.ControlPlaneJoin = credentials;
+        else scope.WorkerJoin = credentials;
         return credentials;
     }
 

@@ -26,12 +26,9 @@ internal sealed partial class ClusterProvisioner(
     IOptions<NetworkOptions> network,
     ILogger<ClusterProvisioner> logger)
 {
-    private const string WorkerJoinScopeKey = "bootstrap.join.worker";
-    private const string ControlPlaneJoinScopeKey = "bootstrap.join.control-plane";
-    private const string AddressesCheckedScopeKey = "infrastructure.addresses-checked";
-    private const string MachinesReadScopeKey = "infrastructure.machines-read";
-
     private BootstrapOptions Settings => options.Value;
+
+    private static ProvisioningScope Scope(JobContext context) => context.Scope<ProvisioningScope>();
 
     /// <summary>What the cloud must let in to every machine of the cluster.</summary>
     private ClusterFirewall Firewall(Cluster cluster) => ClusterFirewallPolicy.For(cluster.Cni, network.Value);
@@ -57,7 +54,7 @@ internal sealed partial class ClusterProvisioner(
     private async Task<ClusterState> LoadStateAsync(JobContext context, CancellationToken cancellationToken)
     {
         var state = await ReadRecordedStateAsync(context, cancellationToken);
-        if (context.Scope.ContainsKey(AddressesCheckedScopeKey) || state.Nodes.Count == 0
+        if (Scope(context).AddressesChecked || state.Nodes.Count == 0
             || state.Cluster is not { InfraNamespace: { } ns, InfraId: { } groupId })
             return state;
         return await RefreshAddressesAsync(context, ns, groupId, cancellationToken)
