@@ -107,7 +107,14 @@ public static class LogStreamingBench
         await using var db = await services.GetRequiredService<IDbContextFactory<LadybugDbContext>>().CreateDbContextAsync();
         var cluster = new Cluster { Name = "bench", KubernetesVersion = "1.34.2", Phase = ClusterPhase.Provisioning, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
         db.Clusters.Add(cluster);
-        db.Jobs.Add(new Job { ClusterId = cluster.Id, Kind = JobKind.Create, State = JobState.Running, CurrentStep = "bench", CreatedAt = DateTimeOffset.UtcNow, StartedAt = DateTimeOffset.UtcNow });
+        // A running job whose lease another replica holds for the whole run: the page follows its live log, and this
+        // console's runner leaves it alone (it took the job over once, ran a create with no pools and added its own
+        // failure lines to the measured log).
+        db.Jobs.Add(new Job
+        {
+            ClusterId = cluster.Id, Kind = JobKind.Create, State = JobState.Running, CurrentStep = "bench", CreatedAt = DateTimeOffset.UtcNow,
+            StartedAt = DateTimeOffset.UtcNow, Owner = "log-bench-writer", LeaseExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
+        });
         await db.SaveChangesAsync();
         return cluster.Id;
     }
