@@ -24,7 +24,11 @@ public static class BootstrapExtensions
         services.AddSingleton<IRemoteShell, SshRemoteShell>();
         services.AddSingleton<BootstrapScriptRenderer>();
         // Scoped: the runner resolves handlers in a scope per job, next to the infrastructure client.
+        services.AddScoped<ClusterStateLoader>();
+        services.AddScoped<NodeScripts>();
+        services.AddScoped<MachineSteps>();
         services.AddScoped<ClusterProvisioner>();
+        services.AddScoped<TeardownSteps>();
         services.AddScoped<IJobHandler, CreateClusterJob>();
         services.AddScoped<IJobHandler, AddNodesJob>();
         services.AddScoped<IJobHandler, RemoveNodeJob>();

@@ -1,6 +1,6 @@
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Jobs;
-using Selection = Ladybug.Engine.Bootstrap.ClusterProvisioner.NodeSelection;
+using Selection = Ladybug.Engine.Bootstrap.NodeSelection;
 
 namespace Ladybug.Engine.Bootstrap;
 
@@ -8,21 +8,21 @@ namespace Ladybug.Engine.Bootstrap;
 // middle of it; a step that is not makes an interrupted job fail as Interrupted and roll back.
 // Why each step is (not) repeatable is written next to it; docs/bootstrap.md's table repeats it.
 // No step refreshes the machines' addresses: every run does that itself before its first SSH connection
-// (ClusterProvisioner.RefreshAddressesAsync), so a run resumed after a restart does it too.
+// (ClusterStateLoader.LoadAsync), so a run resumed after a restart does it too.
 
 /// <summary>Create: machines, then kubeadm from init to a stored kubeconfig.</summary>
-internal sealed class CreateClusterJob(ClusterProvisioner provisioner) : IJobHandler
+internal sealed class CreateClusterJob(MachineSteps machines, ClusterProvisioner provisioner, TeardownSteps teardown) : IJobHandler
 {
     public JobKind Kind => JobKind.Create;
 
     public IReadOnlyList<PlanStep> Plan(JobContext context) =>
     [
         // Reads connections and specs only.
-        new("resolve", true, (c, t) => provisioner.ResolveAsync(c, Selection.All, t)),
+        new("resolve", true, (c, t) => machines.ResolveAsync(c, Selection.All, t)),
         // The infrastructure continues from what exists when asked again.
-        new("create-machines", true, provisioner.CreateMachinesAsync),
+        new("create-machines", true, machines.CreateMachinesAsync),
         // Adds rows only for machines not recorded yet.
-        new("record-machines", true, (c, t) => provisioner.RecordMachinesAsync(c, FailureReason.CreateInfraFailed, t)),
+        new("record-machines", true, (c, t) => machines.RecordMachinesAsync(c, FailureReason.CreateInfraFailed, t)),
         // prepare and public-ip check or overwrite everything they touch.
         new("prepare-nodes", true, (c, t) => provisioner.PrepareNodesAsync(c, Selection.All, t)),
         // Rewrites haproxy.cfg and restarts haproxy.
@@ -52,25 +52,25 @@ internal sealed class CreateClusterJob(ClusterProvisioner provisioner) : IJobHan
     {
         // The expiry dates show from the start; the certificate monitor reads them again daily.
         await provisioner.TryCheckCertificatesAsync(context, cancellationToken);
-        await ClusterProvisioner.MarkProvisionedAsync(context);
+        context.SetPhaseAtEnd(ClusterPhase.Provisioned);
     }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, cancellationToken);
 }
 
 /// <summary>Add nodes: new worker pools on any connection, joined with a fresh token.</summary>
-internal sealed class AddNodesJob(ClusterProvisioner provisioner) : IJobHandler
+internal sealed class AddNodesJob(MachineSteps machines, ClusterProvisioner provisioner, TeardownSteps teardown) : IJobHandler
 {
     public JobKind Kind => JobKind.AddNodes;
 
     // The pools to work on come from the job's payload, read when each step runs.
     public IReadOnlyList<PlanStep> Plan(JobContext context) =>
     [
-        new("resolve", true, (c, t) => provisioner.ResolveAsync(c, Selection.AddedBy(c), t)),
+        new("resolve", true, (c, t) => machines.ResolveAsync(c, Selection.AddedBy(c), t)),
         // Asking again adds nothing that exists already.
-        new("add-machines", true, (c, t) => provisioner.AddMachinesAsync(c, Selection.AddedBy(c), t)),
-        new("record-machines", true, (c, t) => provisioner.RecordMachinesAsync(c, FailureReason.AddNodeEntityFailed, t)),
+        new("add-machines", true, (c, t) => machines.AddMachinesAsync(c, Selection.AddedBy(c), t)),
+        new("record-machines", true, (c, t) => machines.RecordMachinesAsync(c, FailureReason.AddNodeEntityFailed, t)),
         new("prepare-nodes", true, (c, t) => provisioner.PrepareNodesAsync(c, Selection.AddedBy(c), t)),
         new("load-balancer", true, (c, t) => provisioner.SetUpLoadBalancerAsync(c, Selection.AddedBy(c), t)),
         // Mints its own token on the leader (join-token), then as in create.
@@ -80,64 +80,72 @@ internal sealed class AddNodesJob(ClusterProvisioner provisioner) : IJobHandler
         new("pod-network", true, (c, t) => provisioner.CheckPodNetworkAsync(c, Selection.AddedBy(c), t)),
     ];
 
-    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => ClusterProvisioner.MarkProvisionedAsync(context);
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        context.SetPhaseAtEnd(ClusterPhase.Provisioned);
+        return Task.CompletedTask;
+    }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, cancellationToken);
 }
 
 /// <summary>Remove node: drain, delete from Kubernetes (and etcd), delete the machine.</summary>
-internal sealed class RemoveNodeJob(ClusterProvisioner provisioner) : IJobHandler
+internal sealed class RemoveNodeJob(TeardownSteps teardown) : IJobHandler
 {
     public JobKind Kind => JobKind.RemoveNode;
 
     public IReadOnlyList<PlanStep> Plan(JobContext context) =>
     [
         // The script skips a node that is gone and an etcd member that is gone.
-        new("drain-delete-node", true, provisioner.DrainAndDeleteNodeAsync),
+        new("drain-delete-node", true, teardown.DrainAndDeleteNodeAsync),
         // Deleting a machine that is gone is not an error.
-        new("delete-machine", true, provisioner.DeleteNodeMachineAsync),
+        new("delete-machine", true, teardown.DeleteNodeMachineAsync),
     ];
 
-    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => ClusterProvisioner.MarkProvisionedAsync(context);
+    public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        context.SetPhaseAtEnd(ClusterPhase.Provisioned);
+        return Task.CompletedTask;
+    }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, cancellationToken);
 }
 
 /// <summary>Delete cluster: every machine goes; the cluster stays visible as Deleted.</summary>
-internal sealed class DeleteClusterJob(ClusterProvisioner provisioner) : IJobHandler
+internal sealed class DeleteClusterJob(TeardownSteps teardown) : IJobHandler
 {
     public JobKind Kind => JobKind.DeleteCluster;
 
     public IReadOnlyList<PlanStep> Plan(JobContext context) =>
     [
         // Deleting a group that is gone is not an error.
-        new("delete-machines", true, provisioner.DeleteAllMachinesAsync),
-        new("mark-deleted", true, provisioner.MarkDeletedAsync),
+        new("delete-machines", true, teardown.DeleteAllMachinesAsync),
+        new("mark-deleted", true, teardown.MarkDeletedAsync),
     ];
 
     public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, cancellationToken);
 }
 
 /// <summary>Rollback of a failed create, add-nodes or remove-node job (queued by the runner, never by a user).</summary>
-internal sealed class RollbackJob(ClusterProvisioner provisioner) : IJobHandler
+internal sealed class RollbackJob(TeardownSteps teardown) : IJobHandler
 {
     public JobKind Kind => JobKind.Rollback;
 
     public IReadOnlyList<PlanStep> Plan(JobContext context) =>
     [
         // Every deletion in it tolerates what is already gone.
-        new("rollback", true, provisioner.RollbackAsync),
+        new("rollback", true, teardown.RollbackAsync),
     ];
 
     public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        provisioner.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, cancellationToken);
 }
 
 /// <summary>

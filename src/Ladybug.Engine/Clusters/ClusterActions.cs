@@ -35,8 +35,7 @@ public sealed record ClusterActions(string Name, ClusterPhase Phase, IReadOnlyCo
         ClusterAction.AddNodes => InService("add nodes to"),
         ClusterAction.RemoveNode => InService("remove nodes from"),
         ClusterAction.RenewCertificates => InService("renew the certificates of"),
-        // A rollback and a delete undo work; cancelling them would leave machines behind.
-        ClusterAction.Cancel => ActiveJobs.Any(k => k is not (JobKind.Rollback or JobKind.DeleteCluster)) ? null
+        ClusterAction.Cancel => ActiveJobs.Any(IsCancellable) ? null
             : ActiveJobs.Count == 0 ? $"Cluster '{Name}' has no job to cancel." : $"Cluster '{Name}' is rolling back or being deleted, which cannot be cancelled.",
         ClusterAction.Delete => Phase == ClusterPhase.Deleted ? $"Cluster '{Name}' is already deleted."
             : ActiveJobs.Contains(JobKind.DeleteCluster) ? $"Cluster '{Name}' is already being deleted." : null,
@@ -44,6 +43,12 @@ public sealed record ClusterActions(string Name, ClusterPhase Phase, IReadOnlyCo
             : $"The kubeconfig is available once the cluster is Provisioned; it is {Phase}.",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
+
+    /// <summary>
+    /// Whether a job of <paramref name="kind"/> may be cancelled: a rollback and a delete undo work, and cancelling them
+    /// would leave machines behind.
+    /// </summary>
+    public static bool IsCancellable(JobKind kind) => kind is not (JobKind.Rollback or JobKind.DeleteCluster);
 
     /// <summary>Whether <paramref name="node"/> may be removed now: workers only (etcd's quorum), never the leader.</summary>
     public string? WhyNotRemove(Node node, string? leaderNodeName) =>

@@ -164,15 +164,20 @@ public sealed class ClusterService(
         return cluster;
     }
 
-    /// <summary>Cancels the cluster's queued or running job, if any. Returns false when there was nothing to cancel.</summary>
+    /// <summary>
+    /// Cancels the cluster's queued or running job when <see cref="ClusterActions"/> allows it. Returns false when there
+    /// was nothing to cancel (no such cluster, no job, or only a rollback or delete).
+    /// </summary>
     public async Task<bool> CancelAsync(Guid clusterId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var active = await db.Jobs.Where(j => j.ClusterId == clusterId && (j.State == JobState.Queued || j.State == JobState.Running)
-            && j.Kind != JobKind.Rollback && j.Kind != JobKind.DeleteCluster).ToListAsync(cancellationToken);
-        foreach (var job in active)
+        var active = await db.Jobs.Where(j => j.ClusterId == clusterId && (j.State == JobState.Queued || j.State == JobState.Running))
+            .ToListAsync(cancellationToken);
+        if (active.Count == 0 || await db.Clusters.SingleOrDefaultAsync(c => c.Id == clusterId, cancellationToken) is not { } cluster) return false;
+        if (!ClusterActions.For(cluster, active).Allows(ClusterAction.Cancel)) return false;
+        foreach (var job in active.Where(j => ClusterActions.IsCancellable(j.Kind)))
             await queue.CancelAsync(job.Id, cancellationToken);
-        return active.Count > 0;
+        return true;
     }
 
     /// <summary>Refuses <paramref name="action"/> with the reason <see cref="ClusterActions"/> gives, the same the pages show.</summary>

@@ -28,8 +28,18 @@ public sealed class JobContext(
     public TimeProvider Time { get; } = time;
     public IJobLog Log { get; } = log;
     public IProvisioningEvents Events { get; } = events;
-    /// <summary>What earlier steps found, for later steps of the same run. Lost on restart: repeatable steps rebuild it from stored facts.</summary>
-    public Dictionary<string, object> Scope { get; } = [];
+    private object? _scope;
+
+    /// <summary>
+    /// What earlier steps found, for later steps of the same run: one typed object that the handler's steps share
+    /// (the provisioner's is ProvisioningScope). Lost on restart: repeatable steps rebuild it from stored facts.
+    /// </summary>
+    public TScope Scope<TScope>() where TScope : class, new() => _scope switch
+    {
+        null => (TScope)(_scope = new TScope()),
+        TScope scope => scope,
+        _ => throw new InvalidOperationException($"Job {Job.Id}'s steps share a {_scope.GetType().Name}, not a {typeof(TScope).Name}."),
+    };
 
     /// <summary>The plan step currently running (set by the runner).</summary>
     public string? CurrentStep { get; internal set; }

@@ -6,34 +6,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Ladybug.Sandbox.Machines;
 
-/// <summary>A sandbox VM: its directory, loopback address and SSH port, and — once booted — its sshd.</summary>
-public sealed class VirtualMachine
-{
-    internal VirtualMachine(string directory, NodeIdentity identity)
-    {
-        Directory = directory;
-        Identity = identity;
-    }
-
-    public string Directory { get; }
-    public NodeIdentity Identity { get; internal set; }
-    public IPAddress Address => IPAddress.Parse(Identity.PublicIp);
-    public int Port => Identity.SshPort;
-    public string ConfigPath => Path.Combine(Directory, SshdConfig.ConfigFileName);
-    public int? SshdProcessId => Sshd is { HasExited: false } running ? running.Id : null;
-    /// <summary>When the sandbox admin stopped the VM (null while it runs): its processes, kubelet and API server included, are down.</summary>
-    public DateTimeOffset? StoppedAt { get; internal set; }
-    /// <summary>How many times the VM was powered on again after a stop: a connection made before the last stop died with it.</summary>
-    public int Boots { get; internal set; }
-    internal Process? Sshd { get; set; }
-}
-
-/// <summary>
-/// An SSH key pair: Tumblebug's id, the uid it names the key by at the CSP (its public key's comment), the private key in
-/// PEM (as Tumblebug hands them out), the public key in authorized_keys form.
-/// </summary>
-public sealed record SshKeyPair(string Id, string Uid, string PrivateKey, string PublicKey);
-
 /// <summary>
 /// Creates and destroys sandbox VMs. Each is a real <c>/usr/sbin/sshd -D -f &lt;own config&gt;</c> on its own
 /// 127.0.x.y address and port with its own host key, its Infra's key for its connection as the only authorized key, and the node
@@ -46,7 +18,7 @@ public sealed class SandboxMachines : IAsyncDisposable
     private readonly SandboxOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, VirtualMachine> _machines = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<SshKeyPair>>> _keys = new(StringComparer.Ordinal);
+    private readonly SandboxKeys _keys;
     /// <summary>
     /// Shared by every sandbox in this process: two sandboxes never hand out the same 127.0.x.y, so each VM's fixed
     /// ports (the Kubernetes API's 6443) are its own.
@@ -63,10 +35,11 @@ public sealed class SandboxMachines : IAsyncDisposable
             ? Path.Combine(Path.GetTempPath(), $"ladybug-sandbox-{Environment.ProcessId}-{Guid.NewGuid():N}")
             : options.StateDir);
         KeepsState = options.KeepsState;
-        StopLeftovers();
+        LeftoverSshds.Stop(StateDirectory, logger);
         if (!KeepsState) TryDelete(StateDirectory);
         else SandboxFilePermissions.TightenSecrets(StateDirectory, logger);
         Directory.CreateDirectory(StateDirectory);
+        _keys = new SandboxKeys(StateDirectory, options.SshKeygenPath, logger);
         Problem = SandboxPrerequisites.Problem(options);
         _simulator = Problem is null ? new SimulatorHost(StateDirectory, SettingsPath, logger) : null;
         AppDomain.CurrentDomain.ProcessExit += StopAllOnExit;
@@ -84,15 +57,11 @@ public sealed class SandboxMachines : IAsyncDisposable
 
     public string ClusterDirectory(string ns, string infraId) => Path.Combine(InfraDirectory(ns, infraId), "cluster");
 
-    /// <summary>
-    /// The key pair <paramref name="keyId"/> of namespace <paramref name="ns"/>, made the first time it is asked for and
-    /// the same ever after: Tumblebug creates a node group's key only when no key of that id exists, and deleting an
-    /// Infra leaves its keys (cb-tumblebug src/core/infra/provisioning.go:4152-4193, src/core/infra/manageInfo.go:3300 @v0.13.0).
-    /// </summary>
+    /// <summary>The key pair <paramref name="keyId"/> of namespace <paramref name="ns"/> (<see cref="SandboxKeys"/>).</summary>
     public Task<SshKeyPair> GetKeyAsync(string ns, string keyId, CancellationToken cancellationToken)
     {
-        var lazy = _keys.GetOrAdd($"{ns}/{keyId}", _ => new Lazy<Task<SshKeyPair>>(() => LoadOrGenerateKeyAsync(ns, keyId)));
-        return lazy.Value.WaitAsync(cancellationToken);
+        ThrowIfUnusable();
+        return _keys.GetAsync(ns, keyId, cancellationToken);
     }
 
     /// <summary>
@@ -262,124 +231,6 @@ public sealed class SandboxMachines : IAsyncDisposable
             {
             }
         }
-    }
-
-    /// <summary>
-    /// Stops sshds a previous run left in this state directory (it crashed or was killed), all at once: every one is
-    /// signalled first, then their exits are awaited together. One after another, each kill and wait took ~1.8 s
-    /// (48 s for 23 VMs before the console answered).
-    /// </summary>
-    private void StopLeftovers()
-    {
-        if (!Directory.Exists(StateDirectory)) return;
-        var leftovers = new List<(int Pid, string Config)>();
-        foreach (var pidFile in Directory.EnumerateFiles(StateDirectory, SshdConfig.PidFileName, SearchOption.AllDirectories))
-        {
-            var config = Path.Combine(Path.GetDirectoryName(pidFile)!, SshdConfig.ConfigFileName);
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && ProcessRunner.CommandLineContains(pid, config))
-                leftovers.Add((pid, config));
-        }
-        if (leftovers.Count == 0) return;
-        _logger.LogWarning("Stopping {Count} sshd(s) left behind by an earlier sandbox run in {Directory}", leftovers.Count, StateDirectory);
-        var signalled = new List<Process>();
-        foreach (var leftover in leftovers)
-        {
-            _logger.LogDebug(LeftoverStopping, "Stopping leftover sshd {Pid} ({Config})", leftover.Pid, leftover.Config);
-            var process = TryKill(leftover.Pid);
-            if (process is not null) signalled.Add(process);
-            else _logger.LogDebug(LeftoverStopped, "Stopped leftover sshd {Pid}", leftover.Pid);
-        }
-        // Gone for good before this run takes the VMs' ports back.
-        Task.WhenAll(signalled.Select(WaitForLeftoverAsync)).GetAwaiter().GetResult();
-    }
-
-    /// <summary>Marks where one leftover sshd's stop begins and ends in the log (tests check the stops overlap).</summary>
-    internal static readonly EventId LeftoverStopping = new(7101, nameof(LeftoverStopping));
-    internal static readonly EventId LeftoverStopped = new(7102, nameof(LeftoverStopped));
-
-    /// <summary>The killed process (still to be awaited), or null when it was gone already.</summary>
-    private static Process? TryKill(int pid)
-    {
-        Process? process = null;
-        try
-        {
-            process = Process.GetProcessById(pid);
-            process.Kill(entireProcessTree: true);
-            return process;
-        }
-        catch (ArgumentException)
-        {
-            // Exited meanwhile.
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited between the lookup and the kill.
-        }
-        process?.Dispose();
-        return null;
-    }
-
-    private async Task WaitForLeftoverAsync(Process process)
-    {
-        using (process)
-        {
-            var pid = process.Id;
-            try
-            {
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-            catch (TimeoutException)
-            {
-                _logger.LogWarning("Leftover sshd {Pid} did not exit within 10 s of being killed", pid);
-            }
-            _logger.LogDebug(LeftoverStopped, "Stopped leftover sshd {Pid}", pid);
-        }
-    }
-
-    /// <summary>The pair an earlier run on a kept state directory made, or a new one.</summary>
-    private async Task<SshKeyPair> LoadOrGenerateKeyAsync(string ns, string id)
-    {
-        ThrowIfUnusable();
-        var path = KeyPath(ns, id);
-        // Before keys were kept per namespace, the shared "{ns}-shared-{conn}" keys lay in keys/ itself.
-        var legacy = Path.Combine(StateDirectory, "keys", id);
-        if (!File.Exists(path) && File.Exists(legacy) && File.Exists(legacy + ".pub"))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(legacy, path);
-            File.Move(legacy + ".pub", path + ".pub");
-        }
-        if (File.Exists(path) && File.Exists(path + ".pub"))
-        {
-            var (privateKey, publicKey) = (await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
-            if (privateKey.StartsWith("-----BEGIN RSA PRIVATE KEY-----", StringComparison.Ordinal) && publicKey.StartsWith("ssh-rsa ", StringComparison.Ordinal))
-            {
-                var fields = publicKey.Split(' ', 3);
-                if (fields.Length == 3 && Emulator.Uids.IsWellFormed(fields[2])) return new SshKeyPair(id, fields[2], privateKey, publicKey);
-                // A legacy key named by its id: the same key, given a uid.
-                var named = $"{fields[0]} {fields[1]} {Emulator.Uids.Next()}";
-                await File.WriteAllTextAsync(path + ".pub", named + "\n");
-                return new SshKeyPair(id, named.Split(' ')[2], privateKey, named);
-            }
-            _logger.LogWarning("The saved key pair {Key} is incomplete; a new one replaces it", id);
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Delete(path);
-        File.Delete(path + ".pub");
-        // Tumblebug names the key at the CSP by a fresh uid (cb-tumblebug src/core/resource/sshkey.go:92, 140 @v0.13.0).
-        var uid = Emulator.Uids.Next();
-        await ProcessRunner.RunAsync(_options.SshKeygenPath, ["-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-C", uid, "-f", path], CancellationToken.None);
-        return new SshKeyPair(id, uid, await File.ReadAllTextAsync(path), (await File.ReadAllTextAsync(path + ".pub")).Trim());
-    }
-
-    /// <summary>{state}/keys/{ns}/{keyId}; ids that would lead elsewhere are refused.</summary>
-    private string KeyPath(string ns, string keyId)
-    {
-        var root = Path.Combine(StateDirectory, "keys");
-        var path = Path.GetFullPath(Path.Combine(root, ns, keyId));
-        return Path.GetDirectoryName(Path.GetDirectoryName(path)) == root
-            ? path
-            : throw new ArgumentException($"Namespace '{ns}' and key '{keyId}' do not name a key of the sandbox.");
     }
 
     private static void WriteVirtualFiles(SimulatedNode node)

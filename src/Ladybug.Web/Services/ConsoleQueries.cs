@@ -33,9 +33,10 @@ public sealed record ReadinessCount(NodeReadiness? Readiness, int Nodes);
 public sealed record DashboardSummary(int Clusters, int Nodes, IReadOnlyList<PhaseCount> Phases, IReadOnlyList<CspCount> NodesByCsp,
     IReadOnlyList<MapRegion> Regions, IReadOnlyList<RecentJob> RecentJobs, IReadOnlyList<ReadinessCount>? NodesByReadiness = null);
 
+/// <param name="Actions">What can be done to the cluster now, the engine's answer the row's menu enables its items by.</param>
 /// <param name="CertificatesExpireAt">The earliest stored end of the cluster's API server and admin certificates, once read.</param>
 public sealed record ClusterRow(Guid Id, string Namespace, string Name, ClusterPhase Phase, string? Reason, string KubernetesVersion,
-    Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt, DateTimeOffset? CertificatesExpireAt = null,
+    Cni Cni, int NodeCount, IReadOnlyList<string> Csps, DateTimeOffset CreatedAt, ClusterActions Actions, DateTimeOffset? CertificatesExpireAt = null,
     ClusterHealth? Health = null, string? HealthReason = null, ClusterWatchMode? WatchMode = null, ActiveJob? ActiveJob = null);
 
 /// <summary>One page of the cluster list; <paramref name="Phase"/> keeps only clusters in that phase (Deleted ones included when asked for).</summary>
@@ -132,7 +133,7 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             _ => clusters.OrderByDescending(c => c.CreatedAt),
         };
         var page = await clusters.Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
-            .Select(c => new { c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni, c.CreatedAt, c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt, c.Health, c.HealthReason, c.WatchMode })
+            .Select(c => new { c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni, c.CreatedAt, c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt, c.Health, c.HealthReason, c.WatchMode, HasKubeconfig = c.SealedKubeconfig != null })
             .ToListAsync(cancellationToken);
 
         var ids = page.Select(c => c.Id).ToList();
@@ -140,18 +141,19 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             .GroupBy(n => new { n.ClusterId, n.Csp }).Select(g => new { g.Key.ClusterId, g.Key.Csp, Count = g.Count() })
             .ToListAsync(cancellationToken);
         var nodesByCluster = nodes.ToLookup(n => n.ClusterId);
-        // One query for the page: a cluster runs at most one job at a time.
+        // One query for the page.
         var active = (await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.ClusterId) && (j.State == JobState.Queued || j.State == JobState.Running))
                 .ToListAsync(cancellationToken))
-            .GroupBy(j => j.ClusterId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(j => j.CreatedAt).First());
+            .OrderBy(j => j.CreatedAt)
+            .ToLookup(j => j.ClusterId);
 
         var rows = page.Select(c => new ClusterRow(c.Id, c.Namespace, c.Name, c.Phase, c.Reason, c.KubernetesVersion, c.Cni,
             nodesByCluster[c.Id].Sum(n => n.Count),
             nodesByCluster[c.Id].OrderByDescending(n => n.Count).Select(n => n.Csp).ToList(),
             c.CreatedAt,
+            new ClusterActions(c.Name, c.Phase, [.. active[c.Id].Select(j => j.Kind)], c.HasKubeconfig),
             new[] { c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt }.Min(), c.Health, c.HealthReason, c.WatchMode,
-            active.TryGetValue(c.Id, out var job) ? new ActiveJob(job.Id, job.Kind, job.State, job.CurrentStep, job.StartedAt, plans.StepNames(job)) : null)).ToList();
+            active[c.Id].FirstOrDefault() is { } job ? new ActiveJob(job.Id, job.Kind, job.State, job.CurrentStep, job.StartedAt, plans.StepNames(job)) : null)).ToList();
         return new ClusterListPage(rows, total);
     }
 }

@@ -82,8 +82,8 @@ public sealed class SandboxLeftoverTests : IDisposable
 
         public (long Start, long End) Of(int pid)
         {
-            Assert.True(_marks.TryGetValue((pid, SandboxMachines.LeftoverStopping.Id), out var start), $"no stop began for {pid}");
-            Assert.True(_marks.TryGetValue((pid, SandboxMachines.LeftoverStopped.Id), out var end), $"no stop ended for {pid}");
+            Assert.True(_marks.TryGetValue((pid, LeftoverSshds.LeftoverStopping.Id), out var start), $"no stop began for {pid}");
+            Assert.True(_marks.TryGetValue((pid, LeftoverSshds.LeftoverStopped.Id), out var end), $"no stop ended for {pid}");
             return (start, end);
         }
 
@@ -102,7 +102,7 @@ public sealed class SandboxLeftoverTests : IDisposable
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
                 var now = Stopwatch.GetTimestamp();
-                if (eventId.Id != SandboxMachines.LeftoverStopping.Id && eventId.Id != SandboxMachines.LeftoverStopped.Id) return;
+                if (eventId.Id != LeftoverSshds.LeftoverStopping.Id && eventId.Id != LeftoverSshds.LeftoverStopped.Id) return;
                 if (state is IReadOnlyList<KeyValuePair<string, object?>> values && values.FirstOrDefault(v => v.Key == "Pid").Value is int pid)
                     owner._marks[(pid, eventId.Id)] = now;
             }

@@ -67,7 +67,7 @@ public sealed class BootstrapRedactionTests
         var tail = new[] { "error execution phase preflight: couldn't validate the identity of the API Server", "kubeadm join api:6443 --token abcdef.0123456789abcdef" }
             .Select(redactor.Redact).ToList();
 
-        var message = ClusterProvisioner.FailureMessage(new Node { Name = "w-1" }, BootstrapStep.JoinWorker, 1, null, tail);
+        var message = NodeScripts.FailureMessage(new Node { Name = "w-1" }, BootstrapStep.JoinWorker, 1, null, tail);
 
         Assert.Contains("Step 'join-worker' failed on node w-1 with exit code 1.", message);
         Assert.Contains("Last 2 lines:", message);

@@ -15,7 +15,8 @@ public sealed class KubeconfigButtonTests : ComponentTest
     [InlineData(ClusterPhase.Deleted)]
     public void DownloadIsDisabledUntilTheClusterIsProvisioned(ClusterPhase phase)
     {
-        var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, new Cluster { Name = "edge", Phase = phase }));
+        var cluster = new Cluster { Name = "edge", Phase = phase, SealedKubeconfig = "sealed" };
+        var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, cluster).Add(b => b.Actions, ClusterActions.For(cluster, [])));
 
         var button = cut.Find("[data-testid=download-kubeconfig]");
         Assert.True(button.HasAttribute("disabled"));
@@ -25,7 +26,8 @@ public sealed class KubeconfigButtonTests : ComponentTest
     [Fact]
     public void DownloadLinksToTheAuthorisedEndpointWithTheClusterFileNameWhenProvisioned()
     {
-        var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, new Cluster { Namespace = "team-a", Name = "edge", Phase = ClusterPhase.Provisioned }));
+        var cluster = new Cluster { Namespace = "team-a", Name = "edge", Phase = ClusterPhase.Provisioned, SealedKubeconfig = "sealed" };
+        var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, cluster).Add(b => b.Actions, ClusterActions.For(cluster, [])));
 
         var link = cut.Find("[data-testid=download-kubeconfig]");
         Assert.False(link.HasAttribute("disabled"));

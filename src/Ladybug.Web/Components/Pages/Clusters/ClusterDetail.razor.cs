@@ -51,11 +51,6 @@ public partial class ClusterDetail
 
     private Job? _activeJob => _jobs.FirstOrDefault(j => !j.IsFinished);
     private bool JobRunning => _activeJob is not null;
-    /// <summary>The engine's answer to what can be done now, the same the API gives and the service enforces.</summary>
-    private ClusterActions? Actions => _cluster is null ? null : ClusterActions.For(_cluster, _jobs);
-    private bool CanCancel => Actions?.Allows(ClusterAction.Cancel) == true;
-    private bool CanChangeNodes => Actions?.Allows(ClusterAction.AddNodes) == true;
-    private bool CanDelete => Actions?.Allows(ClusterAction.Delete) == true;
 
     /// <summary>Why the node table is empty: still coming, or gone with a failure or a delete.</summary>
     private string NodesEmptyText => _cluster?.Phase switch
@@ -64,8 +59,6 @@ public partial class ClusterDetail
         ClusterPhase.Deleted => "No nodes: the cluster was deleted with its machines.",
         _ => NodeTable.NodesComingText,
     };
-
-    private bool CanRemove(Node node) => Actions?.WhyNotRemove(node, _cluster?.LeaderNodeName) is null && Actions is not null;
 
     protected override async Task OnParametersSetAsync()
     {

@@ -4,18 +4,73 @@ using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+using static Ladybug.Engine.Bootstrap.InfrastructureCalls;
 
 namespace Ladybug.Engine.Bootstrap;
 
-internal sealed partial class ClusterProvisioner
+/// <summary>
+/// Teardown: remove a node (drain, delete from Kubernetes, delete its machine), delete every machine of a cluster, roll
+/// back what a failed job left, and record a failure with the decision to roll back or keep the machines.
+/// </summary>
+internal sealed class TeardownSteps(
+    IInfrastructure infrastructure,
+    ClusterStateLoader states,
+    NodeScripts scripts,
+    BootstrapScriptRenderer renderer,
+    IOptions<BootstrapOptions> options,
+    ILogger<TeardownSteps> logger)
 {
-    /// <summary>Create, add nodes and remove node end here when they succeed: the cluster is (back) in service.</summary>
-    public static Task MarkProvisionedAsync(JobContext context)
+    /// <summary>Drains the node and deletes it from Kubernetes (with its etcd member for a control plane), from the leader.</summary>
+    public async Task DrainAndDeleteNodeAsync(JobContext context, CancellationToken cancellationToken)
     {
-        context.SetPhaseAtEnd(ClusterPhase.Provisioned);
-        return Task.CompletedTask;
+        var state = await states.LoadAsync(context, cancellationToken);
+        var node = NodeToRemove(context, state);
+        if (node is null) return;
+        await context.SetNodeStatusAsync(node.Name, NodeStatus.Deleting, null, cancellationToken);
+        await scripts.RunAsync(context, state.Leader, renderer.DrainDeleteNode(state.RequireFacts(), NodeFacts.From(node), options.Value.DrainTimeout), cancellationToken);
     }
 
+    /// <summary>Deletes the removed node's machine and marks the node deleted.</summary>
+    public async Task DeleteNodeMachineAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var state = await states.ReadRecordedAsync(context, cancellationToken);
+        var node = NodeToRemove(context, state);
+        if (node is null) return;
+        var (ns, groupId) = RequireGroup(state.Cluster);
+        await CallAsync(FailureReason.RemoveNodeFailed, $"Deleting machine {node.Name}",
+            () => infrastructure.DeleteMachineAsync(ns, groupId, node.Name, cancellationToken));
+        await MarkNodesDeletedAsync(context, [node.Name], cancellationToken);
+        context.Info($"Node {node.Name} removed and its machine deleted");
+    }
+
+    private static Node? NodeToRemove(JobContext context, ClusterState state)
+    {
+        var name = JobPayload.Read<RemoveNodePayload>(context).NodeName;
+        var node = state.Nodes.FirstOrDefault(n => n.Name == name);
+        if (node is null)
+            context.Info($"Node {name} is already gone");
+        else if (node.Name == state.Cluster.LeaderNodeName)
+            throw new StepFailedException(FailureReason.RemoveNodeFailed, $"Node {name} is the control-plane leader and cannot be removed.");
+        return node;
+    }
+
+    /// <summary>Marks nodes deleted and forgets their SSH keys: the machines are gone, the keys are of no use.</summary>
+    private static async Task MarkNodesDeletedAsync(JobContext context, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var now = context.Time.GetUtcNow();
+        await using (var db = await context.OpenDbAsync(cancellationToken))
+        {
+            await db.Nodes.Where(n => n.ClusterId == context.ClusterId && n.DeletedAt == null && names.Contains(n.Name))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(n => n.Status, NodeStatus.Deleted)
+                    .SetProperty(n => n.DeletedAt, now)
+                    .SetProperty(n => n.SealedSshPrivateKey, (string?)null), cancellationToken);
+        }
+        foreach (var name in names)
+            context.Events.Publish(new NodeChanged(context.ClusterId, name, NodeStatus.Deleted, null));
+    }
     /// <summary>
     /// Records a failed job on the cluster (phase Failed, reason code, message) and says whether to
     /// roll back. Create and add-nodes roll back unless the cluster asked to keep its machines for
@@ -120,14 +175,14 @@ internal sealed partial class ClusterProvisioner
         var pools = failed.Payload is { } json ? System.Text.Json.JsonSerializer.Deserialize<AddNodesPayload>(json)?.PoolIds : null;
         if (pools is null || pools.Count == 0) return;
         var selection = new NodeSelection(pools.ToHashSet());
-        var state = await LoadStateAsync(context, cancellationToken);
+        var state = await states.LoadAsync(context, cancellationToken);
         var added = state.Nodes.Where(selection.Includes).ToList();
         var (ns, groupId) = RequireGroup(state.Cluster);
         foreach (var node in added)
         {
             try
             {
-                await RunScriptAsync(context, state.Leader, renderer.DrainDeleteNode(state.RequireFacts(), NodeFacts.From(node), Settings.DrainTimeout), cancellationToken);
+                await scripts.RunAsync(context, state.Leader, renderer.DrainDeleteNode(state.RequireFacts(), NodeFacts.From(node), options.Value.DrainTimeout), cancellationToken);
             }
             catch (StepFailedException ex)
             {
@@ -135,7 +190,7 @@ internal sealed partial class ClusterProvisioner
                 logger.LogWarning("Rollback could not remove node {Node} from Kubernetes: {Message}", node.Name, ex.Message);
                 context.Info($"Could not remove {node.Name} from Kubernetes ({ex.Message.Split('\n')[0]}); run 'kubectl delete node {node.Name}' if it shows up.");
             }
-            await CallInfrastructureAsync(FailureReason.AddNodeEntityFailed, $"Deleting machine {node.Name}",
+            await CallAsync(FailureReason.AddNodeEntityFailed, $"Deleting machine {node.Name}",
                 () => infrastructure.DeleteMachineAsync(ns, groupId, node.Name, cancellationToken));
         }
         await MarkNodesDeletedAsync(context, added.Select(n => n.Name).ToList(), cancellationToken);
@@ -148,13 +203,13 @@ internal sealed partial class ClusterProvisioner
     /// <summary>Deletes every machine; whether the cluster had a recorded machine group to delete at all.</summary>
     private async Task<bool> DeleteRecordedMachinesAsync(JobContext context, CancellationToken cancellationToken)
     {
-        var state = await ReadRecordedStateAsync(context, cancellationToken);
+        var state = await states.ReadRecordedAsync(context, cancellationToken);
         await context.SetNodeStatusAsync([.. state.Nodes.Select(n => n.Name)], NodeStatus.Deleting, null, cancellationToken);
         var recorded = state.Cluster is { InfraNamespace: not null, InfraId: not null };
         if (state.Cluster is { InfraNamespace: { } ns, InfraId: { } groupId })
         {
             context.Info($"Deleting every machine of {ns}/{groupId}");
-            await CallInfrastructureAsync(FailureReason.DeleteClusterFailed, $"Deleting {ns}/{groupId}",
+            await CallAsync(FailureReason.DeleteClusterFailed, $"Deleting {ns}/{groupId}",
                 () => infrastructure.DeleteAllAsync(ns, groupId, cancellationToken));
         }
         await MarkNodesDeletedAsync(context, state.Nodes.Select(n => n.Name).ToList(), cancellationToken);
