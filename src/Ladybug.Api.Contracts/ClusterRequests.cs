@@ -26,7 +26,10 @@ public sealed record ClusterConfig
 
 public sealed record KubernetesConfig
 {
-    /// <summary>Default 1.23.13 (cb-mcks's default). "1.23.13-00" and "v1.23.13" are accepted too.</summary>
+    /// <summary>
+    /// Default: the newest version the console supports, as in the console's wizard (cb-mcks defaulted to 1.23.13).
+    /// "1.23.13-00" and "v1.23.13" are accepted too; a minor alone ("1.18") means its newest patch the console supports.
+    /// </summary>
     public string? Version { get; init; }
     /// <summary>kilo (default) or canal.</summary>
     public string? NetworkCni { get; init; }

@@ -19,6 +19,12 @@ public static class HubMethods
     public const string CertificatesChecked = "CertificatesChecked";
 }
 
+/// <summary>Subscribe's answer: subscribed, or why not (an unknown cluster), in words to show as they are.</summary>
+public sealed record SubscribeResult(bool Subscribed, string? Problem)
+{
+    public static readonly SubscribeResult Done = new(true, null);
+}
+
 /// <param name="Stream">System (the engine's own lines), Stdout or Stderr.</param>
 public sealed record LogLineMessage(long Sequence, DateTimeOffset Time, string? NodeName, string? Step, string Stream, string Text);
 

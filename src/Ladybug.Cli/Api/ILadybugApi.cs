@@ -42,6 +42,13 @@ public interface ILadybugApi
     [Delete("/mcks/ns/{ns}/clusters/{cluster}/nodes/{node}")]
     Task<IApiResponse<ApiStatus>> RemoveNodeAsync(string ns, string cluster, string node, bool? wait, CancellationToken cancellationToken);
 
+    [Get("/mcks/mcir/connections")]
+    Task<ConnectionList> ListConnectionsAsync(CancellationToken cancellationToken);
+
+    /// <param name="controlPlane">"Y" for a control plane's minimums (2 vCPU, 2 GiB), else the worker's (1, 1).</param>
+    [Get("/mcks/mcir/connections/{connection}/specs")]
+    Task<SpecList> ListSpecsAsync(string connection, [AliasAs("control-plane")] string? controlPlane, CancellationToken cancellationToken);
+
     /// <summary>Lifts the lock repeated wrong passwords put on an account: 204, or 404 when it was not locked.</summary>
     [Post("/api/accounts/{user}/unlock")]
     Task<IApiResponse> UnlockAccountAsync(string user, CancellationToken cancellationToken);

@@ -26,7 +26,7 @@ public static class CreateCommands
         var cpSpec = new Option<string?>("--control-plane-spec") { Description = "VM spec of the control-plane nodes" };
         var cpCount = new Option<int?>("--control-plane-count") { Description = "Control-plane nodes: 1, 3 or 5 (default 1)", CustomParser = WholeNumbers.One };
         var workers = new WorkerPoolOptions();
-        var version = new Option<string?>("--version") { Description = "Kubernetes version (default 1.23.13, as in MCKS)" };
+        var version = new Option<string?>("--version") { Description = "Kubernetes version, e.g. 1.23.17, or a minor such as 1.18 for its newest patch the console supports (default: the console's newest, as in its wizard)" };
         var cni = new Option<string?>("--cni") { Description = "kilo (default) or canal" };
         var loadBalancer = new Option<string?>("--loadbalancer") { Description = "haproxy (the default and only choice; a cloud NLB is not offered)" };
         var podCidr = new Option<string?>("--pod-cidr") { Description = "Default 10.244.0.0/16" };

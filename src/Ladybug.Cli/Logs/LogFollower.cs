@@ -34,7 +34,11 @@ public sealed class LogFollower(ServerSettings settings, TextWriter output, Text
         connection.On<PhaseChangedMessage>(HubMethods.PhaseChanged, OnPhaseChanged);
         connection.On<JobChangedMessage>(HubMethods.JobChanged, OnJobChanged);
         // After a reconnect, continue exactly after the last line printed.
-        connection.Reconnected += _ => connection.InvokeAsync(HubMethods.Subscribe, ns, cluster, LastSequence, cancellationToken);
+        connection.Reconnected += async _ =>
+        {
+            var again = await connection.InvokeAsync<SubscribeResult>(HubMethods.Subscribe, ns, cluster, LastSequence, cancellationToken);
+            if (!again.Subscribed) _ended.TrySetException(new CliException(again.Problem ?? $"Cluster '{cluster}' is gone."));
+        };
         connection.Closed += failure =>
         {
             _ended.TrySetException(new CliException($"The connection to {settings.Server} was lost{(failure is null ? "" : $": {failure.Message}")}."));
@@ -44,7 +48,8 @@ public sealed class LogFollower(ServerSettings settings, TextWriter output, Text
         await connection.StartAsync(cancellationToken);
         try
         {
-            await connection.InvokeAsync(HubMethods.Subscribe, ns, cluster, 0L, cancellationToken);
+            var subscribed = await connection.InvokeAsync<SubscribeResult>(HubMethods.Subscribe, ns, cluster, 0L, cancellationToken);
+            if (!subscribed.Subscribed) throw new CliException(subscribed.Problem ?? $"Cluster '{cluster}' was not found.");
         }
         catch (HubException ex)
         {

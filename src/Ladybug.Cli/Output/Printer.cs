@@ -59,6 +59,16 @@ public sealed class Printer(TextWriter output, string format)
         [.. nodes.Select(n => (IReadOnlyList<string>)[n.Name, n.Role, n.Status, n.Readiness + (n.Cordoned ? ",SchedulingDisabled" : ""), n.Csp, n.Region, n.Zone,
             n.PublicIp, n.PrivateIp, n.Spec])]);
 
+    public static Table Connections(IReadOnlyList<ConnectionItem> connections) => new(
+        ["NAME", "CSP", "REGION", "ZONE", "LOCATION"],
+        [.. connections.Select(c => (IReadOnlyList<string>)[c.Name, c.Csp, c.Region, c.Zone, c.Location])]);
+
+    public static Table Specs(IReadOnlyList<SpecItem> specs) => new(
+        ["NAME", "VCPU", "MEMORY(GiB)", "USD/HOUR"],
+        [.. specs.Select(s => (IReadOnlyList<string>)[s.Name, s.Cpu.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            s.Memory.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+            s.CostPerHour is { } cost ? cost.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : "unknown"])]);
+
     public static string Age(DateTimeOffset? since)
     {
         if (since is null) return "";

@@ -22,9 +22,10 @@ public sealed class AccountService(
 
     /// <summary>
     /// Creates the configured administrator, or updates its password when configuration says so.
-    /// With no password configured the first start generates one and prints it once.
+    /// With no password configured the first start generates one and returns it, so the console can show it once
+    /// (never through logging); null when nothing was generated.
     /// </summary>
-    public async Task EnsureAdministratorAsync(CancellationToken cancellationToken)
+    public async Task<string?> EnsureAdministratorAsync(CancellationToken cancellationToken)
     {
         var options = admin.Value;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -36,15 +37,8 @@ public sealed class AccountService(
             user.PasswordHash = Hasher.HashPassword(user, password);
             db.Users.Add(user);
             await db.SaveChangesAsync(cancellationToken);
-            if (string.IsNullOrEmpty(options.Password))
-            {
-                // Printed on the console once, never logged through the logging pipeline.
-                Console.WriteLine();
-                Console.WriteLine($"  Ladybug administrator created. Sign in as '{options.User}' with password: {password}");
-                Console.WriteLine("  (shown only now; set Ladybug:Admin:Password to choose your own)");
-                Console.WriteLine();
-            }
             logger.LogInformation("Created administrator {User}", options.User);
+            return string.IsNullOrEmpty(options.Password) ? password : null;
         }
         else if (!string.IsNullOrEmpty(options.Password)
                  && Hasher.VerifyHashedPassword(user, user.PasswordHash, options.Password) == PasswordVerificationResult.Failed)
@@ -56,6 +50,7 @@ public sealed class AccountService(
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Administrator {User} password updated from configuration; their sessions were ended", options.User);
         }
+        return null;
     }
 
     /// <summary>

@@ -109,17 +109,26 @@ public static partial class KubernetesVersionCatalog
 
     public static IReadOnlyList<KubernetesMinor> Minors { get; } = Load();
 
-    /// <summary>What a new cluster gets when nobody chooses.</summary>
+    /// <summary>
+    /// What a new cluster gets when nobody chooses: the one default of the wizard, the REST API and so the CLI.
+    /// The API once defaulted to cb-mcks's 1.23.13 for bodies that omit the version; no test or script replay depends on
+    /// it (cb-mcks's docs/test scripts omit the version but assert nothing of it), so one default serves all.
+    /// </summary>
     public static string DefaultVersion => Minors[0].LatestVersion;
 
-    /// <summary>cb-mcks's API default, kept for request bodies that omit the version.</summary>
-    public const string McksDefaultVersion = "1.23.13";
-
-    /// <summary>Accepts "1.23.13", "v1.23.13" and cb-mcks's apt form "1.23.13-00"; nothing looser (no "-rc.1", "+1" or "013").</summary>
+    /// <summary>
+    /// Accepts "1.23.13", "v1.23.13" and cb-mcks's apt form "1.23.13-00"; nothing looser (no "-rc.1", "+1" or "013").
+    /// A minor alone ("1.18", "v1.18") means the newest patch of it this catalog knows.
+    /// </summary>
     public static bool TryFind(string? version, out KubernetesMinor minor, out string normalized)
     {
         minor = null!;
         normalized = Normalize(version);
+        if (FindMinorOnly(version) is { } newest)
+        {
+            minor = newest;
+            return true;
+        }
         var match = VersionPattern().Match((version ?? "").Trim());
         if (!match.Success || !int.TryParse(match.Groups["patch"].ValueSpan, out var patch))
             return false;
@@ -130,9 +139,10 @@ public static partial class KubernetesVersionCatalog
         return true;
     }
 
-    /// <summary>"v1.23.13" and "1.23.13-00" become "1.23.13"; text that is not a version comes back trimmed.</summary>
+    /// <summary>"v1.23.13" and "1.23.13-00" become "1.23.13", a known minor "1.18" its newest patch; text that is not a version comes back trimmed.</summary>
     public static string Normalize(string? version)
     {
+        if (FindMinorOnly(version) is { } newest) return newest.LatestVersion;
         var v = (version ?? "").Trim();
         var match = VersionPattern().Match(v);
         return match.Success ? $"{match.Groups["minor"].Value}.{match.Groups["patch"].Value}" : v;
@@ -150,6 +160,15 @@ public static partial class KubernetesVersionCatalog
         return minors is { Count: > 0 } ? minors : throw new InvalidOperationException($"{ResourceName} lists no minors.");
     }
 
+    private static KubernetesMinor? FindMinorOnly(string? version)
+    {
+        var match = MinorPattern().Match((version ?? "").Trim());
+        return match.Success ? Minors.FirstOrDefault(m => m.Minor == match.Groups["minor"].Value) : null;
+    }
+
     [GeneratedRegex(@"^v?(?<minor>(0|[1-9][0-9]*)\.(0|[1-9][0-9]*))\.(?<patch>0|[1-9][0-9]{0,5})(-[0-9]+)?$")]
     private static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"^v?(?<minor>(0|[1-9][0-9]*)\.(0|[1-9][0-9]*))$")]
+    private static partial Regex MinorPattern();
 }

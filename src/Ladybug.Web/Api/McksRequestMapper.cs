@@ -35,7 +35,7 @@ internal static class McksRequestMapper
             Name = request.Name ?? "",
             Label = request.Label ?? "",
             Description = request.Description ?? "",
-            KubernetesVersion = OrDefault(kubernetes.Version, KubernetesVersionCatalog.McksDefaultVersion),
+            KubernetesVersion = OrDefault(kubernetes.Version, KubernetesVersionCatalog.DefaultVersion),
             Cni = ParseCni(kubernetes.NetworkCni),
             PodCidr = OrDefault(kubernetes.PodCidr, ClusterSpec.DefaultPodCidr),
             ServiceCidr = OrDefault(kubernetes.ServiceCidr, ClusterSpec.DefaultServiceCidr),

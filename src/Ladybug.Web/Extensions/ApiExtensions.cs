@@ -44,6 +44,7 @@ public static class ApiExtensions
             .WithSummary("Liveness probe (anonymous)").AllowAnonymous();
         mcks.MapClustersApi();
         mcks.MapNodesApi();
+        mcks.MapConnectionsApi();
         mcks.MapSpecsApi();
         mcks.MapFallback("{**path}", (HttpRequest request) =>
                 McksResults.NotFound($"{request.Method} {McksRoots.OriginalPath(request.HttpContext)} is not a route of the MCKS API; see /api/reference."))

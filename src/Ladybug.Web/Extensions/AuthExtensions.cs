@@ -1,6 +1,7 @@
 using Ladybug.Engine.Accounts;
 using Ladybug.Web.Auth;
 using Ladybug.Web.Security;
+using Ladybug.Web.Startup;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -64,7 +65,9 @@ public static class AuthExtensions
         builder.Services.AddCascadingAuthenticationState();
         // Before Blazor registers its own (TryAdd): open pages recheck their session every minute.
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingSessionState>();
+        builder.Services.AddSingleton<FirstRunPassword>();
         builder.Services.AddHostedService<AdministratorSeeder>();
+        builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }
 
@@ -96,10 +99,14 @@ public static class AuthExtensions
         return app;
     }
 
-    /// <summary>Creates the first administrator once the database is migrated.</summary>
-    private sealed class AdministratorSeeder(AccountService accounts) : IHostedService
+    /// <summary>Creates the first administrator once the database is migrated; a generated password waits for the start-up banner.</summary>
+    private sealed class AdministratorSeeder(AccountService accounts, FirstRunPassword firstRun) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => accounts.EnsureAdministratorAsync(cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (await accounts.EnsureAdministratorAsync(cancellationToken) is { } generated)
+                firstRun.Remember(generated);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using Ladybug.Api.Contracts.Hub;
 using Ladybug.Engine.Clusters;
 using Microsoft.AspNetCore.SignalR;
 
@@ -14,12 +15,14 @@ public sealed class ProvisioningHub(ClusterQueries queries, HubFeeds feeds) : Hu
 
     public static string GroupName(Guid clusterId) => $"cluster:{clusterId:N}";
 
-    public async Task Subscribe(string ns, string clusterName, long afterSequence)
+    public async Task<SubscribeResult> Subscribe(string ns, string clusterName, long afterSequence)
     {
-        var cluster = await queries.GetAsync(ns, clusterName, Context.ConnectionAborted)
-            ?? throw new HubException($"Cluster '{clusterName}' was not found in namespace '{ns}'.");
+        var cluster = await queries.GetAsync(ns, clusterName, Context.ConnectionAborted);
+        // An answer, not a failure: a thrown HubException is logged by SignalR's dispatcher as an error with its stack trace.
+        if (cluster is null) return new SubscribeResult(false, $"Cluster '{clusterName}' was not found in namespace '{ns}'.");
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(cluster.Id), Context.ConnectionAborted);
         await feeds.StartAsync(Context.ConnectionId, cluster, afterSequence, Context.ConnectionAborted);
+        return SubscribeResult.Done;
     }
 
     public async Task Unsubscribe(string ns, string clusterName)

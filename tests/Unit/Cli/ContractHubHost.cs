@@ -67,10 +67,10 @@ public sealed class ContractHubHost : IAsyncDisposable
 
 public sealed class ContractHub(IReadOnlyList<ScriptedCluster> clusters, IHubContext<ContractHub> hub) : Hub
 {
-    public async Task Subscribe(string ns, string clusterName, long afterSequence)
+    public async Task<SubscribeResult> Subscribe(string ns, string clusterName, long afterSequence)
     {
-        var cluster = clusters.FirstOrDefault(c => c.Namespace == ns && c.Name == clusterName)
-            ?? throw new HubException($"Cluster '{clusterName}' was not found in namespace '{ns}'.");
+        var cluster = clusters.FirstOrDefault(c => c.Namespace == ns && c.Name == clusterName);
+        if (cluster is null) return new SubscribeResult(false, $"Cluster '{clusterName}' was not found in namespace '{ns}'.");
         // Current state first, then the stored lines, as the protocol says.
         await Clients.Caller.SendAsync(HubMethods.PhaseChanged, new PhaseChangedMessage(cluster.Id, nameof(ClusterPhase.Provisioning), null, null));
         var state = cluster.EndedBeforeSubscribe ? cluster.End : JobState.Running;
@@ -78,7 +78,7 @@ public sealed class ContractHub(IReadOnlyList<ScriptedCluster> clusters, IHubCon
         var stored = cluster.Lines(1, cluster.Stored).Where(l => l.Sequence > afterSequence).ToList();
         if (stored.Count > 0)
             await Clients.Caller.SendAsync(HubMethods.LogLines, new LogLinesMessage(cluster.Id, stored));
-        if (cluster.EndedBeforeSubscribe) return;
+        if (cluster.EndedBeforeSubscribe) return SubscribeResult.Done;
 
         var caller = hub.Clients.Client(Context.ConnectionId);
         _ = Task.Run(async () =>
@@ -90,5 +90,6 @@ public sealed class ContractHub(IReadOnlyList<ScriptedCluster> clusters, IHubCon
             await caller.SendAsync(HubMethods.JobChanged, new JobChangedMessage(cluster.Id, Guid.NewGuid(), nameof(JobKind.Rollback), nameof(JobState.Queued), null, null));
             await caller.SendAsync(HubMethods.JobChanged, new JobChangedMessage(cluster.Id, cluster.JobId, nameof(JobKind.Create), cluster.End.ToString(), "bootstrap", cluster.Error));
         });
+        return SubscribeResult.Done;
     }
 }

@@ -122,7 +122,9 @@ public sealed class ClusterSpecValidatorTests
     [InlineData("1.22.17")]
     [InlineData("1.18.21")]
     [InlineData("1.23.18")]
-    [InlineData("1.23")]
+    [InlineData("1.17")]
+    [InlineData("1.23.")]
+    [InlineData("1.023")]
     [InlineData("1.23.x")]
     [InlineData("latest")]
     [InlineData("")]
@@ -150,6 +152,8 @@ public sealed class ClusterSpecValidatorTests
     [InlineData("v1.23.13", "1.23.13")]
     [InlineData("1.23.13-00", "1.23.13")]
     [InlineData(" 1.18.20 ", "1.18.20")]
+    [InlineData("1.18", "1.18.20")]
+    [InlineData("v1.23", "1.23.17")]
     public void StoredVersionIsNormalized(string asked, string stored)
     {
         var cluster = Cluster.FromSpec(ClusterSpecs.Valid() with { KubernetesVersion = asked }, DateTimeOffset.UtcNow);

@@ -21,7 +21,7 @@ public static class ClusterSeeder
     {
         Namespace = ns,
         Name = name,
-        KubernetesVersion = KubernetesVersionCatalog.McksDefaultVersion,
+        KubernetesVersion = "1.23.13",
         ControlPlane = new NodePoolSpec { Connection = "config-aws-ap-northeast-2", Count = 1, Spec = "t3.medium" },
         WorkerPools = [new NodePoolSpec { Connection = "config-gcp-asia-northeast3", Count = 1, Spec = "n1-standard-2" }],
     };

@@ -77,7 +77,7 @@ public sealed class ClustersApiTests(McksApiFixture fixture)
         await (await _admin.PostJsonAsync(Clusters(ns), body)).ReadAsync<ClusterResource>(HttpStatusCode.Accepted);
 
         var stored = (await fixture.Services.GetRequiredService<ClusterQueries>().GetAsync(ns, "defaults"))!;
-        Assert.Equal((KubernetesVersionCatalog.McksDefaultVersion, Cni.Kilo, LoadBalancerMode.Haproxy), (stored.KubernetesVersion, stored.Cni, stored.LoadBalancer));
+        Assert.Equal((KubernetesVersionCatalog.DefaultVersion, Cni.Kilo, LoadBalancerMode.Haproxy), (stored.KubernetesVersion, stored.Cni, stored.LoadBalancer));
         Assert.Equal(("10.244.0.0/16", "10.96.0.0/12", "cluster.local"), (stored.PodCidr, stored.ServiceCidr, stored.DnsDomain));
         var workers = stored.Pools.Where(p => p.Role == NodeRole.Worker).OrderBy(p => p.Name).ToList();
         Assert.Equal([("default", (int?)80, 1), ("gp3", 120, 2)], workers.Select(w => (w.RootDiskType, w.RootDiskSizeGb, w.Count)));

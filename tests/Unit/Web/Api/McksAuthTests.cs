@@ -22,6 +22,7 @@ public sealed class McksAuthTests(McksApiFixture fixture)
         { "POST", "/mcks/ns/default/clusters/c/nodes" },
         { "GET", "/mcks/ns/default/clusters/c/nodes/n" },
         { "DELETE", "/mcks/ns/default/clusters/c/nodes/n" },
+        { "GET", "/mcks/mcir/connections" },
         { "GET", "/mcks/mcir/connections/config-aws-ap-northeast-2/specs" },
         { "GET", "/mcks/not-a-route" },
     };

@@ -24,6 +24,7 @@ public sealed class McksOpenApiTests(McksApiFixture fixture)
             "DELETE /mcks/ns/{ns}/clusters/{cluster}",
             "DELETE /mcks/ns/{ns}/clusters/{cluster}/nodes/{node}",
             "GET /mcks/healthy",
+            "GET /mcks/mcir/connections",
             "GET /mcks/mcir/connections/{connection}/specs",
             "GET /mcks/ns/{ns}/clusters",
             "GET /mcks/ns/{ns}/clusters/{cluster}",

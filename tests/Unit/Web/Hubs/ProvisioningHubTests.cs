@@ -1,3 +1,4 @@
+using Ladybug.Api.Contracts.Hub;
 using System.Net;
 using System.Text.Json.Serialization;
 using Ladybug.Engine.Accounts;
@@ -131,9 +132,9 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
         await using var connection = Connect();
         await connection.StartAsync();
 
-        var error = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("Subscribe", "default", "ghost", 0L));
+        var answer = await connection.InvokeAsync<SubscribeResult>("Subscribe", "default", "ghost", 0L);
 
-        Assert.Contains("Cluster 'ghost' was not found in namespace 'default'.", error.Message);
+        Assert.Equal(new SubscribeResult(false, "Cluster 'ghost' was not found in namespace 'default'."), answer);
     }
 
     [Fact]
