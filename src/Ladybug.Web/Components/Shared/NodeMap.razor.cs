@@ -61,12 +61,19 @@ public partial class NodeMap
     {
         if (!firstRender) return;
         _self = DotNetObjectReference.Create(this);
-        _module = await JS.InvokeAsync<IJSObjectReference?>("import", Assets["js/nodemap.js"].ToString());
-        if (_module is not null)
-            await _module.InvokeVoidAsync("attach", _svg, _self, new
-            {
-                x = MapViewport.WorldX, y = MapViewport.WorldY, width = MapViewport.WorldWidth, height = MapViewport.WorldHeight, maxZoom = MapViewport.MaxZoom,
-            });
+        try
+        {
+            _module = await JS.InvokeAsync<IJSObjectReference?>("import", Assets["js/nodemap.js"].ToString());
+            if (_module is not null)
+                await _module.InvokeVoidAsync("attach", _svg, _self, new
+                {
+                    x = MapViewport.WorldX, y = MapViewport.WorldY, width = MapViewport.WorldWidth, height = MapViewport.WorldHeight, maxZoom = MapViewport.MaxZoom,
+                });
+        }
+        catch (JSException)
+        {
+            // Without the script the map still zooms with its buttons and markers still open; only gestures are lost.
+        }
     }
 
     /// <summary>The browser's wheel, drag or pinch ended on this view.</summary>
@@ -173,6 +180,9 @@ public partial class NodeMap
         var name = RegionName(region);
         return $"{CspPalette.DisplayName(region.Csp)} · {name}{(name == region.Region ? "" : $" · {region.Region}")}";
     }
+
+    /// <summary>The marker's accessible name: it includes the count drawn on the marker, as the audit asks.</summary>
+    private string Label(MapRegion region) => $"{Title(region)} · {Nodes(region.NodeCount)}";
 
     private string Tooltip(MapRegion region)
     {

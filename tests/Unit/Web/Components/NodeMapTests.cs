@@ -154,7 +154,7 @@ public sealed class NodeMapTests : ComponentTest
         Assert.Empty(cut.FindAll("[data-testid=map-popover]"));
 
         var london = cut.Find("[data-testid=map-marker][data-region=europe-west2]");
-        Assert.Equal("Google Cloud · UK (London) · europe-west2", london.GetAttribute("aria-label"));
+        Assert.Equal("Google Cloud · UK (London) · europe-west2 · 2 nodes", london.GetAttribute("aria-label"));
         london.Click();
 
         var popover = cut.Find("[data-testid=map-popover]");
