@@ -63,15 +63,17 @@ public partial class NodeMap
         _self = DotNetObjectReference.Create(this);
         try
         {
-            _module = await JS.InvokeAsync<IJSObjectReference?>("import", Assets["js/nodemap.js"].ToString());
+            // A module path must start with "./" or "/": the fingerprinted asset path alone is a bare specifier.
+            _module = await JS.InvokeAsync<IJSObjectReference?>("import", $"./{Assets["js/nodemap.js"]}");
             if (_module is not null)
                 await _module.InvokeVoidAsync("attach", _svg, _self, new
                 {
                     x = MapViewport.WorldX, y = MapViewport.WorldY, width = MapViewport.WorldWidth, height = MapViewport.WorldHeight, maxZoom = MapViewport.MaxZoom,
                 });
         }
-        catch (JSException)
+        catch (JSException ex)
         {
+            (Services.GetService(typeof(ILogger<NodeMap>)) as ILogger)?.LogWarning(ex, "The node map's gestures script did not load");
             // Without the script the map still zooms with its buttons and markers still open; only gestures are lost.
         }
     }
