@@ -43,6 +43,21 @@ public static class ClusterPage
         page.Locator("[data-testid=map-marker]:visible").EvaluateAllAsync<MapMarker[]>(
             "ms => ms.map(m => ({ csp: m.dataset.csp, region: m.dataset.region, count: Number(m.dataset.count), colour: getComputedStyle(m.querySelector('circle')).fill }))");
 
+    /// <summary>
+    /// Clicks every cluster of the visible map, as a person does to see the markers it holds: a cluster spreads its
+    /// markers side by side where it stands (the view does not move), so each click leaves one cluster fewer.
+    /// </summary>
+    public static async Task ExpandClustersAsync(IPage page)
+    {
+        await Assertions.Expect(page.Locator("[data-testid=map-svg]:visible")).ToHaveCountAsync(1);
+        var clusters = page.Locator("[data-testid=map-cluster]:visible");
+        for (var left = await clusters.CountAsync(); left > 0; left--)
+        {
+            await clusters.First.ClickAsync();
+            await Assertions.Expect(clusters).ToHaveCountAsync(left - 1);
+        }
+    }
+
     /// <summary>How many log lines the log view says it holds ("1,234 lines").</summary>
     public static async Task<int> LogLineCountAsync(IPage page)
     {

@@ -20,6 +20,7 @@ public static class ConsoleExtensions
         // Console services: read models for pages, and the cloud broker behind a catalog.
         builder.Services.AddSingleton<ConsoleQueries>();
         builder.Services.AddSingleton<CloudCatalog>();
+        builder.Services.AddSingleton<RegionNames>();
         return builder;
     }
 

@@ -66,10 +66,10 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             from n in db.Nodes
             join c in db.Clusters on n.ClusterId equals c.Id
             where n.DeletedAt == null && c.Phase != ClusterPhase.Deleted
-            group n by new { n.Csp, n.Region, c.Name } into g
+            group n by new { n.Csp, n.Region, c.Namespace, c.Name } into g
             select new
             {
-                g.Key.Csp, g.Key.Region, Cluster = g.Key.Name, Count = g.Count(), Latitude = g.Max(n => n.Latitude), Longitude = g.Max(n => n.Longitude),
+                g.Key.Csp, g.Key.Region, g.Key.Namespace, Cluster = g.Key.Name, Count = g.Count(), Latitude = g.Max(n => n.Latitude), Longitude = g.Max(n => n.Longitude),
                 NotReady = g.Count(n => n.Readiness == NodeReadiness.NotReady || n.Readiness == NodeReadiness.Unknown),
             }
         ).ToListAsync(cancellationToken);
@@ -81,7 +81,11 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
                 var items = byCluster.Take(MaxTooltipItems)
                     .Select(p => $"{p.Cluster}: {p.Count} node{(p.Count == 1 ? "" : "s")}{(p.NotReady > 0 ? $", {p.NotReady} not Ready" : "")}").ToList();
                 if (byCluster.Count > MaxTooltipItems) items.Add($"and {byCluster.Count - MaxTooltipItems} more clusters");
-                return new MapRegion(g.Key.Csp, g.Key.Region, "", g.Max(p => p.Latitude), g.Max(p => p.Longitude), g.Sum(p => p.Count), items, g.Sum(p => p.NotReady));
+                // The dashboard does not load every node: its popover lists the region's clusters, each linking to its page.
+                var entries = byCluster.Take(MaxTooltipItems).Select(p => new MapEntry(p.Cluster, $"{p.Count} node{(p.Count == 1 ? "" : "s")}",
+                    p.NotReady > 0 ? $"{p.NotReady} not Ready" : "", p.NotReady > 0, ClusterPaths.Detail(p.Namespace, p.Cluster))).ToList();
+                return new MapRegion(g.Key.Csp, g.Key.Region, "", g.Max(p => p.Latitude), g.Max(p => p.Longitude), g.Sum(p => p.Count), items, g.Sum(p => p.NotReady),
+                    entries);
             })
             .OrderBy(r => r.Csp).ThenBy(r => r.Region).ToList();
         var byCsp = regions.GroupBy(r => r.Csp).Select(g => new CspCount(g.Key, g.Sum(r => r.NodeCount)))

@@ -42,6 +42,14 @@ public sealed class TalkDemoJourneyTests(SandboxConsole console) : IClassFixture
         Assert.Equal(3, nodes.Count(n => n.Role.Contains("worker", StringComparison.OrdinalIgnoreCase)));
         await journey.StepAsync("four-nodes");
         await ClusterPage.OpenTabAsync(page, "Map");
+        // Product decision: markers stay at their true places, so AWS Tokyo and GCP Tokyo (0.4° apart) overlap and draw
+        // as one cluster of both clouds at world zoom (no zoom separates them); a click spreads the cluster into the two
+        // markers side by side, each with a line to its true place.
+        var tokyo = page.Locator("[data-testid=map-cluster]:visible");
+        await Assertions.Expect(tokyo).ToHaveAttributeAsync("data-regions", "2");
+        await Assertions.Expect(tokyo).ToHaveAttributeAsync("data-count", "4");
+        await journey.StepAsync("one-cluster-in-tokyo");
+        await ClusterPage.ExpandClustersAsync(page);
         Assert.Equal(["aws/ap-northeast-1", "gcp/asia-northeast1"], (await ClusterPage.MarkersAsync(page, 2)).Select(m => $"{m.Csp}/{m.Region}").Order().ToArray());
         await journey.StepAsync("two-clouds-in-tokyo");
     }

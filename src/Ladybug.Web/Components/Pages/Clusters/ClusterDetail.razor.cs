@@ -137,7 +137,7 @@ public partial class ClusterDetail
                     if (node.Facts is { } facts)
                     {
                         facts.ApplyTo(known);
-                        _regions = MapRegions.FromNodes(_nodes);
+                        _regions = MapRegions.FromNodes(_nodes, ClusterPaths.Detail(Namespace, Name));
                     }
                     _nodes = [.. _nodes];
                 }
@@ -194,7 +194,7 @@ public partial class ClusterDetail
     private void SetNodes(IEnumerable<Node> nodes)
     {
         _nodes = nodes.OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
-        _regions = MapRegions.FromNodes(_nodes);
+        _regions = MapRegions.FromNodes(_nodes, ClusterPaths.Detail(Namespace, Name));
     }
 
     private async Task LoadJobsAsync(bool selectNewest)
