@@ -71,9 +71,12 @@ public sealed class ProvisioningEventsTests
         _events.Publish(new PhaseChanged(ClusterId, ClusterPhase.Provisioning, null, null));
         _events.Publish(new NodeChanged(other, "w1-1", NodeStatus.Ready, null));
 
-        await Eventually.TrueAsync(() => Task.FromResult(all.Count == 3), "three events for the all-clusters subscriber");
-        Assert.Equal([other, ClusterId, other], all);
-        Assert.Equal([ClusterId], mine);
+        // Each subscriber drains on its own: a marker for this cluster, published last, reaches the one-cluster
+        // subscriber after everything published before it, so its queue is complete once the marker is in it.
+        _events.Publish(new PhaseChanged(ClusterId, ClusterPhase.Provisioned, null, null));
+        await Eventually.TrueAsync(() => Task.FromResult(all.Count == 4 && mine.Count == 2), "the marker at both subscribers");
+        Assert.Equal([other, ClusterId, other, ClusterId], all);
+        Assert.Equal([ClusterId, ClusterId], mine);
     }
 
     [Fact]
