@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
-using Ladybug.Api.Contracts;
 using Ladybug.Tests.Support;
 using Microsoft.Playwright;
 
@@ -39,20 +37,7 @@ public sealed class ResponsiveAccessibilityTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         (_playwright, _browser) = await Browser.LaunchAsync();
-        using var api = _console.CreateAdminClient();
-        var request = new ClusterRequest
-        {
-            Name = ClusterName,
-            ControlPlane = [new NodeSetRequest { Connection = "aws-ap-northeast-1", Spec = "medium-2c4g", Count = 1 }],
-            Worker = [new NodeSetRequest { Connection = "gcp-europe-west2", Spec = "medium-2c4g", Count = 2 }],
-        };
-        (await api.PostAsJsonAsync("mcks/ns/default/clusters", request, McksJson.Options)).EnsureSuccessStatusCode();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while ((await api.GetFromJsonAsync<ClusterResource>($"mcks/ns/default/clusters/{ClusterName}", McksJson.Options))!.Status.Phase != "Provisioned")
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{ClusterName} did not provision in 90 s.");
-            await Task.Delay(250);
-        }
+        await SampleCluster.ProvisionAsync(_console, ClusterName);
     }
 
     public async Task DisposeAsync()
