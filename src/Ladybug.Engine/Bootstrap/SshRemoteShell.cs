@@ -78,8 +78,7 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
                 // ExecuteAsync opens the channel synchronously (a round trip to sshd, which forks the session's
                 // command): on pool threads, 51 nodes starting a step at once queued behind each other's opens and
                 // their scripts started up to 0.9 s apart in the provision benchmark.
-                var execution = await Task.Factory.StartNew(() => command.ExecuteAsync(cancellationToken),
-                    CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var execution = await OnOwnThreadAsync(() => command.ExecuteAsync(cancellationToken));
                 var stdout = PumpAsync(command.OutputStream, LogStream.Stdout, output);
                 var stderr = PumpAsync(command.ExtendedOutputStream, LogStream.Stderr, output);
                 await OnOwnThreadAsync(() =>
@@ -206,6 +205,9 @@ internal sealed class SshRemoteShell(IOptions<SshOptions> options, TimeProvider 
     /// contact with 51 machines took ~50 s, ~16 s once these waits had threads of their own.
     /// </summary>
     private static Task OnOwnThreadAsync(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task<T> OnOwnThreadAsync<T>(Func<T> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static Task PumpAsync(Stream stream, LogStream kind, OutputCollector output) => OnOwnThreadAsync(() =>
