@@ -60,16 +60,9 @@ public static class ReplicasBench
             for (var i = 0; i < replicas; i++)
             {
                 var name = $"bench-replica-{(char)('a' + i)}";
-                consoles.Add(await ConsoleReplica.StartAsync(name, new Dictionary<string, string>
+                consoles.Add(await ConsoleReplica.StartAsync(name, new Dictionary<string, string>(ConsoleReplica.SharedSettings(name, connection, redis, sandbox))
                 {
-                    ["Ladybug:Database:Provider"] = nameof(DatabaseProvider.Postgres),
-                    ["Ladybug:Database:ConnectionString"] = connection,
-                    ["Ladybug:SignalR:Redis"] = redis.Configuration,
-                    ["Ladybug:Tumblebug:Url"] = sandbox.TumblebugUrl.ToString(),
-                    ["Ladybug:Tumblebug:User"] = sandbox.User,
-                    ["Ladybug:Tumblebug:Password"] = sandbox.Password,
                     ["Ladybug:Tumblebug:PollInterval"] = "00:00:00.500",
-                    ["Ladybug:Engine:ReplicaId"] = name,
                     ["Logging:LogLevel:Default"] = "Warning",
                 }));
             }

@@ -37,6 +37,18 @@ public sealed class ConsoleReplica : IAsyncDisposable
 
     public static string BasicCredentials => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AdminUser}:{AdminPassword}"));
 
+    /// <summary>What the replicas of one deployment share: the PostgreSQL database, the Redis relay and the broker.</summary>
+    public static Dictionary<string, string> SharedSettings(string replicaId, string postgres, RedisServer redis, Ladybug.Sandbox.SandboxCloud sandbox) => new()
+    {
+        ["Ladybug:Database:Provider"] = nameof(Ladybug.Engine.Persistence.DatabaseProvider.Postgres),
+        ["Ladybug:Database:ConnectionString"] = postgres,
+        ["Ladybug:SignalR:Redis"] = redis.Configuration,
+        ["Ladybug:Tumblebug:Url"] = sandbox.TumblebugUrl.ToString(),
+        ["Ladybug:Tumblebug:User"] = sandbox.User,
+        ["Ladybug:Tumblebug:Password"] = sandbox.Password,
+        ["Ladybug:Engine:ReplicaId"] = replicaId,
+    };
+
     /// <summary>Starts the replica and waits until it answers /healthz (its migrations and start-up are done).</summary>
     public static async Task<ConsoleReplica> StartAsync(string name, IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
     {

@@ -53,19 +53,12 @@ public sealed class ConsoleReplicasTakeOverTests(EmbeddedPostgres postgres, ITes
             sandboxOptions = o;
         });
         var connection = await postgres.CreateDatabaseAsync();
-        Dictionary<string, string> Settings(string replica) => new()
+        Dictionary<string, string> Settings(string replica) => new(ConsoleReplica.SharedSettings(replica, connection, redis, sandbox))
         {
-            ["Ladybug:Database:Provider"] = nameof(DatabaseProvider.Postgres),
-            ["Ladybug:Database:ConnectionString"] = connection,
-            ["Ladybug:SignalR:Redis"] = redis.Configuration,
-            ["Ladybug:Tumblebug:Url"] = sandbox.TumblebugUrl.ToString(),
-            ["Ladybug:Tumblebug:User"] = sandbox.User,
-            ["Ladybug:Tumblebug:Password"] = sandbox.Password,
             ["Ladybug:Tumblebug:PollInterval"] = "00:00:00.100",
             ["Ladybug:Tumblebug:MaxPollInterval"] = "00:00:00.500",
             ["Ladybug:Ssh:RetryDelay"] = "00:00:00.200",
             ["Ladybug:Ssh:ConnectWindow"] = "00:00:30",
-            ["Ladybug:Engine:ReplicaId"] = replica,
             // Short leases: B takes a job over at most 2.3 s after A's last renewal.
             ["Ladybug:Engine:JobLeaseMs"] = "2000",
             ["Ladybug:Engine:JobLeaseRenewMs"] = "300",
