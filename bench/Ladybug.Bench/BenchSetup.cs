@@ -1,5 +1,4 @@
 using Ladybug.Engine;
-using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Infrastructure.Tumblebug;
 using Ladybug.Sandbox;
 using Microsoft.Extensions.Configuration;

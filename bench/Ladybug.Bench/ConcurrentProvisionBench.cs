@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Ladybug.Engine;
 using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure.Tumblebug;
-using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Sandbox;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Ladybug.Engine;
 using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Infrastructure.Tumblebug;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Sandbox;
 using Microsoft.EntityFrameworkCore;

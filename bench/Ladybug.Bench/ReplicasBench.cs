@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Ladybug.Api.Contracts;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Support.ScaleOut;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Web.Services;
 using Microsoft.EntityFrameworkCore;

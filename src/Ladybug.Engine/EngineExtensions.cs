@@ -1,10 +1,12 @@
 using Ladybug.Engine.Accounts;
+using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Engine.Secrets;
+using Ladybug.Engine.Watch;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -66,6 +68,17 @@ public static class EngineExtensions
         services.AddSingleton<ClusterQueries>();
         services.AddOptions<CertificateOptions>().BindConfiguration(CertificateOptions.Section);
         services.AddSingleton<CertificateExpiryView>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The bootstrap half of the engine: the bootstrap jobs, and what runs on Provisioned clusters over the same SSH
+    /// and kubeconfigs (certificate monitor, cluster watch). Needs an <c>IInfrastructure</c>. Registered here, the
+    /// composition root, so that Bootstrap does not reach up into the folders that use it (docs/architecture.md).
+    /// </summary>
+    public static IHostApplicationBuilder AddLadybugBootstrap(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddBootstrapJobs().AddCertificateMonitor().AddClusterWatch();
         return builder;
     }
 

@@ -1,5 +1,4 @@
 using Ladybug.Engine;
-using Ladybug.Engine.Bootstrap;
 using Ladybug.Web.Auth;
 using Ladybug.Web.Downloads;
 using Ladybug.Web.Extensions;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,4 @@
-using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Jobs;
-using Ladybug.Engine.Watch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -10,12 +8,11 @@ namespace Ladybug.Engine.Bootstrap;
 public static class BootstrapExtensions
 {
     /// <summary>
-    /// The bootstrap half of the engine: SSH remote shell, script renderer, the kubeadm plan and the job
-    /// handlers for create, add nodes, remove node, delete, rollback and certificate renewal, and the certificate monitor. Needs an <c>IInfrastructure</c>.
+    /// SSH remote shell, script renderer, the machine, kubeadm and teardown steps and the job handlers for create,
+    /// add nodes, remove node, delete, rollback and certificate renewal. Needs an <c>IInfrastructure</c>.
     /// </summary>
-    public static IHostApplicationBuilder AddLadybugBootstrap(this IHostApplicationBuilder builder)
+    public static IServiceCollection AddBootstrapJobs(this IServiceCollection services)
     {
-        var services = builder.Services;
         services.AddOptions<SshOptions>().BindConfiguration(SshOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SshOptions>, SshOptionsValidator>();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section);
@@ -36,16 +33,6 @@ public static class BootstrapExtensions
         services.AddScoped<IJobHandler, RollbackJob>();
         services.AddScoped<IJobHandler, RenewCertificatesJob>();
 
-        services.AddSingleton<IServingCertificateProbe, TlsServingCertificateProbe>();
-        services.AddSingleton<CertificateChecker>();
-        services.AddHostedService<CertificateMonitor>();
-
-        // The cluster watch reads nodes over SSH when a cluster's API endpoint does not answer: it lives beside the shell.
-        services.AddOptions<ClusterWatchOptions>().BindConfiguration(ClusterWatchOptions.Section);
-        services.AddSingleton<ClusterWatchRecorder>();
-        services.AddSingleton<SshNodeReader>();
-        services.AddSingleton<ClusterWatchService>();
-        services.AddHostedService(sp => sp.GetRequiredService<ClusterWatchService>());
-        return builder;
+        return services;
     }
 }

@@ -1,5 +1,3 @@
-using Ladybug.Engine.Clusters;
-
 namespace Ladybug.Engine.Bootstrap;
 
 /// <summary>
@@ -16,28 +14,28 @@ public sealed record BootstrapStep(string Name, string FailureReason, bool Clust
 
     public string Marker => MarkerPrefix + Name;
 
-    public static readonly BootstrapStep Prepare = new("prepare", Clusters.FailureReason.SetupBootstrapFailed);
-    public static readonly BootstrapStep PublicIp = new("public-ip", Clusters.FailureReason.SetupBootstrapFailed);
-    public static readonly BootstrapStep Haproxy = new("haproxy", Clusters.FailureReason.SetupHaproxyFailed);
-    public static readonly BootstrapStep KubeadmInit = new("kubeadm-init", Clusters.FailureReason.InitControlPlaneFailed);
-    public static readonly BootstrapStep Cni = new("cni", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
-    public static readonly BootstrapStep JoinControlPlane = new("join-control-plane", Clusters.FailureReason.JoinControlPlaneFailed);
-    public static readonly BootstrapStep JoinWorker = new("join-worker", Clusters.FailureReason.JoinWorkerFailed);
-    public static readonly BootstrapStep JoinToken = new("join-token", Clusters.FailureReason.JoinWorkerFailed, ClusterWide: true);
-    public static readonly BootstrapStep Label = new("label", Clusters.FailureReason.LabelNodesFailed, ClusterWide: true);
-    public static readonly BootstrapStep WaitReady = new("wait-ready", Clusters.FailureReason.NodesNotReady, ClusterWide: true);
-    public static readonly BootstrapStep FetchKubeconfig = new("fetch-kubeconfig", Clusters.FailureReason.FetchKubeconfigFailed, ClusterWide: true);
-    public static readonly BootstrapStep DrainDeleteNode = new("drain-delete-node", Clusters.FailureReason.RemoveNodeFailed, ClusterWide: true);
-    public static readonly BootstrapStep Reset = new("reset", Clusters.FailureReason.JoinWorkerFailed);
-    public static readonly BootstrapStep OverlayAddresses = new("overlay-addresses", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
+    public static readonly BootstrapStep Prepare = new("prepare", Domain.FailureReason.SetupBootstrapFailed);
+    public static readonly BootstrapStep PublicIp = new("public-ip", Domain.FailureReason.SetupBootstrapFailed);
+    public static readonly BootstrapStep Haproxy = new("haproxy", Domain.FailureReason.SetupHaproxyFailed);
+    public static readonly BootstrapStep KubeadmInit = new("kubeadm-init", Domain.FailureReason.InitControlPlaneFailed);
+    public static readonly BootstrapStep Cni = new("cni", Domain.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
+    public static readonly BootstrapStep JoinControlPlane = new("join-control-plane", Domain.FailureReason.JoinControlPlaneFailed);
+    public static readonly BootstrapStep JoinWorker = new("join-worker", Domain.FailureReason.JoinWorkerFailed);
+    public static readonly BootstrapStep JoinToken = new("join-token", Domain.FailureReason.JoinWorkerFailed, ClusterWide: true);
+    public static readonly BootstrapStep Label = new("label", Domain.FailureReason.LabelNodesFailed, ClusterWide: true);
+    public static readonly BootstrapStep WaitReady = new("wait-ready", Domain.FailureReason.NodesNotReady, ClusterWide: true);
+    public static readonly BootstrapStep FetchKubeconfig = new("fetch-kubeconfig", Domain.FailureReason.FetchKubeconfigFailed, ClusterWide: true);
+    public static readonly BootstrapStep DrainDeleteNode = new("drain-delete-node", Domain.FailureReason.RemoveNodeFailed, ClusterWide: true);
+    public static readonly BootstrapStep Reset = new("reset", Domain.FailureReason.JoinWorkerFailed);
+    public static readonly BootstrapStep OverlayAddresses = new("overlay-addresses", Domain.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
     // Run on each node, but a tunnel that carries nothing is the pair's problem (their security groups), not this node's.
-    public static readonly BootstrapStep PodNetwork = new("pod-network", Clusters.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
+    public static readonly BootstrapStep PodNetwork = new("pod-network", Domain.FailureReason.SetupNetworkCniFailed, ClusterWide: true);
 
     // A failed renewal is the job's: the node keeps serving with the certificates it had (the script puts its manifests back).
-    public static readonly BootstrapStep RenewCertificates = new("renew-certificates", Clusters.FailureReason.RenewCertificatesFailed, ClusterWide: true);
+    public static readonly BootstrapStep RenewCertificates = new("renew-certificates", Domain.FailureReason.RenewCertificatesFailed, ClusterWide: true);
 
     /// <summary>Not part of a job: the cluster watch reads the nodes this way when the API endpoint does not answer the console.</summary>
-    public static readonly BootstrapStep GetNodes = new("get-nodes", Clusters.FailureReason.NodesNotReady, ClusterWide: true);
+    public static readonly BootstrapStep GetNodes = new("get-nodes", Domain.FailureReason.NodesNotReady, ClusterWide: true);
 
     public static IReadOnlyList<BootstrapStep> All { get; } =
         [Prepare, PublicIp, Haproxy, KubeadmInit, Cni, JoinControlPlane, JoinWorker, JoinToken, Label, WaitReady, FetchKubeconfig, DrainDeleteNode, Reset,

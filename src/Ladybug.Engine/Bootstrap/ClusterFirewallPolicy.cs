@@ -1,5 +1,5 @@
 using System.Net;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure;
 
 namespace Ladybug.Engine.Bootstrap;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 
 namespace Ladybug.Engine.Bootstrap;

@@ -1,6 +1,5 @@
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Jobs;
 using Microsoft.EntityFrameworkCore;
 

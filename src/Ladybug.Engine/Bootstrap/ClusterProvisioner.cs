@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Infrastructure;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Secrets;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Bootstrap;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Secrets;
 using Ladybug.Engine.Telemetry;
 using Microsoft.Extensions.Options;

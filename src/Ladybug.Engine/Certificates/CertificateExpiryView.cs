@@ -1,5 +1,5 @@
-using Ladybug.Engine.Clusters;
 using Microsoft.Extensions.Options;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Certificates;
 

@@ -1,4 +1,4 @@
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Clusters;
 

@@ -1,4 +1,4 @@
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Engine.Secrets;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
@@ -207,17 +208,6 @@ public sealed class ClusterService(
         events.Publish(new JobChanged(job.ClusterId, job.Id, job.Kind, job.State, null, null));
         await queue.EnqueueAsync(job.Id, cancellationToken);
     }
-}
-
-public sealed record AddNodesPayload(IReadOnlyList<Guid> PoolIds);
-
-public sealed record RemoveNodePayload(string NodeName);
-
-/// <summary>A rule that needs the outside world (the cloud's connections and specs). Registered by the infrastructure.</summary>
-public interface IClusterSpecCheck
-{
-    Task CheckAsync(ClusterSpec spec, ValidationErrors errors, CancellationToken cancellationToken);
-    Task CheckPoolsAsync(IReadOnlyList<NodePoolSpec> workerPools, ValidationErrors errors, CancellationToken cancellationToken);
 }
 
 public sealed class ClusterNotFoundException(string message) : Exception(message);

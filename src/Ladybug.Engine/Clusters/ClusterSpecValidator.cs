@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Clusters;
 

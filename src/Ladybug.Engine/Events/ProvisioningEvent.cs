@@ -1,5 +1,4 @@
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Watch;
 
 namespace Ladybug.Engine.Events;

@@ -1,4 +1,4 @@
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Infrastructure;
 

@@ -1,3 +1,4 @@
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

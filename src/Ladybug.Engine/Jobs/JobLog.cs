@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
 using Ladybug.Engine.Secrets;

@@ -1,3 +1,4 @@
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;

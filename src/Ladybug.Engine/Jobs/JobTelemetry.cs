@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Telemetry;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,5 @@
+using Ladybug.Engine.Domain;
+
 namespace Ladybug.Engine.Jobs;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Watch;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
 using Ladybug.Engine.Secrets;

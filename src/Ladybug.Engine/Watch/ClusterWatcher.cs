@@ -2,7 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Secrets;
 using Microsoft.Extensions.Logging;
@@ -133,7 +133,7 @@ internal sealed class ClusterWatcher : IAsyncDisposable
             {
                 var seen = new Dictionary<string, NodeWatchFacts>(StringComparer.Ordinal);
                 foreach (var node in nodes.Where(n => n.Metadata?.Name is not null))
-                    seen[node.Metadata.Name] = NodeWatchFacts.From(node, null, null).WithPodsOf(recorded.Written.GetValueOrDefault(node.Metadata.Name));
+                    seen[node.Metadata.Name] = KubernetesNodeFacts.From(node, null, null).WithPodsOf(recorded.Written.GetValueOrDefault(node.Metadata.Name));
                 await _recorder.RecordAsync(recorded, seen, ClusterWatchMode.Ssh, cancellationToken);
                 await DelayAsync(_options.SshInterval, cancellationToken);
                 return;
@@ -267,7 +267,7 @@ internal sealed class ClusterWatcher : IAsyncDisposable
     private Dictionary<string, NodeWatchFacts> Seen()
     {
         var counts = _pods.PodCounts();
-        return _nodes.ToDictionary(n => n.Key, n => NodeWatchFacts.From(n.Value, counts.GetValueOrDefault(n.Key), _pods.Etcd(n.Key)), StringComparer.Ordinal);
+        return _nodes.ToDictionary(n => n.Key, n => KubernetesNodeFacts.From(n.Value, counts.GetValueOrDefault(n.Key), _pods.Etcd(n.Key)), StringComparer.Ordinal);
     }
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using k8s.Models;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Watch;
 

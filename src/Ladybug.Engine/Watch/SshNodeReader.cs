@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 using Ladybug.Engine.Bootstrap;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Secrets;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Ladybug.Web.Api;

@@ -1,4 +1,5 @@
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure;
 
 namespace Ladybug.Web.Api;

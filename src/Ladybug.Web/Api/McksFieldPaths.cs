@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Web.Api;
 

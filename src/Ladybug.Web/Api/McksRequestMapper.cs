@@ -1,6 +1,6 @@
 using System.Globalization;
 using Ladybug.Api.Contracts;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Web.Api;
 

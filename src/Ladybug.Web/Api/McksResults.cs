@@ -1,6 +1,5 @@
 using Ladybug.Api.Contracts;
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Web.Api;
 

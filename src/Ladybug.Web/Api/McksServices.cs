@@ -1,6 +1,7 @@
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 
 namespace Ladybug.Web.Api;

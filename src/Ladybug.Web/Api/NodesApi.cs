@@ -1,6 +1,6 @@
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using static Ladybug.Web.Api.McksResourceMapper;
 
 namespace Ladybug.Web.Api;

@@ -1,5 +1,5 @@
 using Ladybug.Api.Contracts;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 

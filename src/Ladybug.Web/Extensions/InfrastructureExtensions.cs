@@ -1,5 +1,5 @@
-using Ladybug.Engine;
 using Ladybug.Engine.Infrastructure.Tumblebug;
+using Ladybug.Engine.Persistence;
 using Ladybug.Sandbox;
 using Ladybug.Web.Infrastructure;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Ladybug.Api.Contracts.Hub;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Web.Services;

@@ -1,4 +1,5 @@
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;

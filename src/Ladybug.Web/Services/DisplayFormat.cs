@@ -1,6 +1,5 @@
 using System.Globalization;
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using MudBlazor;
 
 namespace Ladybug.Web.Services;

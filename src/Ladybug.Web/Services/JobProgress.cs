@@ -1,3 +1,4 @@
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 
 namespace Ladybug.Web.Services;

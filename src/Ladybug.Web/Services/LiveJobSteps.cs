@@ -1,5 +1,5 @@
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Jobs;
 
 namespace Ladybug.Web.Services;
 

@@ -1,4 +1,4 @@
-using Ladybug.Engine.Accounts;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Tests.Unit.Web.Api;
 using Microsoft.EntityFrameworkCore;

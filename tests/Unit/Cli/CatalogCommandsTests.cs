@@ -1,4 +1,5 @@
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Support;
 using Ladybug.Web.Components.Shared;
 using Microsoft.Extensions.DependencyInjection;

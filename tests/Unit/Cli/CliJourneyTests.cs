@@ -1,4 +1,5 @@
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Secrets;
 using Ladybug.Tests.Unit.Web.Api;

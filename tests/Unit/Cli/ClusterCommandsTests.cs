@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Unit.Web.Api;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -195,7 +196,7 @@ public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTe
 
         Assert.Contains("Renewing the certificates of 'renewed'. Follow it with: ladybug logs renewed -f", result.Output);
         var jobs = await App.Services.GetRequiredService<ClusterQueries>().JobsAsync(seeded.Id);
-        Assert.Contains(jobs, j => j.Kind == Ladybug.Engine.Jobs.JobKind.RenewCertificates);
+        Assert.Contains(jobs, j => j.Kind == Ladybug.Engine.Domain.JobKind.RenewCertificates);
         (await Run("renew", "certificates", "young")).Failed("Cannot renew the certificates of cluster 'young' while it is Pending; it must be Provisioned.");
     }
 

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text.Json.Serialization;
-using Ladybug.Engine.Clusters;
 using Ladybug.Api.Contracts.Hub;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

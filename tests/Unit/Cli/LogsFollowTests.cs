@@ -1,5 +1,4 @@
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Unit.Web.Api;
 using Ladybug.Tests.Support;
 

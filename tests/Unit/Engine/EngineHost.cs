@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Ladybug.Engine;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;

@@ -8,7 +8,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Sandbox;
 using Ladybug.Sandbox.Simulator;
 using Ladybug.Sandbox.Simulator.Network;

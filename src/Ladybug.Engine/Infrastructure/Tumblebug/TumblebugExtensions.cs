@@ -1,4 +1,3 @@
-using Ladybug.Engine.Clusters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Refit;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Infrastructure.Tumblebug;
 

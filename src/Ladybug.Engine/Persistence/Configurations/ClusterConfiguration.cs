@@ -1,6 +1,6 @@
-using Ladybug.Engine.Clusters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Engine.Persistence.Configurations;
 

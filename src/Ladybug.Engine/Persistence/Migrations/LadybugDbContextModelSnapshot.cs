@@ -17,7 +17,7 @@ namespace Ladybug.Engine.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Ladybug.Engine.Accounts.ApiToken", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -57,7 +57,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Accounts.User", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -97,7 +97,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("Users");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Accounts.UserSession", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.UserSession", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -118,7 +118,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("UserSessions");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Cluster", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Cluster", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -244,7 +244,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("Clusters");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Node", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Node", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -369,7 +369,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("Nodes");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.NodePool", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.NodePool", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -416,7 +416,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("NodePools");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.AuditEntry", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -446,7 +446,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("AuditEntries");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.Job", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Job", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -509,7 +509,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("Jobs");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.JobStep", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.JobStep", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -552,7 +552,7 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("JobSteps");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.LogLine", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.LogLine", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -593,41 +593,41 @@ namespace Ladybug.Engine.Persistence.Migrations
                     b.ToTable("LogLines");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Node", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Node", b =>
                 {
-                    b.HasOne("Ladybug.Engine.Clusters.Cluster", null)
+                    b.HasOne("Ladybug.Engine.Domain.Cluster", null)
                         .WithMany("Nodes")
                         .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.NodePool", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.NodePool", b =>
                 {
-                    b.HasOne("Ladybug.Engine.Clusters.Cluster", null)
+                    b.HasOne("Ladybug.Engine.Domain.Cluster", null)
                         .WithMany("Pools")
                         .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.JobStep", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.JobStep", b =>
                 {
-                    b.HasOne("Ladybug.Engine.Jobs.Job", null)
+                    b.HasOne("Ladybug.Engine.Domain.Job", null)
                         .WithMany("Steps")
                         .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Cluster", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Cluster", b =>
                 {
                     b.Navigation("Nodes");
 
                     b.Navigation("Pools");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.Job", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Job", b =>
                 {
                     b.Navigation("Steps");
                 });

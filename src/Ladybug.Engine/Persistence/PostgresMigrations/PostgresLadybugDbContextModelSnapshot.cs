@@ -22,7 +22,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Ladybug.Engine.Accounts.ApiToken", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -62,7 +62,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("ApiTokens");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Accounts.User", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -102,7 +102,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("Users");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Accounts.UserSession", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.UserSession", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -123,7 +123,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("UserSessions");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Cluster", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Cluster", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -249,7 +249,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("Clusters");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Node", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Node", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -374,7 +374,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("Nodes");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.NodePool", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.NodePool", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -421,7 +421,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("NodePools");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.AuditEntry", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -453,7 +453,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("AuditEntries");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.Job", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Job", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -516,7 +516,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("Jobs");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.JobStep", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.JobStep", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -561,7 +561,7 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("JobSteps");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.LogLine", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.LogLine", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -623,41 +623,41 @@ namespace Ladybug.Engine.Persistence.PostgresMigrations
                     b.ToTable("DataProtectionKeys");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Node", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Node", b =>
                 {
-                    b.HasOne("Ladybug.Engine.Clusters.Cluster", null)
+                    b.HasOne("Ladybug.Engine.Domain.Cluster", null)
                         .WithMany("Nodes")
                         .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.NodePool", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.NodePool", b =>
                 {
-                    b.HasOne("Ladybug.Engine.Clusters.Cluster", null)
+                    b.HasOne("Ladybug.Engine.Domain.Cluster", null)
                         .WithMany("Pools")
                         .HasForeignKey("ClusterId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.JobStep", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.JobStep", b =>
                 {
-                    b.HasOne("Ladybug.Engine.Jobs.Job", null)
+                    b.HasOne("Ladybug.Engine.Domain.Job", null)
                         .WithMany("Steps")
                         .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Clusters.Cluster", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Cluster", b =>
                 {
                     b.Navigation("Nodes");
 
                     b.Navigation("Pools");
                 });
 
-            modelBuilder.Entity("Ladybug.Engine.Jobs.Job", b =>
+            modelBuilder.Entity("Ladybug.Engine.Domain.Job", b =>
                 {
                     b.Navigation("Steps");
                 });

@@ -1,5 +1,5 @@
 using Ladybug.Engine.Bootstrap;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 

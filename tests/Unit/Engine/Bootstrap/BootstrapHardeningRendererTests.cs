@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Ladybug.Engine.Bootstrap;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 

@@ -1,5 +1,5 @@
 using Ladybug.Engine.Bootstrap;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Secrets;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Ladybug.Engine;
 using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Jobs;

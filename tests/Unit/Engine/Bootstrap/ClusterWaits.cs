@@ -1,5 +1,5 @@
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 

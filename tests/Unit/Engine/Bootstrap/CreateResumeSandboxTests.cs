@@ -1,9 +1,8 @@
 using System.Net.Http.Headers;
 using Ladybug.Engine;
-using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure.Tumblebug;
-using Ladybug.Engine.Jobs;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Unit.Sandbox;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Ladybug.Engine.Bootstrap;
-using Ladybug.Engine.Clusters;
 using YamlDotNet.RepresentationModel;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 

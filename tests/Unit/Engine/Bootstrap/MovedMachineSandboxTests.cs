@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Tests.Support;
 using Ladybug.Tests.Unit.Sandbox;

@@ -1,7 +1,7 @@
 using System.Text;
 using Ladybug.Engine;
-using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure.Tumblebug;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;

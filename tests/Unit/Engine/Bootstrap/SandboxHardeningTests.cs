@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Sandbox;
 using Ladybug.Sandbox.Simulator;
 

@@ -1,9 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Sandbox;
 using YamlDotNet.RepresentationModel;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Ladybug.Engine.Bootstrap;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure;
-using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Secrets;
 
 namespace Ladybug.Tests.Unit.Engine.Bootstrap;

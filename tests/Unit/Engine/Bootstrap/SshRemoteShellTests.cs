@@ -1,5 +1,5 @@
 using Ladybug.Engine.Bootstrap;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Secrets;
 using Microsoft.Extensions.Options;
 

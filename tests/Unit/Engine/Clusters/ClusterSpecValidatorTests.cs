@@ -1,4 +1,5 @@
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 
 namespace Ladybug.Tests.Unit.Engine.Clusters;
 

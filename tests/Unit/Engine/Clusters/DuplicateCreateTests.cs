@@ -1,4 +1,4 @@
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Unit.Web;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ladybug.Tests.Unit.Engine.Events;

@@ -1,5 +1,5 @@
-using Ladybug.Engine;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Tests.Unit.Engine.Clusters;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Ladybug.Engine;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Secrets;

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Ladybug.Engine;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Unit.Engine.Clusters;
 using Microsoft.Extensions.DependencyInjection;

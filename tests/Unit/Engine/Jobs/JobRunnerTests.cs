@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Unit.Engine.Clusters;

@@ -1,4 +1,4 @@
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;

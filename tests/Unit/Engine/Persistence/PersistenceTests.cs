@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Unit.Engine.Clusters;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,7 @@
 using Ladybug.Engine;
-using Ladybug.Engine.Bootstrap;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure.Tumblebug;
-using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Support;

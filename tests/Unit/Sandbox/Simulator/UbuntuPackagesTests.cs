@@ -1,5 +1,5 @@
 using Ladybug.Engine.Bootstrap;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Sandbox.Catalog;
 using Ladybug.Sandbox.Simulator;
 using Ladybug.Sandbox.Simulator.Kubernetes;

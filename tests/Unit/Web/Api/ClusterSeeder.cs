@@ -1,4 +1,4 @@
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Engine.Secrets;
@@ -70,7 +70,7 @@ public static class ClusterSeeder
         await log.FlushAsync();
     }
 
-    public static async Task<IReadOnlyList<Ladybug.Engine.Jobs.AuditEntry>> AuditAsync(IServiceProvider services)
+    public static async Task<IReadOnlyList<Ladybug.Engine.Domain.AuditEntry>> AuditAsync(IServiceProvider services)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<LadybugDbContext>>().CreateDbContextAsync();
         return await db.AuditEntries.AsNoTracking().ToListAsync();

@@ -1,7 +1,7 @@
 using System.Net;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

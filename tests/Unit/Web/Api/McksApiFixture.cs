@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Ladybug.Api.Contracts;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Support;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Ladybug.Api.Contracts;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Support;
 

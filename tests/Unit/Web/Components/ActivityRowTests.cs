@@ -1,5 +1,5 @@
 using Bunit;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Web.Components.Shared;
 using Ladybug.Web.Services;
 

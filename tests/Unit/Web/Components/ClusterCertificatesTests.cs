@@ -1,6 +1,5 @@
 using Bunit;
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Unit.Web.Api;
 using Ladybug.Web.Components.Pages.Clusters;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,6 @@
 using Bunit;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Unit.Engine.Clusters;
 using Ladybug.Tests.Unit.Web.Api;
 using Ladybug.Web.Components.Pages.Clusters;

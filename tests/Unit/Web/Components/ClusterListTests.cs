@@ -1,5 +1,5 @@
 using Bunit;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Web.Components.Pages.Clusters;
 using Microsoft.AspNetCore.Components;
@@ -59,7 +59,7 @@ public sealed class ClusterListTests() : ComponentTest(withEngine: true)
 
         // The delete was asked for: its job is queued (what becomes of it is the engine's, not the list's, concern).
         var alpha = (await Engine.Queries.ListAsync(includeDeleted: true)).Single(c => c.Name == "alpha");
-        Assert.Contains(await Engine.Queries.JobsAsync(alpha.Id), j => j.Kind == Ladybug.Engine.Jobs.JobKind.DeleteCluster);
+        Assert.Contains(await Engine.Queries.JobsAsync(alpha.Id), j => j.Kind == Ladybug.Engine.Domain.JobKind.DeleteCluster);
         Assert.DoesNotContain((await Engine.Queries.ListAsync(includeDeleted: true)).Where(c => c.Name != "alpha"),
             c => c.Phase is ClusterPhase.Deleting or ClusterPhase.Deleted);
     }

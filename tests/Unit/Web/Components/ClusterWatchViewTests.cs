@@ -1,8 +1,7 @@
 using Bunit;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Persistence;
-using Ladybug.Engine.Watch;
 using Ladybug.Tests.Unit.Web.Api;
 using Ladybug.Web.Components.Pages.Clusters;
 using Ladybug.Web.Components.Pages.Dashboard;

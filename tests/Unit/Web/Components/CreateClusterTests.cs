@@ -1,5 +1,6 @@
 using Bunit;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Support;
 using Ladybug.Web.Components.Pages.Clusters;
 using Ladybug.Web.Components.Shared;

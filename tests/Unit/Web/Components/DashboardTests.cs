@@ -1,5 +1,5 @@
 using Bunit;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Web.Components.Pages.Dashboard;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using Bunit;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Web.Components.Shared;
 
 namespace Ladybug.Tests.Unit.Web.Components;

@@ -1,6 +1,6 @@
 using Bunit;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Jobs;
 using Ladybug.Web.Components.Shared;
 using Ladybug.Web.Services;
 

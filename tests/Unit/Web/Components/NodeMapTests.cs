@@ -1,5 +1,5 @@
 using Bunit;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Support;
 using Ladybug.Web.Components.Shared;
 using Ladybug.Web.Services;

@@ -1,5 +1,5 @@
 using Bunit;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Web.Components.Shared;
 
 namespace Ladybug.Tests.Unit.Web.Components;

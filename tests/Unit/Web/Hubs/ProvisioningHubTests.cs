@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Ladybug.Engine.Accounts;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Net;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Support;
 using Ladybug.Tests.Unit.Engine.Bootstrap;
 using Ladybug.Tests.Unit.Sandbox;

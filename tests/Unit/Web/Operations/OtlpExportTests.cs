@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Tests.Support;
 using Ladybug.Tests.Unit.Sandbox;
 using Microsoft.Extensions.DependencyInjection;

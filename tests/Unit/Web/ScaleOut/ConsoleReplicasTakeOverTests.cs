@@ -1,9 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Ladybug.Api.Contracts;
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Jobs;
 using Ladybug.Engine.Persistence;
 using Ladybug.Sandbox;
 using Ladybug.Tests.Support.ScaleOut;

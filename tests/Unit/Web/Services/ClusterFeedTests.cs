@@ -1,3 +1,4 @@
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Web.Services;
@@ -54,8 +55,8 @@ public sealed class ClusterFeedTests : IAsyncLifetime
             lines => { lock (seen) seen.AddRange(lines.Select(l => $"line#{l.Sequence}")); return Task.CompletedTask; },
             e => { lock (seen) seen.Add(e.GetType().Name); return Task.CompletedTask; },
             () => { lock (seen) seen.Add("state"); return Task.CompletedTask; });
-        Events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Clusters.ClusterPhase.Provisioning, null, null));
-        Events.Publish(new PhaseChanged(Guid.NewGuid(), Ladybug.Engine.Clusters.ClusterPhase.Failed, null, null));
+        Events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Domain.ClusterPhase.Provisioning, null, null));
+        Events.Publish(new PhaseChanged(Guid.NewGuid(), Ladybug.Engine.Domain.ClusterPhase.Failed, null, null));
 
         await Eventually.TrueAsync(() => { lock (seen) return seen.Count >= 5; }, "The feed delivering");
         lock (seen) Assert.Equal(["state", "line#8", "line#9", "line#10", nameof(PhaseChanged)], seen);
@@ -80,7 +81,7 @@ public sealed class ClusterFeedTests : IAsyncLifetime
         // Lines 6-8 were lost on the way (a slow subscriber's buffer dropped them): only 9 arrives, then a repeat of 8-9.
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence == 9).ToList()));
         events.Publish(new LogLinesAppended(_cluster, stored.Where(l => l.Sequence >= 8).ToList()));
-        events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Clusters.ClusterPhase.Provisioned, null, null));
+        events.Publish(new PhaseChanged(_cluster, Ladybug.Engine.Domain.ClusterPhase.Provisioned, null, null));
         // The phase change was published last and the feed delivers in order: once it is through, so is every line.
         await Eventually.CompletesAsync(lastEventDelivered.Task, "The feed delivering the phase change published after the lines");
 

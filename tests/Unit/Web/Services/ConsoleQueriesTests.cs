@@ -1,5 +1,4 @@
-using Ladybug.Engine.Clusters;
-using Ladybug.Engine.Jobs;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Persistence;
 using Ladybug.Web.Services;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
-using Ladybug.Engine.Jobs;
 using Ladybug.Web.Services;
 
 namespace Ladybug.Tests.Unit.Web.Services;

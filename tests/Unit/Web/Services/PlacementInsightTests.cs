@@ -1,4 +1,4 @@
-using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Web.Services;
 

@@ -1,5 +1,6 @@
 using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Ladybug.Web.Components.Shared;

@@ -1,5 +1,6 @@
 using Ladybug.Engine.Certificates;
 using Ladybug.Engine.Clusters;
+using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
 using Ladybug.Web.Services;
 using Microsoft.AspNetCore.Components;

@@ -84,10 +84,10 @@ public sealed class TumblebugUpstreamQuirksTests
         await using var cloud = await TestSandbox.StartAsync(o => o.InitializationDelay = TimeSpan.FromHours(1));
         await using var client = TumblebugTestClient.For(cloud);
         var check = new InfrastructureSpecCheck(client.Infrastructure);
-        var errors = new Ladybug.Engine.Clusters.ValidationErrors();
+        var errors = new Ladybug.Engine.Domain.ValidationErrors();
 
         var health = await client.Infrastructure.CheckAsync(CancellationToken.None);
-        await check.CheckPoolsAsync([new Ladybug.Engine.Clusters.NodePoolSpec { Connection = "aws-ap-northeast-1", Spec = "t3.medium", Count = 1 }], errors, CancellationToken.None);
+        await check.CheckPoolsAsync([new Ladybug.Engine.Domain.NodePoolSpec { Connection = "aws-ap-northeast-1", Spec = "t3.medium", Count = 1 }], errors, CancellationToken.None);
 
         Assert.False(health.Ready);
         Assert.Contains("not initialized yet", health.Message);

@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Clusters;
+namespace Ladybug.Engine.Domain;
 
 /// <summary>What a person sees. Decisions read recorded steps and node facts, not the phase.</summary>
 public enum ClusterPhase

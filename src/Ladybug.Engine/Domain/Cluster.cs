@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Clusters;
+namespace Ladybug.Engine.Domain;
 
 /// <summary>A cluster as stored: what was asked (spec fields, pools) and what exists (phase, nodes, infra).</summary>
 public sealed class Cluster

@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Accounts;
+namespace Ladybug.Engine.Domain;
 
 public sealed class User
 {
@@ -44,14 +44,4 @@ public sealed class ApiToken
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
-}
-
-/// <summary>Section "Ladybug:Admin": the first administrator.</summary>
-public sealed class AdminOptions
-{
-    public const string Section = "Ladybug:Admin";
-
-    public string User { get; set; } = "admin";
-    /// <summary>When unset, a random password is generated at first start and printed once.</summary>
-    public string? Password { get; set; }
 }

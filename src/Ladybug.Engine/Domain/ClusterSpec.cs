@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Clusters;
+namespace Ladybug.Engine.Domain;
 
 /// <summary>What a user asks for. Every entry point (wizard, REST API, CLI) builds one of these and runs it through <see cref="ClusterSpecValidator"/>.</summary>
 public sealed record ClusterSpec

@@ -1,8 +1,6 @@
 using System.Globalization;
-using k8s.Models;
-using Ladybug.Engine.Clusters;
 
-namespace Ladybug.Engine.Watch;
+namespace Ladybug.Engine.Domain;
 
 /// <summary>What the cluster watch keeps of one Kubernetes Node (stored on <see cref="Node"/>, sent with NodeChanged).</summary>
 public sealed record NodeWatchFacts(
@@ -19,36 +17,6 @@ public sealed record NodeWatchFacts(
     string? TopologyLabels,
     EtcdMemberHealth? EtcdHealth)
 {
-    /// <summary>The Node object's own facts; pods and etcd come from the pods the watch sees.</summary>
-    public static NodeWatchFacts From(V1Node node, int? podCount, EtcdMemberHealth? etcd)
-    {
-        // The Ready condition's status is "True", "False" or "Unknown" (k8s.io/api core/v1 types.go ConditionStatus);
-        // a node without one has not posted status yet, which kubectl also shows as NotReady.
-        var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
-        var readiness = ready?.Status switch
-        {
-            "True" => NodeReadiness.Ready,
-            "False" => NodeReadiness.NotReady,
-            _ => NodeReadiness.Unknown,
-        };
-        var info = node.Status?.NodeInfo;
-        var labels = node.Metadata?.Labels?.Where(l => l.Key.StartsWith("topology.", StringComparison.Ordinal))
-            .OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}").ToList() ?? [];
-        return new NodeWatchFacts(
-            readiness,
-            ready?.Reason,
-            ready?.LastTransitionTime is { } since ? new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)) : null,
-            info?.KubeletVersion,
-            info?.OsImage,
-            info?.ContainerRuntimeVersion,
-            Quantity(node, "cpu"),
-            Quantity(node, "memory"),
-            podCount,
-            node.Spec?.Unschedulable ?? false,
-            labels.Count == 0 ? null : string.Join('\n', labels),
-            etcd);
-    }
-
     public static NodeWatchFacts? Stored(Node node) => node.Readiness is not { } readiness ? null : new NodeWatchFacts(
         readiness, node.ReadinessReason, node.ReadinessSince, node.KubeletVersion, node.OsImage, node.ContainerRuntime,
         node.AllocatableCpu, node.AllocatableMemory, node.PodCount, node.Cordoned, node.TopologyLabels, node.EtcdHealth);
@@ -93,7 +61,4 @@ public sealed record NodeWatchFacts(
     }
 
     private static string Etcd(EtcdMemberHealth? health) => health is null ? "" : $", etcd member {health}";
-
-    private static string? Quantity(V1Node node, string resource) =>
-        node.Status?.Allocatable is { } allocatable && allocatable.TryGetValue(resource, out var quantity) ? quantity.ToString() : null;
 }

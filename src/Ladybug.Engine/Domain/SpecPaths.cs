@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Clusters;
+namespace Ladybug.Engine.Domain;
 
 /// <summary>
 /// The paths that name a field of a <see cref="ClusterSpec"/> in validation errors (<c>workerPools[1].count</c>): the

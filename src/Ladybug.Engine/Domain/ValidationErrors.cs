@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Clusters;
+namespace Ladybug.Engine.Domain;
 
 /// <summary>Errors keyed by field path (<c>workerPools[1].count</c>), each a sentence a person can act on.</summary>
 public sealed class ValidationErrors

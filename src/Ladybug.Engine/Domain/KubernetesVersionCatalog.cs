@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Ladybug.Engine.Clusters;
+namespace Ladybug.Engine.Domain;
 
 public enum ContainerRuntime
 {

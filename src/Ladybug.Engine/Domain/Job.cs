@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Jobs;
+namespace Ladybug.Engine.Domain;
 
 public enum JobKind
 {

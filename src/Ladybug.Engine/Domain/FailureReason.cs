@@ -1,4 +1,4 @@
-namespace Ladybug.Engine.Clusters;
+namespace Ladybug.Engine.Domain;
 
 /// <summary>
 /// Reason codes stored on a failed cluster. cb-mcks's names are kept where they fit so scripts
