@@ -105,7 +105,7 @@ public sealed record KubernetesMinor(
 /// </summary>
 public static partial class KubernetesVersionCatalog
 {
-    private const string ResourceName = "Ladybug.Engine.Clusters.kubernetes-versions.json";
+    private const string ResourceName = "Ladybug.Engine.Domain.kubernetes-versions.json";
 
     public static IReadOnlyList<KubernetesMinor> Minors { get; } = Load();
 
