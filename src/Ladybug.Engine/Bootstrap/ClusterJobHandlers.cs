@@ -56,7 +56,11 @@ internal sealed class CreateClusterJob(MachineSteps machines, ClusterProvisioner
     }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        teardown.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, OnFailure, cancellationToken);
+
+    /// <summary>Failed before any machine was asked for: nothing to roll back. After: the machines go, unless kept.</summary>
+    internal static FailureOutcome OnFailure(Cluster cluster, JobFailure failure) =>
+        cluster.InfraId is null ? FailureOutcome.Keep(failure) : FailureOutcome.RollBackMachines(cluster, failure);
 }
 
 /// <summary>Add nodes: new worker pools on any connection, joined with a fresh token.</summary>
@@ -87,7 +91,10 @@ internal sealed class AddNodesJob(MachineSteps machines, ClusterProvisioner prov
     }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        teardown.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, OnFailure, cancellationToken);
+
+    /// <summary>The machines asked for go, unless the cluster keeps them for debugging.</summary>
+    internal static FailureOutcome OnFailure(Cluster cluster, JobFailure failure) => FailureOutcome.RollBackMachines(cluster, failure);
 }
 
 /// <summary>Remove node: drain, delete from Kubernetes (and etcd), delete the machine.</summary>
@@ -110,7 +117,10 @@ internal sealed class RemoveNodeJob(TeardownSteps teardown) : IJobHandler
     }
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        teardown.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, OnFailure, cancellationToken);
+
+    /// <summary>Rolled back to put the cluster back in service: the rollback finishes taking the half-removed node out.</summary>
+    internal static FailureOutcome OnFailure(Cluster cluster, JobFailure failure) => FailureOutcome.Keep(failure) with { RollBack = true };
 }
 
 /// <summary>Delete cluster: every machine goes; the cluster stays visible as Deleted.</summary>
@@ -128,7 +138,11 @@ internal sealed class DeleteClusterJob(TeardownSteps teardown) : IJobHandler
     public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        teardown.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, OnFailure, cancellationToken);
+
+    /// <summary>No rollback of a delete: deleting again is the way forward.</summary>
+    internal static FailureOutcome OnFailure(Cluster cluster, JobFailure failure) =>
+        new(failure.Reason, failure.Message + "\nDelete the cluster again to retry.", RollBack: false, SettleDeletingNodes: true);
 }
 
 /// <summary>Rollback of a failed create, add-nodes or remove-node job (queued by the runner, never by a user).</summary>
@@ -145,7 +159,17 @@ internal sealed class RollbackJob(TeardownSteps teardown) : IJobHandler
     public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken) =>
-        teardown.RecordFailureAsync(context, failure, cancellationToken);
+        teardown.RecordFailureAsync(context, failure, OnFailure, cancellationToken);
+
+    /// <summary>
+    /// The cluster already carries the failure that caused the rollback: it keeps that reason, and its message gains
+    /// what went wrong now and where machines may remain. A rollback is never rolled back.
+    /// </summary>
+    internal static FailureOutcome OnFailure(Cluster cluster, JobFailure failure) => new(
+        cluster.Reason ?? failure.Reason,
+        $"{cluster.Message}\nThe rollback failed too ({failure.Reason}): {failure.Message}" +
+        (cluster.InfraId is null ? "" : $"\nMachines may remain in {cluster.InfraNamespace}/{cluster.InfraId}."),
+        RollBack: false, SettleDeletingNodes: true);
 }
 
 /// <summary>

@@ -72,35 +72,21 @@ internal sealed class TeardownSteps(
             context.Events.Publish(new NodeChanged(context.ClusterId, name, NodeStatus.Deleted, null));
     }
     /// <summary>
-    /// Records a failed job on the cluster (phase Failed, reason code, message) and says whether to
-    /// roll back. Create and add-nodes roll back unless the cluster asked to keep its machines for
-    /// debugging; remove-node rolls back to put the cluster back in service; a failed delete or
-    /// rollback does not (deleting again is the way forward).
+    /// Records a failed job on the cluster as its handler's <paramref name="policy"/> decides (phase Failed, reason
+    /// code, message) and says whether to roll back.
     /// </summary>
-    public async Task<bool> RecordFailureAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
+    public async Task<bool> RecordFailureAsync(JobContext context, JobFailure failure, Func<Cluster, JobFailure, FailureOutcome> policy,
+        CancellationToken cancellationToken)
     {
         Cluster cluster;
         await using (var db = await context.OpenDbAsync(cancellationToken))
             cluster = await db.Clusters.AsNoTracking().SingleAsync(c => c.Id == context.ClusterId, cancellationToken);
 
-        var (reason, message, rollback) = context.Job.Kind switch
-        {
-            // Failed before any machine was asked for: nothing to roll back.
-            JobKind.Create when cluster.InfraId is null => (failure.Reason, failure.Message, false),
-            JobKind.Create or JobKind.AddNodes when cluster.KeepMachinesOnFailure => (failure.Reason,
-                failure.Message + "\nThe machines were kept for debugging, as the cluster asked; delete the cluster to remove them.", false),
-            JobKind.Create or JobKind.AddNodes => (failure.Reason, failure.Message + "\nRolling back: deleting the machines.", true),
-            JobKind.RemoveNode => (failure.Reason, failure.Message, true),
-            JobKind.DeleteCluster => (failure.Reason, failure.Message + "\nDelete the cluster again to retry.", false),
-            // The cluster already carries the failure that caused the rollback; add what went wrong now.
-            _ => (cluster.Reason ?? failure.Reason,
-                $"{cluster.Message}\nThe rollback failed too ({failure.Reason}): {failure.Message}" +
-                (cluster.InfraId is null ? "" : $"\nMachines may remain in {cluster.InfraNamespace}/{cluster.InfraId}."), false),
-        };
-        await context.SetPhaseAsync(ClusterPhase.Failed, reason, message, cancellationToken);
-        if (context.Job.Kind is JobKind.Rollback or JobKind.DeleteCluster)
+        var outcome = policy(cluster, failure);
+        await context.SetPhaseAsync(ClusterPhase.Failed, outcome.Reason, outcome.Message, cancellationToken);
+        if (outcome.SettleDeletingNodes)
             await ShowUndeletedNodesAsync(context, cluster, failure, cancellationToken);
-        return rollback;
+        return outcome.RollBack;
     }
 
     /// <summary>
