@@ -52,7 +52,7 @@ public sealed class ScriptedJobHandler(JobKind kind) : IJobHandler
     public async Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
     {
         Failures.Enqueue((context.Job.Id, failure));
-        await context.SetPhaseAsync(ClusterPhase.Failed, failure.Reason, failure.Message, cancellationToken);
+        await context.Record.SetPhaseAsync(ClusterPhase.Failed, failure.Reason, failure.Message, cancellationToken);
         return RollbackOnFailure;
     }
 }

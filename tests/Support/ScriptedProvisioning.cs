@@ -28,7 +28,7 @@ public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer se
 
     private async Task CreateMachinesAsync(JobContext context, CancellationToken cancellationToken)
     {
-        await context.SetPhaseAsync(ClusterPhase.Provisioning, cancellationToken: cancellationToken);
+        await context.Record.SetPhaseAsync(ClusterPhase.Provisioning, cancellationToken: cancellationToken);
         await using var db = await context.OpenDbAsync(cancellationToken);
         var cluster = await JobContext.LoadClusterAsync(db, context.ClusterId, cancellationToken);
         cluster.InfraNamespace = cluster.Namespace;
@@ -66,7 +66,7 @@ public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer se
                     context.Output(node.Name, LogStream.Stdout, $"[{step}] {node.Name}: line {i} of {linesPerNode}");
                     await Task.Delay(stepDelay / Math.Max(1, linesPerNode), ct);
                 }
-                await context.SetNodeStatusAsync(node.Name, after, cancellationToken: ct);
+                await context.Record.SetNodeStatusAsync(node.Name, after, cancellationToken: ct);
             }, cancellationToken);
         }
     }
@@ -81,7 +81,7 @@ public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer se
             context.Output(cluster.LeaderNodeName, LogStream.Stdout, "Your Kubernetes control-plane has initialized successfully!");
             await Task.Delay(stepDelay, ct);
             foreach (var node in cluster.Nodes.Where(n => n.Role == NodeRole.ControlPlane))
-                await context.SetNodeStatusAsync(node.Name, NodeStatus.Ready, cancellationToken: ct);
+                await context.Record.SetNodeStatusAsync(node.Name, NodeStatus.Ready, cancellationToken: ct);
         }, cancellationToken);
     }
 
@@ -120,7 +120,7 @@ public sealed class ScriptedProvisioning(IInfrastructure cloud, ISecretSealer se
 
     public async Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
     {
-        await context.SetPhaseAsync(ClusterPhase.Failed, failure.Reason, failure.Message, cancellationToken);
+        await context.Record.SetPhaseAsync(ClusterPhase.Failed, failure.Reason, failure.Message, cancellationToken);
         return false;
     }
 }
@@ -138,17 +138,17 @@ public sealed class ScriptedDelete(IInfrastructure cloud) : IJobHandler
             var cluster = await JobContext.LoadClusterAsync(db, c.ClusterId, ct);
             await cloud.DeleteAllAsync(cluster.Namespace, cluster.Name, ct);
             foreach (var node in cluster.Nodes.Where(n => n.DeletedAt is null))
-                await c.SetNodeStatusAsync(node.Name, NodeStatus.Deleted, cancellationToken: ct);
+                await c.Record.SetNodeStatusAsync(node.Name, NodeStatus.Deleted, cancellationToken: ct);
             c.Info($"Deleted the machines of {cluster.Name}.");
         }),
     ];
 
     public Task OnSucceededAsync(JobContext context, CancellationToken cancellationToken) =>
-        context.SetPhaseAsync(ClusterPhase.Deleted, cancellationToken: cancellationToken);
+        context.Record.SetPhaseAsync(ClusterPhase.Deleted, cancellationToken: cancellationToken);
 
     public async Task<bool> OnFailedAsync(JobContext context, JobFailure failure, CancellationToken cancellationToken)
     {
-        await context.SetPhaseAsync(ClusterPhase.Failed, failure.Reason, failure.Message, cancellationToken);
+        await context.Record.SetPhaseAsync(ClusterPhase.Failed, failure.Reason, failure.Message, cancellationToken);
         return false;
     }
 }

@@ -1,5 +1,4 @@
 using Ladybug.Engine.Domain;
-using Ladybug.Engine.Events;
 using Ladybug.Engine.Jobs;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +12,7 @@ internal sealed partial class ClusterProvisioner
         var state = await LoadStateAsync(context, cancellationToken);
         var facts = state.RequireFacts();
         var nodes = state.Nodes.Where(selection.Includes).ToList();
-        await context.SetNodeStatusAsync([.. nodes.Select(n => n.Name)], NodeStatus.Bootstrapping, null, cancellationToken);
+        await context.Record.SetNodeStatusAsync([.. nodes.Select(n => n.Name)], NodeStatus.Bootstrapping, null, cancellationToken);
         await ForEachNodeAsync(nodes, Settings.PrepareParallelism, async (node, token) =>
         {
             var nodeFacts = NodeFacts.From(node);
@@ -40,7 +39,7 @@ internal sealed partial class ClusterProvisioner
                 && ex.InnerException is RemoteShellException { Failure: RemoteShellFailure.ConnectionLost })
             {
                 context.Info($"Step '{script.Step.Name}' on {node.Name} lost its connection (attempt {attempt} of {attempts}); running it again. {ex.Message.Split('\n')[0]}", node.Name);
-                await context.SetNodeStatusAsync(node.Name, NodeStatus.Bootstrapping, null, cancellationToken);
+                await context.Record.SetNodeStatusAsync(node.Name, NodeStatus.Bootstrapping, null, cancellationToken);
             }
         }
     }
@@ -70,7 +69,7 @@ internal sealed partial class ClusterProvisioner
         var leader = state.Leader;
         var token = KubeadmSecrets.NewToken();
         var certificateKey = KubeadmSecrets.NewCertificateKey();
-        await context.SetNodeStatusAsync(leader.Name, NodeStatus.Joining, "kubeadm init", cancellationToken);
+        await context.Record.SetNodeStatusAsync(leader.Name, NodeStatus.Joining, "kubeadm init", cancellationToken);
         var result = await RunScriptAsync(context, leader, renderer.KubeadmInit(facts, token, certificateKey), cancellationToken);
 
         KubeadmInitJoinCommands commands;
@@ -119,7 +118,7 @@ internal sealed partial class ClusterProvisioner
         var join = await JoinCredentialsAsync(context, state, controlPlane: true, cancellationToken);
         foreach (var node in others)
         {
-            await context.SetNodeStatusAsync(node.Name, NodeStatus.Joining, null, cancellationToken);
+            await context.Record.SetNodeStatusAsync(node.Name, NodeStatus.Joining, null, cancellationToken);
             await RunScriptAsync(context, node, renderer.JoinControlPlane(facts, NodeFacts.From(node), join, facts.Leader.PublicIp), cancellationToken);
         }
     }
@@ -135,7 +134,7 @@ internal sealed partial class ClusterProvisioner
         var attempts = Math.Max(1, Settings.WorkerJoinAttempts);
         await ForEachNodeAsync(workers, Settings.WorkerJoinParallelism, async (node, token) =>
         {
-            await context.SetNodeStatusAsync(node.Name, NodeStatus.Joining, null, token);
+            await context.Record.SetNodeStatusAsync(node.Name, NodeStatus.Joining, null, token);
             var script = renderer.JoinWorker(facts, NodeFacts.From(node), join);
             for (var attempt = 1; ; attempt++)
             {
@@ -199,19 +198,7 @@ internal sealed partial class ClusterProvisioner
         var nodes = state.Nodes.Where(selection.Includes).ToList();
         var result = await RunScriptAsync(context, state.Leader, renderer.WaitReady(nodes.Select(n => n.Name), Settings.WaitReadyTimeout), cancellationToken);
         var versions = WaitReadyReport.Parse(result.Stdout);
-        await using (var db = await context.OpenDbAsync(cancellationToken))
-        {
-            foreach (var node in await db.Nodes.Where(n => n.ClusterId == context.ClusterId && n.DeletedAt == null).ToListAsync(cancellationToken))
-            {
-                if (!versions.TryGetValue(node.Name, out var version)) continue;
-                node.KubeletVersion = version;
-                node.Status = NodeStatus.Ready;
-                node.StatusMessage = null;
-            }
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        foreach (var name in versions.Keys)
-            context.Events.Publish(new NodeChanged(context.ClusterId, name, NodeStatus.Ready, null));
+        await context.Record.MarkNodesReadyAsync(versions, cancellationToken);
         var missing = nodes.Select(n => n.Name).Where(n => !versions.ContainsKey(n)).ToList();
         if (missing.Count > 0)
             throw new StepFailedException(BootstrapStep.WaitReady.FailureReason, $"wait-ready reported no status for {string.Join(", ", missing)}.");

@@ -29,7 +29,7 @@ internal sealed class MachineSteps(IInfrastructure infrastructure, ClusterStateL
         var cluster = state.Cluster;
         var pools = cluster.Pools.Where(p => selection.PoolIds is null || selection.PoolIds.Contains(p.Id)).ToList();
         if (selection.PoolIds is null)
-            await context.SetPhaseAsync(ClusterPhase.Provisioning, cancellationToken: cancellationToken);
+            await context.Record.SetPhaseAsync(ClusterPhase.Provisioning, cancellationToken: cancellationToken);
 
         var connections = await CallAsync(FailureReason.GetControlPlaneConnectionInfoFailed, "Listing cloud connections",
             () => infrastructure.ListConnectionsAsync(cancellationToken));

@@ -63,7 +63,7 @@ internal sealed class NodeScripts(IRemoteShell shell, ISecretSealer sealer)
     }
 
     private static async Task MarkNodeFailedAsync(JobContext context, Node node, BootstrapStep step, string why) =>
-        await context.SetNodeStatusAsync(node.Name, NodeStatus.Failed, $"{step.Name}: {why}", CancellationToken.None);
+        await context.Record.SetNodeStatusAsync(node.Name, NodeStatus.Failed, $"{step.Name}: {why}", CancellationToken.None);
 
     private static async Task PinHostKeyAsync(JobContext context, Node node, string fingerprint, CancellationToken cancellationToken)
     {

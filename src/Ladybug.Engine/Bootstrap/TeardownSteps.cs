@@ -1,5 +1,4 @@
 using Ladybug.Engine.Domain;
-using Ladybug.Engine.Events;
 using Ladybug.Engine.Infrastructure;
 using Ladybug.Engine.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +27,7 @@ internal sealed class TeardownSteps(
         var state = await states.LoadAsync(context, cancellationToken);
         var node = NodeToRemove(context, state);
         if (node is null) return;
-        await context.SetNodeStatusAsync(node.Name, NodeStatus.Deleting, null, cancellationToken);
+        await context.Record.SetNodeStatusAsync(node.Name, NodeStatus.Deleting, null, cancellationToken);
         await scripts.RunAsync(context, state.Leader, renderer.DrainDeleteNode(state.RequireFacts(), NodeFacts.From(node), options.Value.DrainTimeout), cancellationToken);
     }
 
@@ -41,7 +40,7 @@ internal sealed class TeardownSteps(
         var (ns, groupId) = RequireGroup(state.Cluster);
         await CallAsync(FailureReason.RemoveNodeFailed, $"Deleting machine {node.Name}",
             () => infrastructure.DeleteMachineAsync(ns, groupId, node.Name, cancellationToken));
-        await MarkNodesDeletedAsync(context, [node.Name], cancellationToken);
+        await context.Record.MarkNodesDeletedAsync([node.Name], cancellationToken);
         context.Info($"Node {node.Name} removed and its machine deleted");
     }
 
@@ -56,21 +55,6 @@ internal sealed class TeardownSteps(
         return node;
     }
 
-    /// <summary>Marks nodes deleted and forgets their SSH keys: the machines are gone, the keys are of no use.</summary>
-    private static async Task MarkNodesDeletedAsync(JobContext context, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
-    {
-        var now = context.Time.GetUtcNow();
-        await using (var db = await context.OpenDbAsync(cancellationToken))
-        {
-            await db.Nodes.Where(n => n.ClusterId == context.ClusterId && n.DeletedAt == null && names.Contains(n.Name))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(n => n.Status, NodeStatus.Deleted)
-                    .SetProperty(n => n.DeletedAt, now)
-                    .SetProperty(n => n.SealedSshPrivateKey, (string?)null), cancellationToken);
-        }
-        foreach (var name in names)
-            context.Events.Publish(new NodeChanged(context.ClusterId, name, NodeStatus.Deleted, null));
-    }
     /// <summary>
     /// Records a failed job on the cluster as its handler's <paramref name="policy"/> decides (phase Failed, reason
     /// code, message) and says whether to roll back.
@@ -83,7 +67,7 @@ internal sealed class TeardownSteps(
             cluster = await db.Clusters.AsNoTracking().SingleAsync(c => c.Id == context.ClusterId, cancellationToken);
 
         var outcome = policy(cluster, failure);
-        await context.SetPhaseAsync(ClusterPhase.Failed, outcome.Reason, outcome.Message, cancellationToken);
+        await context.Record.SetPhaseAsync(ClusterPhase.Failed, outcome.Reason, outcome.Message, cancellationToken);
         if (outcome.SettleDeletingNodes)
             await ShowUndeletedNodesAsync(context, cluster, failure, cancellationToken);
         return outcome.RollBack;
@@ -118,9 +102,9 @@ internal sealed class TeardownSteps(
         }
         var gone = remaining is null ? [] : deleting.Where(n => !remaining.Contains(n)).ToList();
         var kept = deleting.Except(gone).ToList();
-        if (gone.Count > 0) await MarkNodesDeletedAsync(context, gone, cancellationToken);
+        if (gone.Count > 0) await context.Record.MarkNodesDeletedAsync(gone, cancellationToken);
         if (kept.Count > 0)
-            await context.SetNodeStatusAsync(kept, NodeStatus.Failed, remaining is null
+            await context.Record.SetNodeStatusAsync(kept, NodeStatus.Failed, remaining is null
                 ? $"Deleting its machine failed ({failure.Reason}) and the cloud could not say whether it remains; delete the cluster to retry."
                 : $"Its machine remains: deleting it failed ({failure.Reason}); delete the cluster to retry.", cancellationToken);
     }
@@ -139,7 +123,7 @@ internal sealed class TeardownSteps(
             case JobKind.Create:
                 var recorded = await DeleteRecordedMachinesAsync(context, cancellationToken);
                 // Say only what is known: with no group recorded there was nothing to delete, not "machines deleted".
-                await AppendToMessageAsync(context, recorded ? "The machines were deleted."
+                await context.Record.AppendToMessageAsync(recorded ? "The machines were deleted."
                     : "No machines were recorded for it, so none were deleted.", cancellationToken);
                 break;
             case JobKind.AddNodes:
@@ -179,7 +163,7 @@ internal sealed class TeardownSteps(
             await CallAsync(FailureReason.AddNodeEntityFailed, $"Deleting machine {node.Name}",
                 () => infrastructure.DeleteMachineAsync(ns, groupId, node.Name, cancellationToken));
         }
-        await MarkNodesDeletedAsync(context, added.Select(n => n.Name).ToList(), cancellationToken);
+        await context.Record.MarkNodesDeletedAsync(added.Select(n => n.Name).ToList(), cancellationToken);
     }
 
     /// <summary>Deleting a cluster: every machine and per-cluster resource goes; the rows stay as history.</summary>
@@ -190,7 +174,7 @@ internal sealed class TeardownSteps(
     private async Task<bool> DeleteRecordedMachinesAsync(JobContext context, CancellationToken cancellationToken)
     {
         var state = await states.ReadRecordedAsync(context, cancellationToken);
-        await context.SetNodeStatusAsync([.. state.Nodes.Select(n => n.Name)], NodeStatus.Deleting, null, cancellationToken);
+        await context.Record.SetNodeStatusAsync([.. state.Nodes.Select(n => n.Name)], NodeStatus.Deleting, null, cancellationToken);
         var recorded = state.Cluster is { InfraNamespace: not null, InfraId: not null };
         if (state.Cluster is { InfraNamespace: { } ns, InfraId: { } groupId })
         {
@@ -198,7 +182,7 @@ internal sealed class TeardownSteps(
             await CallAsync(FailureReason.DeleteClusterFailed, $"Deleting {ns}/{groupId}",
                 () => infrastructure.DeleteAllAsync(ns, groupId, cancellationToken));
         }
-        await MarkNodesDeletedAsync(context, state.Nodes.Select(n => n.Name).ToList(), cancellationToken);
+        await context.Record.MarkNodesDeletedAsync(state.Nodes.Select(n => n.Name).ToList(), cancellationToken);
         return recorded;
     }
 
@@ -210,21 +194,6 @@ internal sealed class TeardownSteps(
             await db.Clusters.Where(c => c.Id == context.ClusterId)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.SealedKubeconfig, (string?)null), cancellationToken);
         }
-        await context.SetPhaseAsync(ClusterPhase.Deleted, cancellationToken: cancellationToken);
-    }
-
-    private static async Task AppendToMessageAsync(JobContext context, string text, CancellationToken cancellationToken)
-    {
-        Cluster cluster;
-        await using (var db = await context.OpenDbAsync(cancellationToken))
-        {
-            cluster = await db.Clusters.SingleAsync(c => c.Id == context.ClusterId, cancellationToken);
-            // A rollback resumed after a restart may reach here twice; the message says it once.
-            if (cluster.Message?.EndsWith(text, StringComparison.Ordinal) == true) return;
-            cluster.Message = string.IsNullOrEmpty(cluster.Message) ? text : $"{cluster.Message}\n{text}";
-            cluster.UpdatedAt = context.Time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        context.Events.Publish(new PhaseChanged(context.ClusterId, cluster.Phase, cluster.Reason, cluster.Message));
+        await context.Record.SetPhaseAsync(ClusterPhase.Deleted, cancellationToken: cancellationToken);
     }
 }

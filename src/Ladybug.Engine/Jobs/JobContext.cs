@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Ladybug.Engine.Domain;
 using Ladybug.Engine.Events;
@@ -19,8 +18,6 @@ public sealed class JobContext(
     GroupCommit groupCommit)
 {
     private int _planOrder;
-    /// <summary>When each step this run started began (monotonic), for its duration; a step left Running by an earlier run has none.</summary>
-    private readonly ConcurrentDictionary<JobStep, long> _started = new(ReferenceEqualityComparer.Instance);
 
     public Job Job { get; } = job;
     public Guid ClusterId => Job.ClusterId;
@@ -28,6 +25,8 @@ public sealed class JobContext(
     public TimeProvider Time { get; } = time;
     public IJobLog Log { get; } = log;
     public IProvisioningEvents Events { get; } = events;
+    /// <summary>Where every write of this job's steps, its cluster's phase and its nodes' status goes.</summary>
+    public JobRecorder Record { get; } = new(job, dbFactory, groupCommit, events, time);
     private object? _scope;
 
     /// <summary>
@@ -95,34 +94,11 @@ public sealed class JobContext(
     public Task RunOnNodeAsync(string name, string? nodeName, Func<CancellationToken, Task> body, CancellationToken cancellationToken) =>
         RunOnNodeAsync<int?>(name, nodeName, async ct => { await body(ct); return null; }, cancellationToken);
 
-    internal async Task<JobStep> StartStepAsync(string name, string? nodeName, CancellationToken cancellationToken)
-    {
-        var step = new JobStep
-        {
-            JobId = Job.Id, Order = _planOrder, Name = name, NodeName = nodeName,
-            State = StepState.Running, StartedAt = Time.GetUtcNow(),
-        };
-        cancellationToken.ThrowIfCancellationRequested();
-        await groupCommit.SaveAsync(db => db.JobSteps.Add(step));
-        _started[step] = Stopwatch.GetTimestamp();
-        Publish(step);
-        return step;
-    }
+    internal Task<JobStep> StartStepAsync(string name, string? nodeName, CancellationToken cancellationToken) =>
+        Record.StartStepAsync(_planOrder, name, nodeName, cancellationToken);
 
-    internal async Task FinishStepAsync(JobStep step, StepState state, int? exitCode, string? message)
-    {
-        step.State = state;
-        step.FinishedAt = Time.GetUtcNow();
-        step.ExitCode = exitCode;
-        step.Message = message;
-        await groupCommit.SaveAsync(db => db.JobSteps.Update(step));
-        if (_started.TryRemove(step, out var began))
-            EngineTelemetry.StepFinished(step.Name, state.ToString(), Stopwatch.GetElapsedTime(began));
-        Publish(step);
-    }
-
-    private void Publish(JobStep step) => Events.Publish(new StepChanged(ClusterId, Job.Id, step.Id, step.Order, step.Name, step.NodeName,
-        step.State, step.StartedAt, step.FinishedAt, step.ExitCode, step.Message));
+    internal Task FinishStepAsync(JobStep step, StepState state, int? exitCode, string? message) =>
+        Record.FinishStepAsync(step, state, exitCode, message);
 
     /// <summary>Loads the cluster with pools and nodes, tracked, for a step to change and save.</summary>
     public static Task<Cluster> LoadClusterAsync(LadybugDbContext db, Guid clusterId, CancellationToken cancellationToken) =>
@@ -136,41 +112,6 @@ public sealed class JobContext(
     public void SetPhaseAtEnd(ClusterPhase phase, string? message = null) => PhaseAtEnd = (phase, message);
 
     internal (ClusterPhase Phase, string? Message)? PhaseAtEnd { get; set; }
-
-    public async Task SetPhaseAsync(ClusterPhase phase, string? reason = null, string? message = null, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var cluster = await db.Clusters.SingleAsync(c => c.Id == ClusterId, cancellationToken);
-        cluster.SetPhase(phase, Time.GetUtcNow(), reason, message);
-        await db.SaveChangesAsync(cancellationToken);
-        Events.Publish(new PhaseChanged(ClusterId, phase, cluster.Reason, cluster.Message));
-    }
-
-    public Task SetNodeStatusAsync(string nodeName, NodeStatus status, string? message = null, CancellationToken cancellationToken = default) =>
-        SetNodeStatusAsync([nodeName], status, message, cancellationToken);
-
-    /// <summary>
-    /// One commit for many nodes, shared with other nodes' writes of the moment (a wave of 16 joins marks each node
-    /// Joining as it starts): a plan step that fans out to 50 machines does not queue 50 writes first.
-    /// </summary>
-    public async Task SetNodeStatusAsync(IReadOnlyCollection<string> nodeNames, NodeStatus status, string? message = null, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var now = Time.GetUtcNow();
-        List<string> changed = [];
-        await groupCommit.SaveAsync(db =>
-        {
-            var live = db.Nodes.Where(n => n.ClusterId == ClusterId && nodeNames.Contains(n.Name) && n.DeletedAt == null);
-            changed = [.. live.Select(n => n.Name)];
-            if (changed.Count == 0) return;
-            if (status == NodeStatus.Deleted)
-                live.ExecuteUpdate(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.StatusMessage, message).SetProperty(n => n.DeletedAt, now));
-            else
-                live.ExecuteUpdate(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.StatusMessage, message));
-        });
-        foreach (var name in changed)
-            Events.Publish(new NodeChanged(ClusterId, name, status, message));
-    }
 }
 
 /// <summary>A sub-step result that carries the exit code of what ran remotely.</summary>

@@ -83,8 +83,7 @@ internal sealed class JobExecution(
         job.State = JobState.Running;
         job.Attempts++;
         job.StartedAt ??= time.GetUtcNow();
-        await SaveJobAsync(job);
-        PublishJob(job);
+        await context.Record.SaveJobAsync();
         if (resuming)
             context.Info($"Resuming {job.Kind} after a restart (attempt {job.Attempts}); {completed.Count} of {plan.Count} steps were already done.");
 
@@ -94,8 +93,7 @@ internal sealed class JobExecution(
             if (completed.Contains(planStep.Name)) continue;
             context.EnterPlanStep(i, planStep.Name);
             job.CurrentStep = planStep.Name;
-            await SaveJobAsync(job);
-            PublishJob(job);
+            await context.Record.SaveJobAsync();
 
             using var stepTelemetry = telemetry.Step(planStep.Name);
             var record = await context.StartStepAsync(planStep.Name, null, stopping);
@@ -160,12 +158,7 @@ internal sealed class JobExecution(
         if (rollback)
         {
             var rollbackJob = new Job { ClusterId = context.ClusterId, Kind = JobKind.Rollback, CreatedAt = time.GetUtcNow(), Payload = context.Job.Id.ToString() };
-            await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
-            {
-                db.Jobs.Add(rollbackJob);
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            PublishJob(rollbackJob);
+            await context.Record.AddJobAsync(rollbackJob);
             await queue.EnqueueAsync(rollbackJob.Id, CancellationToken.None);
         }
     }
@@ -186,34 +179,9 @@ internal sealed class JobExecution(
         job.FinishedAt = time.GetUtcNow();
         // The log is stored before the job shows as finished, so whoever sees it finished can read every line.
         await log.FlushAsync(CancellationToken.None);
-        var phase = await SaveJobAsync(job, context.PhaseAtEnd);
-        PublishJob(job);
-        if (phase is { } changed) events.Publish(changed);
+        await context.Record.SaveJobAsync(context.PhaseAtEnd);
     }
 
     private static async Task SetClusterFailedAsync(JobContext context, string reason, string message) =>
-        await context.SetPhaseAsync(ClusterPhase.Failed, reason, message, CancellationToken.None);
-
-    private async Task<PhaseChanged?> SaveJobAsync(Job job, (ClusterPhase Phase, string? Message)? phaseAtEnd = null)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        Cluster? cluster = null;
-        if (phaseAtEnd is { } end)
-        {
-            cluster = await db.Clusters.SingleAsync(c => c.Id == job.ClusterId);
-            cluster.SetPhase(end.Phase, time.GetUtcNow(), message: end.Message);
-        }
-        db.Jobs.Attach(job);
-        db.Entry(job).State = EntityState.Modified;
-        // CancelRequested is written only by CancelAsync; never overwrite it with a stale copy.
-        db.Entry(job).Property(j => j.CancelRequested).IsModified = false;
-        // The lease is JobLeases' alone: a stale copy would hand the job back or extend a lease it no longer holds.
-        db.Entry(job).Property(j => j.Owner).IsModified = false;
-        db.Entry(job).Property(j => j.LeaseExpiresAt).IsModified = false;
-        await db.SaveChangesAsync(CancellationToken.None);
-        return cluster is null ? null : new PhaseChanged(cluster.Id, cluster.Phase, cluster.Reason, cluster.Message);
-    }
-
-    private void PublishJob(Job job) =>
-        events.Publish(new JobChanged(job.ClusterId, job.Id, job.Kind, job.State, job.CurrentStep, job.Error));
+        await context.Record.SetPhaseAsync(ClusterPhase.Failed, reason, message, CancellationToken.None);
 }

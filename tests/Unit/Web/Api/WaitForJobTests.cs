@@ -79,7 +79,7 @@ public sealed class WaitForJobTests(McksApiFixture fixture) : IClassFixture<Mcks
     [Fact]
     public async Task RemoveNodeWithWaitAnswers200OnceTheNodeIsGone()
     {
-        Jobs.On(JobKind.RemoveNode, (ctx, ct) => ctx.SetNodeStatusAsync("shrink-w1-1", NodeStatus.Deleted, cancellationToken: ct));
+        Jobs.On(JobKind.RemoveNode, (ctx, ct) => ctx.Record.SetNodeStatusAsync("shrink-w1-1", NodeStatus.Deleted, cancellationToken: ct));
         var ns = McksApiFixture.NewNamespace();
         await ClusterSeeder.ProvisionedAsync(fixture.Services, ns, "shrink");
 
