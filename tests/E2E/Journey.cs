@@ -9,6 +9,9 @@ public sealed class Journey(string name, IPage page)
 
     public IPage Page => page;
 
-    /// <summary>Screenshots the page as the step <paramref name="step"/> left it (e.g. "03-wizard-review.png").</summary>
-    public Task StepAsync(string step) => Browser.ScreenshotAsync(page, name, $"{++_step:00}-{step}");
+    /// <summary>
+    /// Screenshots the page as the step <paramref name="step"/> left it (e.g. "03-wizard-review.png"); <paramref name="on"/>
+    /// is another page of the journey (a second tab), numbered in the same sequence.
+    /// </summary>
+    public Task StepAsync(string step, IPage? on = null) => Browser.ScreenshotAsync(on ?? page, name, $"{++_step:00}-{step}");
 }

@@ -78,6 +78,10 @@ public sealed class NodeMapBrowserTests : IAsyncLifetime
         await Assertions.Expect(popover.GetByTestId("map-popover-entry")).ToHaveCountAsync(2);
         await Assertions.Expect(popover.GetByTestId("map-popover-entry").First.GetByRole(AriaRole.Link))
             .ToHaveAttributeAsync("href", $"clusters/default/{ClusterName}");
+        // However narrow the popover, "cloud · region" is one line (a count that does not fit goes to the next).
+        var where = (await popover.Locator(".node-map-popover-where").BoundingBoxAsync())!;
+        var count = (await popover.GetByTestId("map-popover-count").BoundingBoxAsync())!;
+        Assert.True(where.Height < 1.5 * count.Height, $"the cloud and region wrap: {where.Height} px high, a line is {count.Height} px");
         await Browser.ScreenshotAsync(page, "map", $"{width}x{height}-popover");
 
         var sideways = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > innerWidth || document.body.scrollWidth > innerWidth");

@@ -64,7 +64,7 @@ public static class Wizard
     /// <summary>
     /// Picks <paramref name="option"/> in a MudSelect (click, then click the option) or in a search picker (type it,
     /// then click the match): the option whose text starts with it, or whose Tumblebug spec id
-    /// ("aws+ap-northeast-1+t3.medium") ends in it.
+    /// ("aws+ap-northeast-1+t3.medium") ends in it. Returns once the field shows the option and its list is closed.
     /// </summary>
     public static async Task PickAsync(IPage page, string testId, string option)
     {
@@ -74,19 +74,52 @@ public static class Wizard
         await Assertions.Expect(field).ToBeVisibleAsync();
         // A picker waiting for its options (specs load per connection) is disabled and ignores clicks.
         await Assertions.Expect(field.Locator(".mud-disabled")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-        if (await field.Locator(".mud-autocomplete").CountAsync() > 0)
+        var listed = page.Locator(".mud-popover-open .mud-list-item");
+        var match = new Regex(@"^\s*(?:[^\s+]+\+[^\s+]+\+)?" + Regex.Escape(option));
+        var search = option[(option.LastIndexOf('+') + 1)..];
+        var input = field.Locator("input").First;
+        var isSearchPicker = await field.Locator(".mud-autocomplete").CountAsync() > 0;
+        if (isSearchPicker)
         {
-            var input = field.Locator("input");
             await input.ClickAsync();
-            await input.FillAsync(option[(option.LastIndexOf('+') + 1)..]);
+            var before = await input.InputValueAsync();
+            await input.FillAsync(search);
+            if (before != search)
+            {
+                // The picker opened on focus with the list for its old text and searches the typed text after a debounce.
+                // Click only in the list of that search (every item shows the text it matched), or its result lands after
+                // the click and opens the list again on the one match (BadInput failed so once in a full run). The same
+                // text as before searches nothing: the list already open is the one to pick from.
+                await Assertions.Expect(listed.Filter(new() { HasNotText = search })).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+            }
         }
         else
         {
             await field.ClickAsync();
         }
-        var text = new Regex(@"^\s*(?:[^\s+]+\+[^\s+]+\+)?" + Regex.Escape(option));
-        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = text }).First;
+        var item = listed.Filter(new() { HasTextRegex = match }).First;
         await item.ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+        if (isSearchPicker && !await ClosedAsync(listed))
+        {
+            // A search that was still on its way when the list looked settled (the old list held only matches) reopened it
+            // on its match after the click: the list is now that search's, pick again.
+            await item.ClickAsync();
+        }
+        await Assertions.Expect(listed).ToHaveCountAsync(0);
+        await Assertions.Expect(input).ToHaveValueAsync(isSearchPicker ? new Regex(@"^(?:[^\s+]+\+[^\s+]+\+)?" + Regex.Escape(search)) : match);
+    }
+
+    /// <summary>Whether the open list closes within a few seconds (a selection closes it at once).</summary>
+    private static async Task<bool> ClosedAsync(ILocator listed)
+    {
+        try
+        {
+            await Assertions.Expect(listed).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+            return true;
+        }
+        catch (PlaywrightException)
+        {
+            return false;
+        }
     }
 }

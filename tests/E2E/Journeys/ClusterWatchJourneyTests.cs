@@ -5,8 +5,8 @@ namespace Ladybug.Tests.E2E.Journeys;
 
 /// <summary>
 /// Journey: a Provisioned cluster is watched live. kubectl with the downloaded kubeconfig lists every node Ready with
-/// its CSP and region; a worker's VM powered off turns its node Unknown and the cluster Degraded on the page and in the
-/// API, and powered on again Healthy.
+/// its CSP and region; a worker's VM powered off turns its node Unknown and the cluster Degraded on the cluster page, its
+/// map, the dashboard (nodes by health and its map) and in the API, and powered on again Healthy everywhere.
 /// </summary>
 public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : IClassFixture<WatchSandboxConsole>
 {
@@ -24,7 +24,9 @@ public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : ICla
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 }, AcceptDownloads = true });
+        // A context of its own (not Browser.NewPageAsync's one-page context): the dashboard opens beside the cluster page, signed in.
+        await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 }, AcceptDownloads = true });
+        var page = await context.NewPageAsync();
         var journey = new Journey("8-cluster-watch", page);
         await Browser.SignInAsync(page, console.Host, $"/clusters/default/{Name}");
         await Browser.WaitInteractiveAsync(page);
@@ -41,6 +43,7 @@ public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : ICla
             table.Skip(1).Select(r => $"{r[0]} {r[1]} {r[5]} {r[6]}").Order().ToArray());
 
         var worker = (await console.Sandbox.MachinesOfAsync(Name)).Single(m => m.NodeId == "w1-2");
+        IPage? dashboard = null;
         await console.Sandbox.PowerAsync(worker, on: false);
         try
         {
@@ -57,6 +60,15 @@ public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : ICla
             var london = page.Locator("[data-testid=map-marker][data-region=europe-west2]");
             await Assertions.Expect(london).ToHaveAttributeAsync("data-not-ready", "1");
             await journey.StepAsync("degraded");
+
+            // The dashboard, signed in through the same browser context, counts the node by its health and marks its region.
+            dashboard = await context.NewPageAsync();
+            await dashboard.GotoAsync(new Uri(console.BaseAddress, "/").ToString());
+            await Browser.WaitInteractiveAsync(dashboard);
+            await Assertions.Expect(ReadinessCount(dashboard, "Unknown")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+            await Assertions.Expect(ReadinessCount(dashboard, "Ready")).ToHaveTextAsync("2");
+            await Assertions.Expect(dashboard.Locator("[data-testid=map-marker][data-region=europe-west2]")).ToHaveAttributeAsync("data-not-ready", "1");
+            await journey.StepAsync("dashboard-degraded", dashboard);
         }
         finally
         {
@@ -69,7 +81,17 @@ public sealed class ClusterWatchJourneyTests(WatchSandboxConsole console) : ICla
         Assert.Equal(("Healthy", ""), (healthy.Status.Health, healthy.Status.HealthReason));
         Assert.All(healthy.Nodes, n => Assert.Equal("Ready", n.Readiness));
         await journey.StepAsync("healthy-again");
+
+        // The open dashboard follows the cluster watch without a reload.
+        Assert.NotNull(dashboard);
+        await Assertions.Expect(ReadinessCount(dashboard, "Unknown")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Assertions.Expect(ReadinessCount(dashboard, "Ready")).ToHaveTextAsync("3");
+        await Assertions.Expect(dashboard.Locator("[data-testid=map-marker][data-region=europe-west2]")).ToHaveAttributeAsync("data-not-ready", "0");
     }
+
+    /// <summary>The number the dashboard's "Nodes by health" shows for <paramref name="readiness"/>.</summary>
+    private static ILocator ReadinessCount(IPage page, string readiness) =>
+        page.Locator($"[data-testid=readiness-count][data-readiness={readiness}] > b");
 
     private static List<string[]> Rows(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();

@@ -161,6 +161,7 @@ public sealed class NodeMapTests : ComponentTest
         Assert.Equal("dialog", popover.GetAttribute("role"));
         Assert.Equal("UK (London)", popover.QuerySelector("[data-testid=map-popover-region]")!.TextContent);
         Assert.Equal("Google Cloud", popover.QuerySelector("[data-testid=map-popover-cloud]")!.TextContent);
+        Assert.Equal("2 nodes", popover.QuerySelector("[data-testid=map-popover-count]")!.TextContent);
         var entries = popover.QuerySelectorAll("[data-testid=map-popover-entry]");
         Assert.Equal(["cp-1", "w-1"], entries.Select(e => e.QuerySelector("a")!.TextContent));
         Assert.All(entries, e => Assert.Equal("clusters/default/tokyo-london", e.QuerySelector("a")!.GetAttribute("href")));
