@@ -72,7 +72,7 @@ public static class ProvisionBench
                     .. workers / 2 > 0 ? [new NodePoolSpec { Connection = "azure-koreacentral", Spec = "Standard_B2s", Count = workers / 2 }] : Array.Empty<NodePoolSpec>(),
                 ],
             });
-            Cluster cluster;
+            ClusterView cluster;
             var (maxThreads, maxQueued) = (0, 0L);
             while (true)
             {

@@ -12,7 +12,7 @@ public static class CertificateExpiry
     public const string Admin = "admin";
 
     /// <summary>The API server's serving certificate first, then the admin client certificate; those never read are left out.</summary>
-    public static IReadOnlyList<CertificateState> Of(Cluster cluster, TimeSpan warningWindow, DateTimeOffset now)
+    public static IReadOnlyList<CertificateState> Of(ClusterView cluster, TimeSpan warningWindow, DateTimeOffset now)
     {
         var states = new List<CertificateState>();
         if (cluster.ApiServerCertificateExpiresAt is { } apiServer) states.Add(State(ApiServer, apiServer, warningWindow, now));
@@ -21,7 +21,7 @@ public static class CertificateExpiry
     }
 
     /// <summary>Whether any stored certificate of the cluster expires within the window (or has expired).</summary>
-    public static bool ExpiresSoon(Cluster cluster, TimeSpan warningWindow, DateTimeOffset now) =>
+    public static bool ExpiresSoon(ClusterView cluster, TimeSpan warningWindow, DateTimeOffset now) =>
         Of(cluster, warningWindow, now).Any(c => c.ExpiresSoon);
 
     private static CertificateState State(string name, DateTimeOffset expiresAt, TimeSpan warningWindow, DateTimeOffset now) =>

@@ -8,7 +8,7 @@ public sealed class CertificateExpiryView(IOptions<CertificateOptions> options, 
 {
     public TimeSpan WarningWindow => options.Value.WarningWindow;
 
-    public IReadOnlyList<CertificateState> Of(Cluster cluster) => CertificateExpiry.Of(cluster, WarningWindow, time.GetUtcNow());
+    public IReadOnlyList<CertificateState> Of(ClusterView cluster) => CertificateExpiry.Of(cluster, WarningWindow, time.GetUtcNow());
 
-    public bool ExpiresSoon(Cluster cluster) => CertificateExpiry.ExpiresSoon(cluster, WarningWindow, time.GetUtcNow());
+    public bool ExpiresSoon(ClusterView cluster) => CertificateExpiry.ExpiresSoon(cluster, WarningWindow, time.GetUtcNow());
 }

@@ -25,6 +25,10 @@ public sealed record ClusterActions(string Name, ClusterPhase Phase, IReadOnlyCo
     public static ClusterActions For(Cluster cluster, IEnumerable<Job> jobs) =>
         new(cluster.Name, cluster.Phase, [.. jobs.Where(j => !j.IsFinished).Select(j => j.Kind)], cluster.SealedKubeconfig is not null);
 
+    /// <inheritdoc cref="For(Cluster, IEnumerable{Job})"/>
+    public static ClusterActions For(ClusterView cluster, IEnumerable<JobView> jobs) =>
+        new(cluster.Name, cluster.Phase, [.. jobs.Where(j => !j.IsFinished).Select(j => j.Kind)], cluster.HasKubeconfig);
+
     public bool Allows(ClusterAction action) => WhyNot(action) is null;
 
     public IReadOnlyList<ClusterAction> Allowed => [.. Enum.GetValues<ClusterAction>().Where(Allows)];
@@ -51,9 +55,9 @@ public sealed record ClusterActions(string Name, ClusterPhase Phase, IReadOnlyCo
     public static bool IsCancellable(JobKind kind) => kind is not (JobKind.Rollback or JobKind.DeleteCluster);
 
     /// <summary>Whether <paramref name="node"/> may be removed now: workers only (etcd's quorum), never the leader.</summary>
-    public string? WhyNotRemove(Node node, string? leaderNodeName) =>
-        node.Name == leaderNodeName ? $"Node '{node.Name}' is the control-plane leader and cannot be removed."
-        : node.Role == NodeRole.ControlPlane ? $"Node '{node.Name}' is a control-plane node; only workers can be removed, to keep etcd quorum."
+    public string? WhyNotRemove(string nodeName, NodeRole role, string? leaderNodeName) =>
+        nodeName == leaderNodeName ? $"Node '{nodeName}' is the control-plane leader and cannot be removed."
+        : role == NodeRole.ControlPlane ? $"Node '{nodeName}' is a control-plane node; only workers can be removed, to keep etcd quorum."
         : WhyNot(ClusterAction.RemoveNode);
 
     private string? InService(string what) =>

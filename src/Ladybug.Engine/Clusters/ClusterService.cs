@@ -43,7 +43,7 @@ public sealed class ClusterService(
         return await db.Clusters.AnyAsync(c => c.Namespace == ns && c.Name == name && c.Phase != ClusterPhase.Deleted, cancellationToken);
     }
 
-    public async Task<Cluster> CreateAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
+    public async Task<ClusterView> CreateAsync(ClusterSpec spec, CancellationToken cancellationToken = default)
     {
         var errors = await ValidateAsync(spec, cancellationToken);
         if (!errors.IsValid) throw new ClusterValidationException(errors);
@@ -70,7 +70,7 @@ public sealed class ClusterService(
             _naming.Release();
         }
         await EnqueueAsync(job, cancellationToken);
-        return cluster;
+        return ClusterView.Of(cluster);
     }
 
     private static ClusterValidationException NameTaken(ClusterSpec spec)
@@ -81,7 +81,7 @@ public sealed class ClusterService(
     }
 
     /// <summary>Adds worker pools to a provisioned cluster.</summary>
-    public async Task<Cluster> AddNodesAsync(Guid clusterId, IReadOnlyList<NodePoolSpec> workerPools, CancellationToken cancellationToken = default)
+    public async Task<ClusterView> AddNodesAsync(Guid clusterId, IReadOnlyList<NodePoolSpec> workerPools, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
         if (workerPools.Count == 0) errors.Add(SpecPaths.WorkerPools, "Add at least one worker pool.");
@@ -107,29 +107,29 @@ public sealed class ClusterService(
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         await EnqueueAsync(job, cancellationToken);
-        return cluster;
+        return ClusterView.Of(cluster);
     }
 
-    public async Task<Cluster> RemoveNodeAsync(Guid clusterId, string nodeName, CancellationToken cancellationToken = default)
+    public async Task<ClusterView> RemoveNodeAsync(Guid clusterId, string nodeName, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var cluster = await LoadAsync(db, clusterId, cancellationToken);
         var node = cluster.Nodes.FirstOrDefault(n => n.Name == nodeName && n.DeletedAt is null)
             ?? throw new ClusterNotFoundException($"Node '{nodeName}' was not found in cluster '{cluster.Name}'.");
-        if ((await ActionsAsync(db, cluster, cancellationToken)).WhyNotRemove(node, cluster.LeaderNodeName) is { } why)
+        if ((await ActionsAsync(db, cluster, cancellationToken)).WhyNotRemove(node.Name, node.Role, cluster.LeaderNodeName) is { } why)
             throw new ClusterStateException(why);
         var job = NewJob(cluster, JobKind.RemoveNode, new RemoveNodePayload(node.Name));
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         await EnqueueAsync(job, cancellationToken);
-        return cluster;
+        return ClusterView.Of(cluster);
     }
 
     /// <summary>
     /// Renews the kubeadm certificates of every control plane (one at a time) and refreshes the stored kubeconfig.
     /// Only a Provisioned cluster with no other job queued or running.
     /// </summary>
-    public async Task<Cluster> RenewCertificatesAsync(Guid clusterId, CancellationToken cancellationToken = default)
+    public async Task<ClusterView> RenewCertificatesAsync(Guid clusterId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var cluster = await LoadAsync(db, clusterId, cancellationToken);
@@ -138,11 +138,11 @@ public sealed class ClusterService(
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         await EnqueueAsync(job, cancellationToken);
-        return cluster;
+        return ClusterView.Of(cluster);
     }
 
     /// <summary>Deletes the machines; the cluster stays visible as Deleted. A running job is cancelled first.</summary>
-    public async Task<Cluster> DeleteAsync(Guid clusterId, CancellationToken cancellationToken = default)
+    public async Task<ClusterView> DeleteAsync(Guid clusterId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Jobs first, then the cluster: a job's end and the phase it gives are one commit, so a delete job that ends
@@ -153,7 +153,7 @@ public sealed class ClusterService(
         if (cluster.Phase == ClusterPhase.Deleted)
             throw new ClusterNotFoundException($"Cluster '{cluster.Name}' is already deleted.");
         if (active.Any(j => j.Kind == JobKind.DeleteCluster))
-            return cluster;
+            return ClusterView.Of(cluster);
         var job = NewJob(cluster, JobKind.DeleteCluster, null);
         db.Jobs.Add(job);
         cluster.SetPhase(ClusterPhase.Deleting, time.GetUtcNow());
@@ -162,7 +162,7 @@ public sealed class ClusterService(
         foreach (var running in active.Where(j => j.Kind != JobKind.Rollback))
             await queue.CancelAsync(running.Id, cancellationToken);
         await EnqueueAsync(job, cancellationToken);
-        return cluster;
+        return ClusterView.Of(cluster);
     }
 
     /// <summary>

@@ -19,8 +19,9 @@ public sealed class JobPlans(
     GroupCommit groupCommit)
 {
     /// <summary>The plan's step names; empty when no handler knows the job's kind.</summary>
-    public IReadOnlyList<string> StepNames(Job job)
+    public IReadOnlyList<string> StepNames(JobView view)
     {
+        var job = new Job { Id = view.Id, ClusterId = view.ClusterId, Kind = view.Kind, Payload = view.Payload };
         using var scope = scopes.CreateScope();
         var handler = scope.ServiceProvider.GetServices<IJobHandler>().FirstOrDefault(h => h.Kind == job.Kind);
         if (handler is null) return [];

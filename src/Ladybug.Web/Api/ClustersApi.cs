@@ -77,7 +77,7 @@ public static class ClustersApi
             errors.Merge(McksRequestMapper.Translate(await s.Clusters.ValidateAsync(spec, cancellationToken), body));
             return McksResults.Invalid(errors);
         }
-        Cluster cluster;
+        ClusterView cluster;
         try
         {
             cluster = await s.Clusters.CreateAsync(spec, cancellationToken);

@@ -16,7 +16,7 @@ internal sealed class JobWaiter(ClusterQueries queries, IProvisioningEvents even
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The newest job of <paramref name="kind"/> as it is when it finished, or as it is when the wait timed out.</summary>
-    public async Task<Job?> WaitAsync(Guid clusterId, JobKind kind, CancellationToken cancellationToken)
+    public async Task<JobView?> WaitAsync(Guid clusterId, JobKind kind, CancellationToken cancellationToken)
     {
         var job = (await queries.JobsAsync(clusterId, cancellationToken)).FirstOrDefault(j => j.Kind == kind);
         if (job is null || job.IsFinished) return job;

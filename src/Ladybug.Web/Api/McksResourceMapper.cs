@@ -15,7 +15,7 @@ internal static class McksResourceMapper
     public const string RegionLabelKey = "topology.kubernetes.io/region";
     public const string ZoneLabelKey = "topology.kubernetes.io/zone";
 
-    public static ClusterResource ToResource(Cluster cluster, CertificateExpiryView certificates, ClusterActions actions) => new()
+    public static ClusterResource ToResource(ClusterView cluster, CertificateExpiryView certificates, ClusterActions actions) => new()
     {
         Name = cluster.Name,
         Status = new ClusterStatus
@@ -40,12 +40,12 @@ internal static class McksResourceMapper
         Nodes = ToNodes(cluster),
     };
 
-    public static IReadOnlyList<NodeResource> ToNodes(Cluster cluster) =>
+    public static IReadOnlyList<NodeResource> ToNodes(ClusterView cluster) =>
         cluster.Nodes.Where(n => n.DeletedAt is null)
             .OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal)
             .Select(ToResource).ToList();
 
-    public static NodeResource ToResource(Node node) => new()
+    public static NodeResource ToResource(NodeView node) => new()
     {
         Name = node.Name,
         Role = node.Role == NodeRole.ControlPlane ? "control-plane" : "worker",

@@ -33,7 +33,7 @@ internal static class McksResults
     /// The answer to a <c>?wait=true</c> request: <paramref name="succeeded"/> when its job succeeded, 500 with
     /// the job's error when it failed (as MCKS answered), <paramref name="pending"/> (a 202) when the wait timed out.
     /// </summary>
-    public static IResult AfterWait(Job? job, IResult succeeded, IResult pending, string failure) => job switch
+    public static IResult AfterWait(JobView? job, IResult succeeded, IResult pending, string failure) => job switch
     {
         { State: JobState.Succeeded } => succeeded,
         { IsFinished: true } => Status(StatusCodes.Status500InternalServerError, $"{failure}: {job.Error ?? job.State.ToString()}"),

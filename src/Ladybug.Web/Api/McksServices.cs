@@ -16,20 +16,20 @@ internal sealed class McksServices(ClusterService clusters, ClusterQueries queri
     public JobWaiter Waiter { get; } = waiter;
 
     /// <summary>The live cluster of that name; a deleted one counts as missing, as in MCKS where delete removed it.</summary>
-    public async Task<Cluster?> FindAsync(string ns, string name, CancellationToken cancellationToken)
+    public async Task<ClusterView?> FindAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var cluster = await Queries.GetAsync(ns, name, cancellationToken);
         return cluster is null || cluster.Phase == ClusterPhase.Deleted ? null : cluster;
     }
 
     /// <summary>The clusters as MCKS resources, with what can be done to each now.</summary>
-    public async Task<IReadOnlyList<ClusterResource>> ResourcesAsync(IReadOnlyList<Cluster> clusters, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClusterResource>> ResourcesAsync(IReadOnlyList<ClusterView> clusters, CancellationToken cancellationToken)
     {
         var actions = await Queries.ActionsAsync(clusters, cancellationToken);
         return [.. clusters.Select(c => McksResourceMapper.ToResource(c, Certificates, actions[c.Id]))];
     }
 
-    public async Task<ClusterResource> ResourceAsync(Cluster cluster, CancellationToken cancellationToken) =>
+    public async Task<ClusterResource> ResourceAsync(ClusterView cluster, CancellationToken cancellationToken) =>
         (await ResourcesAsync([cluster], cancellationToken))[0];
 
     public static string ClusterPath(string ns, string name) =>

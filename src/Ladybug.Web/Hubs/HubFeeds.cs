@@ -14,7 +14,7 @@ public sealed class HubFeeds(IHubContext<ProvisioningHub> hub, IJobLog log, IPro
 {
     private readonly ConcurrentDictionary<(string ConnectionId, Guid ClusterId), ClusterFeed> _feeds = new();
 
-    public async Task StartAsync(string connectionId, Cluster cluster, long afterSequence, CancellationToken cancellationToken)
+    public async Task StartAsync(string connectionId, ClusterView cluster, long afterSequence, CancellationToken cancellationToken)
     {
         Stop(connectionId, cluster.Id);
         var client = hub.Clients.Client(connectionId);

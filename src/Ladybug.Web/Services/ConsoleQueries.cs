@@ -99,7 +99,7 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             select new { Job = j, c.Namespace, c.Name }
         ).Take(RecentJobCount).ToListAsync(cancellationToken);
         var recent = recentJobs.Select(r => new RecentJob(r.Job.Id, r.Namespace, r.Name, r.Job.Kind, r.Job.State, r.Job.CurrentStep, r.Job.Error,
-            r.Job.CreatedAt, r.Job.FinishedAt, r.Job.StartedAt, r.Job.IsFinished ? null : plans.StepNames(r.Job))).ToList();
+            r.Job.CreatedAt, r.Job.FinishedAt, r.Job.StartedAt, r.Job.IsFinished ? null : plans.StepNames(JobView.Of(r.Job)))).ToList();
 
         var readiness = await (
             from n in db.Nodes
@@ -158,7 +158,7 @@ public sealed class ConsoleQueries(IDbContextFactory<LadybugDbContext> dbFactory
             c.CreatedAt,
             new ClusterActions(c.Name, c.Phase, [.. active[c.Id].Select(j => j.Kind)], c.HasKubeconfig),
             new[] { c.ApiServerCertificateExpiresAt, c.AdminCertificateExpiresAt }.Min(), c.Health, c.HealthReason, c.WatchMode,
-            active[c.Id].FirstOrDefault() is { } job ? new ActiveJob(job.Id, job.Kind, job.State, job.CurrentStep, job.StartedAt, plans.StepNames(job)) : null)).ToList();
+            active[c.Id].FirstOrDefault() is { } job ? new ActiveJob(job.Id, job.Kind, job.State, job.CurrentStep, job.StartedAt, plans.StepNames(JobView.Of(job))) : null)).ToList();
         return new ClusterListPage(rows, total);
     }
 }

@@ -32,7 +32,7 @@ public sealed record JobProgress(int Step, int Of, int Done, string? StepName, J
     }
 
     /// <summary>From the recorded steps: a resumed job's steps may end out of order, so each planned step is judged by its latest record.</summary>
-    public static JobProgress FromSteps(JobState state, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, IReadOnlyList<string> planned, IReadOnlyList<JobStep> steps)
+    public static JobProgress FromSteps(JobState state, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, IReadOnlyList<string> planned, IReadOnlyList<JobStepView> steps)
     {
         var latest = steps.Where(s => s.NodeName is null).GroupBy(s => s.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.MaxBy(s => s.StartedAt)!.State, StringComparer.Ordinal);

@@ -12,13 +12,13 @@ namespace Ladybug.Web.Services;
 /// </summary>
 public sealed class LiveJobSteps
 {
-    private readonly Dictionary<long, JobStep> _byId = [];
+    private readonly Dictionary<long, JobStepView> _byId = [];
 
     /// <summary>The job whose steps these are; events and stored steps of any other job are ignored.</summary>
     public Guid? JobId { get; private set; }
 
     /// <summary>In plan order, then in the order they were recorded. A new list after every change.</summary>
-    public IReadOnlyList<JobStep> Steps { get; private set; } = [];
+    public IReadOnlyList<JobStepView> Steps { get; private set; } = [];
 
     /// <summary>Switches to another job (or none), forgetting the steps of the previous one.</summary>
     public void Show(Guid? jobId)
@@ -30,7 +30,7 @@ public sealed class LiveJobSteps
     }
 
     /// <summary>Merges steps read from the store.</summary>
-    public void Merge(Guid jobId, IEnumerable<JobStep> stored)
+    public void Merge(Guid jobId, IEnumerable<JobStepView> stored)
     {
         if (jobId != JobId) return;
         foreach (var step in stored.Where(s => s.JobId == jobId))
@@ -42,7 +42,7 @@ public sealed class LiveJobSteps
     public void Apply(StepChanged e)
     {
         if (e.JobId != JobId) return;
-        Merge(new JobStep
+        Merge(new JobStepView
         {
             Id = e.StepId, JobId = e.JobId, Order = e.Order, Name = e.Name, NodeName = e.NodeName, State = e.State,
             StartedAt = e.StartedAt, FinishedAt = e.FinishedAt, ExitCode = e.ExitCode, Message = e.Message,
@@ -50,7 +50,7 @@ public sealed class LiveJobSteps
         Publish();
     }
 
-    private void Merge(JobStep incoming)
+    private void Merge(JobStepView incoming)
     {
         // A record is stored Running, then updated once to how it ended; it never runs again.
         if (incoming.State == StepState.Running && _byId.TryGetValue(incoming.Id, out var known) && known.State != StepState.Running)

@@ -23,7 +23,7 @@ public static class MapRegions
 {
     /// <summary>Nodes of one cluster: the tooltip lists node names.</summary>
     /// <param name="clusterHref">The nodes' cluster page, which each popover line links to.</param>
-    public static IReadOnlyList<MapRegion> FromNodes(IEnumerable<Node> nodes, string? clusterHref = null) =>
+    public static IReadOnlyList<MapRegion> FromNodes(IEnumerable<NodeView> nodes, string? clusterHref = null) =>
         nodes.GroupBy(n => (n.Csp, n.Region))
             .Select(g => new MapRegion(g.Key.Csp, g.Key.Region, "",
                 g.Select(n => n.Latitude).FirstOrDefault(l => l is not null),
@@ -34,13 +34,13 @@ public static class MapRegions
                 g.OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal).Select(n => Entry(n, clusterHref)).ToList()))
             .OrderBy(r => r.Csp).ThenBy(r => r.Region).ToList();
 
-    public static bool IsNotReady(Node node) => node.Readiness is NodeReadiness.NotReady or NodeReadiness.Unknown;
+    public static bool IsNotReady(NodeView node) => node.Readiness is NodeReadiness.NotReady or NodeReadiness.Unknown;
 
-    private static string Item(Node node) =>
+    private static string Item(NodeView node) =>
         (node.Role == NodeRole.ControlPlane ? $"{node.Name} (control plane)" : node.Name)
         + (IsNotReady(node) ? $" {node.Readiness}{(node.ReadinessReason is null ? "" : $" ({node.ReadinessReason})")}" : "");
 
-    private static MapEntry Entry(Node node, string? clusterHref) => new(
+    private static MapEntry Entry(NodeView node, string? clusterHref) => new(
         node.Name,
         node.Role == NodeRole.ControlPlane ? "control plane" : "worker",
         node.Readiness is { } readiness

@@ -12,7 +12,7 @@ namespace Ladybug.Tests.Unit.Cli;
 [Collection(LoopbackConsoleCollection.Name)]
 public sealed class ClusterCommandsTests(McksApiFixture console) : LoopbackCliTests(console)
 {
-    private async Task<Cluster> StoredAsync(string name) =>
+    private async Task<ClusterView> StoredAsync(string name) =>
         (await App.Services.GetRequiredService<ClusterQueries>().GetAsync(Namespace, name))!;
 
     [Fact]

@@ -171,7 +171,7 @@ public sealed class EngineHost : IAsyncDisposable
         return await db.JobSteps.AsNoTracking().Where(s => s.JobId == jobId).OrderBy(s => s.Id).ToListAsync();
     }
 
-    public async Task<Cluster> GetClusterAsync(Guid clusterId) =>
+    public async Task<ClusterView> GetClusterAsync(Guid clusterId) =>
         await Queries.GetAsync(clusterId) ?? throw new InvalidOperationException($"Cluster {clusterId} is not stored.");
 
     public Task<Job> WaitForJobAsync(Guid jobId, JobState state) =>
@@ -181,7 +181,7 @@ public sealed class EngineHost : IAsyncDisposable
     public Task<Job> WaitForJobToFinishAsync(Guid jobId) =>
         Eventually.ReturnsAsync(() => GetJobAsync(jobId), j => j.IsFinished, $"job {jobId} to finish");
 
-    public Task<Cluster> WaitForClusterAsync(Guid clusterId, ClusterPhase phase) =>
+    public Task<ClusterView> WaitForClusterAsync(Guid clusterId, ClusterPhase phase) =>
         Eventually.ReturnsAsync(() => GetClusterAsync(clusterId), c => c.Phase == phase, $"cluster {clusterId} to be {phase}");
 
     public async ValueTask DisposeAsync()

@@ -117,6 +117,25 @@ internal sealed class NamespaceGraph
 
     private static IEnumerable<Type> BodyUses(MethodBase method)
     {
+        foreach (var member in MembersUsedBy(method))
+        {
+            if (member is Type resolved) yield return resolved;
+            else if (member.DeclaringType is { } owner)
+            {
+                yield return owner;
+                if (member is MethodInfo called)
+                {
+                    yield return called.ReturnType;
+                    foreach (var argument in called.IsGenericMethod ? called.GetGenericArguments() : []) yield return argument;
+                }
+                else if (member is FieldInfo field) yield return field.FieldType;
+            }
+        }
+    }
+
+    /// <summary>Every type, method and field a method's body names (its IL's type, method, field and token operands).</summary>
+    public static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method)
+    {
         byte[]? il;
         try
         {
@@ -144,21 +163,9 @@ internal sealed class NamespaceGraph
                 OperandType.InlineSwitch => 4 + (4 * BitConverter.ToInt32(il, position)),
                 _ => 4,
             };
-            if (opCode.OperandType is OperandType.InlineType or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineTok)
-            {
-                var member = Resolve(method.Module, BitConverter.ToInt32(il, position), typeArguments, methodArguments);
-                if (member is Type resolved) yield return resolved;
-                else if (member?.DeclaringType is { } owner)
-                {
-                    yield return owner;
-                    if (member is MethodInfo called)
-                    {
-                        yield return called.ReturnType;
-                        foreach (var argument in called.IsGenericMethod ? called.GetGenericArguments() : []) yield return argument;
-                    }
-                    else if (member is FieldInfo field) yield return field.FieldType;
-                }
-            }
+            if (opCode.OperandType is OperandType.InlineType or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineTok
+                && Resolve(method.Module, BitConverter.ToInt32(il, position), typeArguments, methodArguments) is { } member)
+                yield return member;
             position += operandSize;
         }
     }

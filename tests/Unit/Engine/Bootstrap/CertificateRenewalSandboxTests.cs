@@ -178,7 +178,7 @@ public sealed class CertificateRenewalSandboxTests(CertificateCluster cluster) :
         AboutAYearFromNow(again.Cluster.ApiServerCertificateExpiresAt);
     }
 
-    private async Task<(Job Job, Cluster Cluster)> RenewAsync()
+    private async Task<(JobView Job, ClusterView Cluster)> RenewAsync()
     {
         var before = (await Engine.Queries.JobsAsync(cluster.Id)).Select(j => j.Id).ToHashSet();
         await Engine.Clusters.RenewCertificatesAsync(cluster.Id);

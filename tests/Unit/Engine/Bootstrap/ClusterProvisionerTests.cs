@@ -70,10 +70,10 @@ public sealed class ClusterProvisionerTests : IAsyncLifetime
         ],
     };
 
-    private Task<Cluster> WaitForAsync(Guid clusterId, params ClusterPhase[] phases) =>
+    private Task<ClusterView> WaitForAsync(Guid clusterId, params ClusterPhase[] phases) =>
         WaitForAsync(clusterId, (cluster, _) => phases.Contains(cluster.Phase));
 
-    private Task<Cluster> WaitForAsync(Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done) =>
+    private Task<ClusterView> WaitForAsync(Guid clusterId, Func<ClusterView, IReadOnlyList<JobView>, bool> done) =>
         Queries.WaitForSettledAsync(clusterId, done, TimeSpan.FromSeconds(60));
 
     private async Task<IReadOnlyList<string>> LogAsync(Guid clusterId)

@@ -6,7 +6,7 @@ namespace Ladybug.Tests.Unit.Engine.Bootstrap;
 public static class ClusterWaits
 {
     /// <summary>Waits until no job of the cluster is queued or running and <paramref name="done"/> holds.</summary>
-    public static async Task<Cluster> WaitForSettledAsync(this ClusterQueries queries, Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done, TimeSpan timeout)
+    public static async Task<ClusterView> WaitForSettledAsync(this ClusterQueries queries, Guid clusterId, Func<ClusterView, IReadOnlyList<JobView>, bool> done, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -100,7 +100,7 @@ public sealed class MovedMachineSandboxTests : IDisposable
         Assert.Equal(ClusterPhase.Deleted, (await WaitAsync(second, clusterId, ClusterPhase.Deleted)).Phase);
     }
 
-    private static Task<Cluster> WaitAsync(TestConsole console, Guid clusterId, params ClusterPhase[] phases)
+    private static Task<ClusterView> WaitAsync(TestConsole console, Guid clusterId, params ClusterPhase[] phases)
     {
         phases = phases.Length > 0 ? phases : [ClusterPhase.Provisioned, ClusterPhase.Failed];
         return console.Services.GetRequiredService<ClusterQueries>()

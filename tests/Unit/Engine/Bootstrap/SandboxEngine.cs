@@ -71,10 +71,10 @@ public sealed class SandboxEngine : IAsyncLifetime
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    public Task<Cluster> WaitForAsync(Guid clusterId, Func<Cluster, IReadOnlyList<Job>, bool> done) =>
+    public Task<ClusterView> WaitForAsync(Guid clusterId, Func<ClusterView, IReadOnlyList<JobView>, bool> done) =>
         Queries.WaitForSettledAsync(clusterId, done, TimeSpan.FromSeconds(120));
 
-    public Task<Cluster> WaitForAsync(Guid clusterId, params ClusterPhase[] phases) =>
+    public Task<ClusterView> WaitForAsync(Guid clusterId, params ClusterPhase[] phases) =>
         WaitForAsync(clusterId, (cluster, _) => phases.Contains(cluster.Phase));
 
     public async Task<string> LogAsync(Guid clusterId)

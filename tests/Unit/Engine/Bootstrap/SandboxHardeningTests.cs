@@ -24,13 +24,13 @@ public sealed class SandboxHardeningTests(SandboxEngine engine) : IClassFixture<
         WorkerPools = [new() { Connection = "gcp-europe-west2", Spec = "e2-medium", Count = 2 }],
     };
 
-    private async Task<Cluster> CreateAsync(ClusterSpec spec)
+    private async Task<ClusterView> CreateAsync(ClusterSpec spec)
     {
         var created = await engine.Clusters.CreateAsync(spec);
         return await engine.WaitForAsync(created.Id, ClusterPhase.Provisioned, ClusterPhase.Failed);
     }
 
-    private async Task DeleteAsync(Cluster cluster)
+    private async Task DeleteAsync(ClusterView cluster)
     {
         await engine.Clusters.DeleteAsync(cluster.Id);
         await engine.WaitForAsync(cluster.Id, ClusterPhase.Deleted, ClusterPhase.Failed);

@@ -53,10 +53,10 @@ public sealed class ClusterActionsTests
     public void OnlyWorkersThatAreNotTheLeaderCanBeRemoved()
     {
         var idle = Actions(ClusterPhase.Provisioned);
-        Assert.Null(idle.WhyNotRemove(new Node { Name = "w1-1", Role = NodeRole.Worker }, "cp-1"));
-        Assert.Equal("Node 'cp-1' is the control-plane leader and cannot be removed.", idle.WhyNotRemove(new Node { Name = "cp-1", Role = NodeRole.ControlPlane }, "cp-1"));
+        Assert.Null(idle.WhyNotRemove("w1-1", NodeRole.Worker, "cp-1"));
+        Assert.Equal("Node 'cp-1' is the control-plane leader and cannot be removed.", idle.WhyNotRemove("cp-1", NodeRole.ControlPlane, "cp-1"));
         Assert.Equal("Node 'cp-2' is a control-plane node; only workers can be removed, to keep etcd quorum.",
-            idle.WhyNotRemove(new Node { Name = "cp-2", Role = NodeRole.ControlPlane }, "cp-1"));
-        Assert.NotNull(Actions(ClusterPhase.Provisioned, true, JobKind.RenewCertificates).WhyNotRemove(new Node { Name = "w1-1", Role = NodeRole.Worker }, "cp-1"));
+            idle.WhyNotRemove("cp-2", NodeRole.ControlPlane, "cp-1"));
+        Assert.NotNull(Actions(ClusterPhase.Provisioned, true, JobKind.RenewCertificates).WhyNotRemove("w1-1", NodeRole.Worker, "cp-1"));
     }
 }

@@ -38,7 +38,7 @@ public sealed class JobRunnerTests : IAsyncLifetime
         Assert.DoesNotContain(_engine.Logs.Errors, e => e.Message.Contains("crashed the runner"));
     }
 
-    private async Task<(Cluster Cluster, Job Job)> CreateAsync(string name)
+    private async Task<(ClusterView Cluster, Job Job)> CreateAsync(string name)
     {
         var cluster = await _engine.Clusters.CreateAsync(ClusterSpecs.Valid(name));
         return (cluster, Assert.Single(await _engine.JobsOfAsync(cluster.Id)));
@@ -261,7 +261,7 @@ public sealed class JobRunnerTests : IAsyncLifetime
         await _provisioning.WaitEnteredAsync(job.Id);
 
         // While the second step runs, "finish" has no record yet, but the plan already names it.
-        var planned = _engine.Get<JobPlans>().StepNames(job);
+        var planned = _engine.Get<JobPlans>().StepNames(JobView.Of(job));
         Assert.Equal(["resolve", "provision", "finish"], planned);
         Assert.DoesNotContain(await _engine.StepsOfAsync(job.Id), s => s.Name == "finish");
 
@@ -273,5 +273,5 @@ public sealed class JobRunnerTests : IAsyncLifetime
 
     [Fact]
     public async Task AKindWithoutAHandlerHasNoPlannedSteps() =>
-        Assert.Empty(_engine.Get<JobPlans>().StepNames(new Job { Kind = JobKind.RenewCertificates }));
+        Assert.Empty(_engine.Get<JobPlans>().StepNames(new JobView { Kind = JobKind.RenewCertificates }));
 }

@@ -166,8 +166,8 @@ public sealed class PersistenceTests
 
         await using var second = await first.RestartAsync();
 
-        var stored = await second.GetClusterAsync(cluster.Id);
-        Assert.Equal(PrivateKey, second.Sealer.Unseal(Assert.Single(stored.Nodes).SealedSshPrivateKey!));
+        await using (var db = await second.OpenDbAsync())
+            Assert.Equal(PrivateKey, second.Sealer.Unseal(db.Nodes.Single(n => n.ClusterId == cluster.Id).SealedSshPrivateKey!));
         Assert.Equal(Kubeconfig, await second.Queries.ReadKubeconfigAsync(cluster.Id, "admin"));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(second.DataDir, "keys"), "key-*.xml"));
     }

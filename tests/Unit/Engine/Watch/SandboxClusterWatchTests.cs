@@ -148,10 +148,10 @@ public sealed class SandboxClusterWatchTests(KubeApiCluster cluster) : IClassFix
         Assert.Equal(ClusterWatchMode.Api, back.WatchMode);
     }
 
-    private Task<Cluster> HealthyAsync() =>
+    private Task<ClusterView> HealthyAsync() =>
         Eventually.ReturnsAsync(ClusterAsync, c => c.Health == ClusterHealth.Healthy && c.WatchMode == ClusterWatchMode.Api, "the cluster Healthy through its API", Patience);
 
-    private async Task<Cluster> ClusterAsync() => (await cluster.Engine.Queries.GetAsync(cluster.Id))!;
+    private async Task<ClusterView> ClusterAsync() => (await cluster.Engine.Queries.GetAsync(cluster.Id))!;
 
     private async Task<List<Node>> NodesAsync()
     {

@@ -127,8 +127,8 @@ public sealed class ClusterWatchViewTests() : ComponentTest(withEngine: true)
     [Fact]
     public void ANodeNeverWatchedShowsADashAndACordonedOneSaysSo()
     {
-        var cordoned = new Node { Name = "w-1", Csp = "aws", Region = "us-east-1", Status = NodeStatus.Ready, Readiness = NodeReadiness.Ready, ReadinessReason = "KubeletReady", Cordoned = true };
-        var fresh = new Node { Name = "w-2", Csp = "aws", Region = "us-east-1", Status = NodeStatus.Joining };
+        var cordoned = new NodeView { Name = "w-1", Csp = "aws", Region = "us-east-1", Status = NodeStatus.Ready, Readiness = NodeReadiness.Ready, ReadinessReason = "KubeletReady", Cordoned = true };
+        var fresh = new NodeView { Name = "w-2", Csp = "aws", Region = "us-east-1", Status = NodeStatus.Joining };
 
         var cut = Render<NodeTable>(p => p.Add(t => t.Nodes, [cordoned, fresh]));
 

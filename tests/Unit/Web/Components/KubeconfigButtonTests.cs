@@ -16,7 +16,7 @@ public sealed class KubeconfigButtonTests : ComponentTest
     [InlineData(ClusterPhase.Deleted)]
     public void DownloadIsDisabledUntilTheClusterIsProvisioned(ClusterPhase phase)
     {
-        var cluster = new Cluster { Name = "edge", Phase = phase, SealedKubeconfig = "sealed" };
+        var cluster = new ClusterView { Name = "edge", Phase = phase, HasKubeconfig = true };
         var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, cluster).Add(b => b.Actions, ClusterActions.For(cluster, [])));
 
         var button = cut.Find("[data-testid=download-kubeconfig]");
@@ -27,7 +27,7 @@ public sealed class KubeconfigButtonTests : ComponentTest
     [Fact]
     public void DownloadLinksToTheAuthorisedEndpointWithTheClusterFileNameWhenProvisioned()
     {
-        var cluster = new Cluster { Namespace = "team-a", Name = "edge", Phase = ClusterPhase.Provisioned, SealedKubeconfig = "sealed" };
+        var cluster = new ClusterView { Namespace = "team-a", Name = "edge", Phase = ClusterPhase.Provisioned, HasKubeconfig = true };
         var cut = Render<KubeconfigButton>(p => p.Add(b => b.Cluster, cluster).Add(b => b.Actions, ClusterActions.For(cluster, [])));
 
         var link = cut.Find("[data-testid=download-kubeconfig]");

@@ -9,10 +9,10 @@ namespace Ladybug.Tests.Unit.Web.Components;
 [Trait(TestTier.Category, TestTier.Unit)]
 public sealed class NodeMapTests : ComponentTest
 {
-    private static Node At(string name, string csp, string region, double lat, double lon, NodeRole role = NodeRole.Worker) =>
+    private static NodeView At(string name, string csp, string region, double lat, double lon, NodeRole role = NodeRole.Worker) =>
         new() { Name = name, Csp = csp, Region = region, Latitude = lat, Longitude = lon, Role = role };
 
-    private static readonly Node[] Nodes =
+    private static readonly NodeView[] Nodes =
     [
         At("cp-1", "aws", "ap-northeast-1", 35.68, 139.77, NodeRole.ControlPlane),
         At("w1-1", "aws", "ap-northeast-1", 35.68, 139.77),
@@ -88,7 +88,7 @@ public sealed class NodeMapTests : ComponentTest
     [Fact]
     public void OverlappingMarkersClusterAtATrueRegionPlaceAndNoVisibleMarkerCoversAnother()
     {
-        Node[] nodes =
+        NodeView[] nodes =
         [
             At("a1", "aws", "ap-northeast-1", 35.68, 139.77), At("a2", "aws", "ap-northeast-1", 35.68, 139.77),
             At("b1", "alibaba", "ap-northeast-1", 35.41, 139.42), At("c1", "ibm", "jp-tok", 35.69, 139.69),
@@ -120,7 +120,7 @@ public sealed class NodeMapTests : ComponentTest
     [Fact]
     public void ClickingAClusterShowsItsMarkersSideBySideWithLinesToTheirTruePlaces()
     {
-        Node[] nodes = [At("cp-1", "aws", "ap-northeast-1", 35.41, 139.42, NodeRole.ControlPlane), At("w-1", "gcp", "asia-northeast1", 35.6896, 139.6917)];
+        NodeView[] nodes = [At("cp-1", "aws", "ap-northeast-1", 35.41, 139.42, NodeRole.ControlPlane), At("w-1", "gcp", "asia-northeast1", 35.6896, 139.6917)];
         var cut = Render<NodeMap>(p => p.Add(m => m.Regions, MapRegions.FromNodes(nodes)));
         Assert.Empty(cut.FindAll("[data-testid=map-marker]:not(.node-map-clustered)"));
 
@@ -142,7 +142,7 @@ public sealed class NodeMapTests : ComponentTest
     [Fact]
     public void AMarkerOpensAPopoverWithTheRegionTheCloudAndItsNodesLinkingToTheCluster()
     {
-        Node[] nodes =
+        NodeView[] nodes =
         [
             At("cp-1", "gcp", "europe-west2", 51.51, -0.13, NodeRole.ControlPlane),
             new() { Name = "w-1", Csp = "gcp", Region = "europe-west2", Latitude = 51.51, Longitude = -0.13, Role = NodeRole.Worker,

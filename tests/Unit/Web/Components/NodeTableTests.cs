@@ -7,7 +7,7 @@ namespace Ladybug.Tests.Unit.Web.Components;
 [Trait(TestTier.Category, TestTier.Unit)]
 public sealed class NodeTableTests : ComponentTest
 {
-    private static readonly Node[] Nodes =
+    private static readonly NodeView[] Nodes =
     [
         new() { Name = "edge-cp-1", Role = NodeRole.ControlPlane, Csp = "aws", Region = "ap-northeast-1", Zone = "ap-northeast-1a", PublicIp = "203.0.113.10", PrivateIp = "10.0.0.10", Spec = "t3.medium", Status = NodeStatus.Ready, KubeletVersion = "v1.23.17" },
         new() { Name = "edge-w1-1", Role = NodeRole.Worker, Csp = "gcp", Region = "europe-west2", Zone = "europe-west2-a", PublicIp = "203.0.113.11", PrivateIp = "10.1.0.11", Spec = "e2-standard-2", Status = NodeStatus.Joining },
@@ -31,7 +31,7 @@ public sealed class NodeTableTests : ComponentTest
     [Fact]
     public void OffersRemovalOnlyForRemovableNodesAndReportsWhichNode()
     {
-        Node? removed = null;
+        NodeView? removed = null;
         var cut = Render<NodeTable>(p => p
             .Add(t => t.Nodes, Nodes)
             .Add(t => t.CanRemove, n => n.Role == NodeRole.Worker)
@@ -47,7 +47,7 @@ public sealed class NodeTableTests : ComponentTest
     public void UpdatesWhenTheNodesChange()
     {
         var cut = Render<NodeTable>(p => p.Add(t => t.Nodes, Nodes));
-        var grown = Nodes.Append(new Node { Name = "edge-w2-1", Csp = "azure", Region = "koreacentral", Status = NodeStatus.Creating }).ToList();
+        var grown = Nodes.Append(new NodeView { Name = "edge-w2-1", Csp = "azure", Region = "koreacentral", Status = NodeStatus.Creating }).ToList();
 
         cut.Render(p => p.Add(t => t.Nodes, grown));
 
@@ -58,7 +58,7 @@ public sealed class NodeTableTests : ComponentTest
     [Fact]
     public void ShowsTheSpecByItsCspNameWithTheTumblebugIdOnHoverAndADashForWhatIsMissing()
     {
-        Node[] nodes = [new() { Name = "edge-w2-1", Csp = "azure", Region = "koreacentral", Zone = "", Spec = "azure+koreacentral+standard_b2s", Status = NodeStatus.Creating }];
+        NodeView[] nodes = [new() { Name = "edge-w2-1", Csp = "azure", Region = "koreacentral", Zone = "", Spec = "azure+koreacentral+standard_b2s", Status = NodeStatus.Creating }];
 
         var cut = Render<NodeTable>(p => p.Add(t => t.Nodes, nodes));
 

@@ -9,7 +9,7 @@ public sealed class StepTimelineTests : ComponentTest
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-    private static JobStep Step(int order, string name, StepState state, string? node = null, double? took = null) => new()
+    private static JobStepView Step(int order, string name, StepState state, string? node = null, double? took = null) => new()
     {
         Order = order, Name = name, NodeName = node, State = state, StartedAt = Now.AddSeconds(-5),
         FinishedAt = took is { } seconds ? Now.AddSeconds(-5 + seconds) : null,
@@ -47,7 +47,7 @@ public sealed class StepTimelineTests : ComponentTest
     [Fact]
     public void FromTheStartEveryPlannedStepIsListedWithThoseNotRunGreyedAndTheJobSaysStepNOfM()
     {
-        var job = new Job { Kind = JobKind.Create, State = JobState.Running, StartedAt = Now.AddSeconds(-75) };
+        var job = new JobView { Kind = JobKind.Create, State = JobState.Running, StartedAt = Now.AddSeconds(-75) };
         var cut = Render<StepTimeline>(p => p
             .Add(t => t.Steps, [Step(0, "resolve", StepState.Succeeded, took: 0.4), Step(1, "create-machines", StepState.Running)])
             .Add(t => t.Planned, ["resolve", "create-machines", "record-machines", "prepare-nodes"])
@@ -65,7 +65,7 @@ public sealed class StepTimelineTests : ComponentTest
     [Fact]
     public void NodeSubStepsAreOrderedByNodeNotByWhenTheyFinished()
     {
-        JobStep Sub(string node, int startedSecondsAgo) => new()
+        JobStepView Sub(string node, int startedSecondsAgo) => new()
         {
             Order = 1, Name = "prepare", NodeName = node, State = StepState.Running, StartedAt = Now.AddSeconds(-startedSecondsAgo),
         };

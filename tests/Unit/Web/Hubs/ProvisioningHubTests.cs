@@ -34,7 +34,7 @@ public sealed class ProvisioningHubTests : IAsyncLifetime
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
 
-    private async Task<Cluster> CreateClusterAsync(string name)
+    private async Task<ClusterView> CreateClusterAsync(string name)
     {
         var cluster = await Get<ClusterService>().CreateAsync(new ClusterSpec
         {

@@ -11,16 +11,16 @@ public sealed class LiveJobStepsTests
     private static readonly Guid JobId = Guid.NewGuid();
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
 
-    private static JobStep Step(long id, string node, StepState state) => new()
+    private static JobStepView Step(long id, string node, StepState state) => new()
     {
         Id = id, JobId = JobId, Order = 7, Name = "join-control-plane", NodeName = node, State = state,
         StartedAt = Start.AddSeconds(id), FinishedAt = state == StepState.Running ? null : Start.AddSeconds(id + 1),
     };
 
-    private static StepChanged Event(JobStep s, Guid? jobId = null) =>
+    private static StepChanged Event(JobStepView s, Guid? jobId = null) =>
         new(ClusterId, jobId ?? s.JobId, s.Id, s.Order, s.Name, s.NodeName, s.State, s.StartedAt, s.FinishedAt, s.ExitCode, s.Message);
 
-    private static LiveJobSteps Showing(params JobStep[] stored)
+    private static LiveJobSteps Showing(params JobStepView[] stored)
     {
         var steps = new LiveJobSteps();
         steps.Show(JobId);

@@ -20,11 +20,11 @@ public partial class ClusterDetail
     private const int LogsTab = 2;
 
     private readonly LogBuffer _log = new();
-    private Cluster? _cluster;
-    private List<Node> _nodes = [];
+    private ClusterView? _cluster;
+    private List<NodeView> _nodes = [];
     private IReadOnlyList<MapRegion> _regions = [];
-    private IReadOnlyList<Job> _jobs = [];
-    private Job? _selectedJob;
+    private IReadOnlyList<JobView> _jobs = [];
+    private JobView? _selectedJob;
     private readonly LiveJobSteps _steps = new();
     private IReadOnlyList<string> _planned = [];
     private bool _loading = true;
@@ -50,7 +50,7 @@ public partial class ClusterDetail
     /// <summary>The stored expiry of the API server's and the admin kubeconfig's certificates, judged now.</summary>
     private IReadOnlyList<CertificateState> _certificates = [];
 
-    private Job? _activeJob => _jobs.FirstOrDefault(j => !j.IsFinished);
+    private JobView? _activeJob => _jobs.FirstOrDefault(j => !j.IsFinished);
     private bool JobRunning => _activeJob is not null;
 
     /// <summary>Why the node table is empty: still coming, or gone with a failure or a delete.</summary>
@@ -107,9 +107,7 @@ public partial class ClusterDetail
         switch (e)
         {
             case PhaseChanged phase when _cluster is not null:
-                _cluster.Phase = phase.Phase;
-                _cluster.Reason = phase.Reason;
-                _cluster.Message = phase.Message;
+                _cluster = _cluster with { Phase = phase.Phase, Reason = phase.Reason, Message = phase.Message };
                 // Endpoint, kubeconfig and nodes change with the phase.
                 _reloadCluster?.Request();
                 break;
@@ -124,27 +122,21 @@ public partial class ClusterDetail
                 _steps.Apply(step);
                 break;
             case NodeChanged node:
-                var known = _nodes.FirstOrDefault(n => n.Name == node.NodeName);
-                if (known is null || node.Status == NodeStatus.Deleted)
+                var index = _nodes.FindIndex(n => n.Name == node.NodeName);
+                if (index < 0 || node.Status == NodeStatus.Deleted)
                 {
                     _reloadCluster?.Request();
                 }
                 else
                 {
-                    known.Status = node.Status;
-                    known.StatusMessage = node.Message;
-                    known.PublicIp = node.PublicIp ?? known.PublicIp;
+                    var changed = _nodes[index] with { Status = node.Status, StatusMessage = node.Message, PublicIp = node.PublicIp ?? _nodes[index].PublicIp };
                     // The watch's facts: readiness on the map and in the table change with them.
-                    if (node.Facts is { } facts)
-                    {
-                        facts.ApplyTo(known);
-                        _regions = MapRegions.FromNodes(_nodes, ClusterPaths.Detail(Namespace, Name));
-                    }
-                    _nodes = [.. _nodes];
+                    _nodes = [.. _nodes[..index], node.Facts is { } facts ? changed.With(facts) : changed, .. _nodes[(index + 1)..]];
+                    if (node.Facts is not null) _regions = MapRegions.FromNodes(_nodes, ClusterPaths.Detail(Namespace, Name));
                 }
                 break;
             case ClusterHealthChanged health when _cluster is not null:
-                (_cluster.Health, _cluster.HealthReason, _cluster.HealthSince, _cluster.WatchMode) = (health.Health, health.Reason, health.Since, health.WatchMode);
+                _cluster = _cluster with { Health = health.Health, HealthReason = health.Reason, HealthSince = health.Since, WatchMode = health.WatchMode };
                 break;
         }
         StateHasChanged();
@@ -167,7 +159,7 @@ public partial class ClusterDetail
         });
     }
 
-    private void SetCluster(Cluster cluster)
+    private void SetCluster(ClusterView cluster)
     {
         _cluster = cluster;
         _certificates = Certificates.Of(cluster);
@@ -192,7 +184,7 @@ public partial class ClusterDetail
             "Renew the certificates: once it expires, kubectl and the console can no longer reach the cluster with it.";
     }
 
-    private void SetNodes(IEnumerable<Node> nodes)
+    private void SetNodes(IEnumerable<NodeView> nodes)
     {
         _nodes = nodes.OrderBy(n => n.Role).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
         _regions = MapRegions.FromNodes(_nodes, ClusterPaths.Detail(Namespace, Name));
@@ -206,7 +198,7 @@ public partial class ClusterDetail
         await ShowJobAsync(selected);
     }
 
-    private async Task ShowJobAsync(Job? job)
+    private async Task ShowJobAsync(JobView? job)
     {
         if (job?.Id != _selectedJob?.Id || _planned.Count == 0) _planned = job is null ? [] : Plans.StepNames(job);
         _selectedJob = job;
@@ -252,7 +244,7 @@ public partial class ClusterDetail
         _tab = LogsTab;
     }
 
-    private async Task RemoveNodeAsync(Node node)
+    private async Task RemoveNodeAsync(NodeView node)
     {
         if (_cluster is null) return;
         if (!await ConfirmAsync($"Remove node {node.Name}?",
