@@ -40,7 +40,7 @@ internal sealed class TeardownSteps(
         var (ns, groupId) = RequireGroup(state.Cluster);
         await CallAsync(FailureReason.RemoveNodeFailed, $"Deleting machine {node.Name}",
             () => infrastructure.DeleteMachineAsync(ns, groupId, node.Name, cancellationToken));
-        await context.Record.MarkNodesDeletedAsync([node.Name], cancellationToken);
+        await context.Record.SetNodeStatusAsync(node.Name, NodeStatus.Deleted, cancellationToken: cancellationToken);
         context.Info($"Node {node.Name} removed and its machine deleted");
     }
 
@@ -102,7 +102,7 @@ internal sealed class TeardownSteps(
         }
         var gone = remaining is null ? [] : deleting.Where(n => !remaining.Contains(n)).ToList();
         var kept = deleting.Except(gone).ToList();
-        if (gone.Count > 0) await context.Record.MarkNodesDeletedAsync(gone, cancellationToken);
+        if (gone.Count > 0) await context.Record.SetNodeStatusAsync(gone, NodeStatus.Deleted, cancellationToken: cancellationToken);
         if (kept.Count > 0)
             await context.Record.SetNodeStatusAsync(kept, NodeStatus.Failed, remaining is null
                 ? $"Deleting its machine failed ({failure.Reason}) and the cloud could not say whether it remains; delete the cluster to retry."
@@ -163,7 +163,7 @@ internal sealed class TeardownSteps(
             await CallAsync(FailureReason.AddNodeEntityFailed, $"Deleting machine {node.Name}",
                 () => infrastructure.DeleteMachineAsync(ns, groupId, node.Name, cancellationToken));
         }
-        await context.Record.MarkNodesDeletedAsync(added.Select(n => n.Name).ToList(), cancellationToken);
+        await context.Record.SetNodeStatusAsync(added.Select(n => n.Name).ToList(), NodeStatus.Deleted, cancellationToken: cancellationToken);
     }
 
     /// <summary>Deleting a cluster: every machine and per-cluster resource goes; the rows stay as history.</summary>
@@ -182,7 +182,7 @@ internal sealed class TeardownSteps(
             await CallAsync(FailureReason.DeleteClusterFailed, $"Deleting {ns}/{groupId}",
                 () => infrastructure.DeleteAllAsync(ns, groupId, cancellationToken));
         }
-        await context.Record.MarkNodesDeletedAsync(state.Nodes.Select(n => n.Name).ToList(), cancellationToken);
+        await context.Record.SetNodeStatusAsync(state.Nodes.Select(n => n.Name).ToList(), NodeStatus.Deleted, cancellationToken: cancellationToken);
         return recorded;
     }
 

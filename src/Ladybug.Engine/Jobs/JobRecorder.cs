@@ -121,7 +121,8 @@ public sealed class JobRecorder(
 
     /// <summary>
     /// One commit for many nodes, shared with other nodes' writes of the moment (a wave of 16 joins marks each node
-    /// Joining as it starts): a plan step that fans out to 50 machines does not queue 50 writes first.
+    /// Joining as it starts): a plan step that fans out to 50 machines does not queue 50 writes first. A node marked
+    /// Deleted also forgets its SSH key: its machine is gone, the key is of no use.
     /// </summary>
     public async Task SetNodeStatusAsync(IReadOnlyCollection<string> nodeNames, NodeStatus status, string? message = null, CancellationToken cancellationToken = default)
     {
@@ -134,28 +135,13 @@ public sealed class JobRecorder(
             changed = [.. live.Select(n => n.Name)];
             if (changed.Count == 0) return;
             if (status == NodeStatus.Deleted)
-                live.ExecuteUpdate(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.StatusMessage, message).SetProperty(n => n.DeletedAt, now));
+                live.ExecuteUpdate(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.StatusMessage, message).SetProperty(n => n.DeletedAt, now)
+                    .SetProperty(n => n.SealedSshPrivateKey, (string?)null));
             else
                 live.ExecuteUpdate(s => s.SetProperty(n => n.Status, status).SetProperty(n => n.StatusMessage, message));
         });
         foreach (var name in changed)
             events.Publish(new NodeChanged(ClusterId, name, status, message));
-    }
-
-    /// <summary>Marks nodes deleted and forgets their SSH keys: the machines are gone, the keys are of no use.</summary>
-    public async Task MarkNodesDeletedAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            await db.Nodes.Where(n => n.ClusterId == ClusterId && n.DeletedAt == null && names.Contains(n.Name))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(n => n.Status, NodeStatus.Deleted)
-                    .SetProperty(n => n.DeletedAt, now)
-                    .SetProperty(n => n.SealedSshPrivateKey, (string?)null), cancellationToken);
-        }
-        foreach (var name in names)
-            events.Publish(new NodeChanged(ClusterId, name, NodeStatus.Deleted, null));
     }
 
     /// <summary>Nodes Kubernetes reports Ready, with the kubelet version each runs.</summary>
